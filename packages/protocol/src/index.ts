@@ -1,0 +1,6 @@
+export * from "./close-codes.js";
+export * from "./errors.js";
+export * from "./frame.js";
+export * from "./limits.js";
+export * from "./rest.js";
+export * from "./ws.js";

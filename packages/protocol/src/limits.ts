@@ -1,0 +1,35 @@
+/**
+ * Limits shared by the server and its clients. The server enforces them; clients use them to
+ * validate before sending. Sizes are in bytes, times in milliseconds.
+ */
+export const LIMITS = {
+  usernameMin: 3,
+  usernameMax: 32,
+  passwordMin: 8,
+  /** argon2 cost grows with input; beyond this a password is certainly not typed by a person. */
+  passwordMax: 256,
+  displayNameMax: 64,
+  emailMax: 254,
+  nameMax: 100,
+  descriptionMax: 2_000,
+  messageBodyMax: 4_000,
+  clientIdMax: 64,
+  inviteCodeLength: 8,
+  historyPageMax: 200,
+  /** `subscribe` with `sinceSeq` replays at most this many messages, then `resync.truncated`. */
+  resyncMax: 200,
+  /** The first socket message must be `auth` within this time, or the socket is closed 4408. */
+  authTimeoutMs: 5_000,
+  /** Largest text frame accepted on the socket. */
+  socketTextMax: 16 * 1024,
+  /** Largest frame of any kind; bigger frames close the socket (1009). */
+  socketFrameMax: 64 * 1024,
+  /** Opus packets are 1..1275 bytes (RFC 6716 §3.4). */
+  opusPacketMax: 1_275,
+  audioHeaderBytes: 8,
+  defaultMaxTransmissionMs: 60_000,
+  heartbeatMs: 25_000,
+} as const;
+
+/** Alphabet for invite codes: no 0/O, 1/I/L, so a code read aloud or off a badge is unambiguous. */
+export const INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";

@@ -1,0 +1,237 @@
+/**
+ * Schemas of every REST body, query and response of CONTRACT.md (prefix /api/v1). Request
+ * schemas are strict: unknown fields are rejected, so a typo in a client is an error, not a no-op.
+ */
+import { z } from "zod";
+import { INVITE_CODE_ALPHABET, LIMITS } from "./limits.js";
+
+export const Id = z.uuid();
+export const IsoDate = z.iso.datetime({ offset: true });
+
+const trimmed = (max: number) => z.string().trim().min(1).max(max);
+
+export const Username = z
+  .string()
+  .min(LIMITS.usernameMin)
+  .max(LIMITS.usernameMax)
+  .regex(/^[a-zA-Z0-9_.-]+$/, "may contain only letters, digits, '_', '.' and '-'");
+export const Password = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
+export const DisplayName = trimmed(LIMITS.displayNameMax);
+export const Email = z.email().max(LIMITS.emailMax);
+export const InviteCode = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase().replace(/[\s-]/g, ""))
+  .pipe(
+    z
+      .string()
+      .length(LIMITS.inviteCodeLength)
+      .regex(new RegExp(`^[${INVITE_CODE_ALPHABET}]+$`), "is not a valid invite code"),
+  );
+
+// ---------------------------------------------------------------- users and auth
+
+export const User = z.object({
+  id: Id,
+  username: z.string(),
+  displayName: z.string(),
+  createdAt: IsoDate,
+});
+export type User = z.infer<typeof User>;
+
+export const Me = User.extend({ email: z.string() });
+export type Me = z.infer<typeof Me>;
+
+export const RegisterBody = z.strictObject({
+  username: Username,
+  email: Email,
+  password: Password,
+  displayName: DisplayName.optional(),
+});
+export type RegisterBody = z.infer<typeof RegisterBody>;
+
+export const LoginBody = z.strictObject({
+  login: z.string().min(1).max(LIMITS.emailMax),
+  password: z.string().min(1).max(LIMITS.passwordMax),
+});
+export type LoginBody = z.infer<typeof LoginBody>;
+
+export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export const LogoutBody = z.strictObject({ refreshToken: z.string().min(1).max(512).optional() });
+
+export const TokenPair = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  /** Seconds until the access token expires. */
+  expiresIn: z.number().int(),
+});
+export type TokenPair = z.infer<typeof TokenPair>;
+
+export const AuthResult = TokenPair.extend({ user: Me });
+export type AuthResult = z.infer<typeof AuthResult>;
+
+export const PatchMeBody = z.strictObject({ displayName: DisplayName.optional() });
+
+// ---------------------------------------------------------------- events
+
+export const EventRole = z.enum(["organiser", "moderator", "participant"]);
+export type EventRole = z.infer<typeof EventRole>;
+export const ChannelRole = z.enum(["admin", "moderator", "member"]);
+export type ChannelRole = z.infer<typeof ChannelRole>;
+
+export const Channel = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string(),
+  eventId: Id.nullable(),
+  myRole: ChannelRole,
+  canSpeak: z.boolean(),
+  lastSeq: z.number().int(),
+  inviteCode: z.string().optional(),
+  createdAt: IsoDate,
+});
+export type Channel = z.infer<typeof Channel>;
+
+export const Event = z.object({
+  id: Id,
+  name: z.string(),
+  description: z.string(),
+  startsAt: IsoDate.nullable(),
+  endsAt: IsoDate.nullable(),
+  myRole: EventRole,
+  memberCount: z.number().int(),
+  inviteCode: z.string().optional(),
+  createdAt: IsoDate,
+});
+export type Event = z.infer<typeof Event>;
+
+export const EventWithChannels = Event.extend({ channels: z.array(Channel) });
+export type EventWithChannels = z.infer<typeof EventWithChannels>;
+
+const eventTimes = <T extends { startsAt?: string | null; endsAt?: string | null }>(
+  v: T,
+  ctx: z.RefinementCtx,
+) => {
+  if (v.startsAt && v.endsAt && Date.parse(v.endsAt) < Date.parse(v.startsAt)) {
+    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must not be before startsAt" });
+  }
+};
+
+export const CreateEventBody = z
+  .strictObject({
+    name: trimmed(LIMITS.nameMax),
+    description: z.string().max(LIMITS.descriptionMax).optional(),
+    startsAt: IsoDate.nullable().optional(),
+    endsAt: IsoDate.nullable().optional(),
+  })
+  .superRefine(eventTimes);
+export type CreateEventBody = z.infer<typeof CreateEventBody>;
+
+export const PatchEventBody = z
+  .strictObject({
+    name: trimmed(LIMITS.nameMax).optional(),
+    description: z.string().max(LIMITS.descriptionMax).optional(),
+    startsAt: IsoDate.nullable().optional(),
+    endsAt: IsoDate.nullable().optional(),
+  })
+  .superRefine(eventTimes);
+export type PatchEventBody = z.infer<typeof PatchEventBody>;
+
+export const Member = z.object({
+  user: User,
+  role: z.union([EventRole, ChannelRole]),
+  /** Channel members only: whether this member may transmit. */
+  canSpeak: z.boolean().optional(),
+  joinedAt: IsoDate,
+});
+export type Member = z.infer<typeof Member>;
+
+export const PatchEventMemberBody = z.strictObject({ role: EventRole });
+
+// ---------------------------------------------------------------- channels
+
+export const CreateChannelBody = z.strictObject({
+  name: trimmed(LIMITS.nameMax),
+  description: z.string().max(LIMITS.descriptionMax).optional(),
+  eventId: Id.optional(),
+});
+export type CreateChannelBody = z.infer<typeof CreateChannelBody>;
+
+export const PatchChannelBody = z.strictObject({
+  name: trimmed(LIMITS.nameMax).optional(),
+  description: z.string().max(LIMITS.descriptionMax).optional(),
+});
+
+export const PatchChannelMemberBody = z
+  .strictObject({ role: ChannelRole.optional(), canSpeak: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.canSpeak !== undefined, {
+    message: "role or canSpeak is required",
+  });
+
+export const InviteCodeResult = z.object({ inviteCode: z.string() });
+
+export const Speaker = z.object({ userId: Id, streamId: z.number().int(), since: IsoDate });
+export type Speaker = z.infer<typeof Speaker>;
+
+export const Presence = z.object({ online: z.array(User), speaker: Speaker.nullable() });
+export type Presence = z.infer<typeof Presence>;
+
+// ---------------------------------------------------------------- joining
+
+export const JoinBody = z.strictObject({ code: InviteCode });
+export const JoinResult = z.object({
+  kind: z.enum(["event", "channel"]),
+  event: EventWithChannels.optional(),
+  channel: Channel.optional(),
+});
+export type JoinResult = z.infer<typeof JoinResult>;
+
+// ---------------------------------------------------------------- messages and recordings
+
+export const Recording = z.object({ id: Id, durationMs: z.number().int(), url: z.string() });
+export type Recording = z.infer<typeof Recording>;
+
+export const Message = z.object({
+  id: Id,
+  channelId: Id,
+  seq: z.number().int(),
+  sender: User,
+  kind: z.enum(["text", "audio", "system"]),
+  body: z.string().optional(),
+  recording: Recording.optional(),
+  createdAt: IsoDate,
+});
+export type Message = z.infer<typeof Message>;
+
+export const PostMessageBody = z.strictObject({
+  body: z.string().trim().min(1).max(LIMITS.messageBodyMax),
+  clientId: z.string().min(1).max(LIMITS.clientIdMax),
+});
+export type PostMessageBody = z.infer<typeof PostMessageBody>;
+
+const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+export const HistoryQuery = z
+  .strictObject({
+    before: Seq.optional(),
+    after: Seq.optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(50),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, {
+    message: "give before or after, not both",
+  });
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+export const History = z.object({ messages: z.array(Message), hasMore: z.boolean() });
+export type History = z.infer<typeof History>;
+
+// ---------------------------------------------------------------- errors
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string().optional(),
+  code: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;

@@ -1,0 +1,101 @@
+/**
+ * WebSocket messages of CONTRACT.md (`GET /api/v1/realtime`). Text frames carry one JSON object
+ * with a `type`; binary frames carry audio (see frame.ts).
+ */
+import { z } from "zod";
+import { Channel, Id, Message, Speaker, User } from "./rest.js";
+
+const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+// ---------------------------------------------------------------- client → server
+
+export const AuthMsg = z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(4096) });
+export const SubscribeMsg = z.strictObject({
+  type: z.literal("subscribe"),
+  channelId: Id,
+  sinceSeq: Seq.optional(),
+});
+export const UnsubscribeMsg = z.strictObject({ type: z.literal("unsubscribe"), channelId: Id });
+export const PttStartMsg = z.strictObject({
+  type: z.literal("ptt.start"),
+  channelId: Id,
+  priority: z.boolean().optional(),
+});
+export const PttStopMsg = z.strictObject({ type: z.literal("ptt.stop"), channelId: Id });
+export const PingMsg = z.strictObject({ type: z.literal("ping") });
+export const PongMsg = z.strictObject({ type: z.literal("pong") });
+
+export const ClientMessage = z.discriminatedUnion("type", [
+  AuthMsg,
+  SubscribeMsg,
+  UnsubscribeMsg,
+  PttStartMsg,
+  PttStopMsg,
+  PingMsg,
+  PongMsg,
+]);
+export type ClientMessage = z.infer<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage["type"];
+export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.type.value);
+
+// ---------------------------------------------------------------- server → client
+
+export const StopReason = z.enum(["released", "timeout", "disconnected", "preempted", "revoked"]);
+export type StopReason = z.infer<typeof StopReason>;
+export const DenyReason = z.enum(["busy", "forbidden", "not_subscribed"]);
+export type DenyReason = z.infer<typeof DenyReason>;
+
+export const ServerMessage = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ready"), sessionId: z.string(), user: User, heartbeatMs: z.number().int() }),
+  z.object({
+    type: z.literal("subscribed"),
+    channelId: Id,
+    lastSeq: z.number().int(),
+    presence: z.array(User),
+    speaker: Speaker.nullable(),
+  }),
+  z.object({ type: z.literal("unsubscribed"), channelId: Id }),
+  z.object({ type: z.literal("resync.truncated"), channelId: Id }),
+  z.object({
+    type: z.literal("ptt.granted"),
+    channelId: Id,
+    streamId: z.number().int(),
+    maxDurationMs: z.number().int(),
+  }),
+  z.object({
+    type: z.literal("ptt.denied"),
+    channelId: Id,
+    reason: DenyReason,
+    speaker: z.object({ user: User, streamId: z.number().int(), since: z.string() }).optional(),
+  }),
+  z.object({ type: z.literal("ptt.stopped"), channelId: Id, streamId: z.number().int() }),
+  z.object({
+    type: z.literal("speaker.started"),
+    channelId: Id,
+    streamId: z.number().int(),
+    user: User,
+    priority: z.boolean(),
+  }),
+  z.object({
+    type: z.literal("speaker.stopped"),
+    channelId: Id,
+    streamId: z.number().int(),
+    userId: Id,
+    reason: StopReason,
+    message: Message.optional(),
+  }),
+  z.object({ type: z.literal("message.created"), channelId: Id, message: Message }),
+  z.object({ type: z.literal("presence.joined"), channelId: Id, user: User }),
+  z.object({ type: z.literal("presence.left"), channelId: Id, userId: Id }),
+  z.object({
+    type: z.literal("channel.updated"),
+    channel: Channel.omit({ myRole: true, canSpeak: true, inviteCode: true }),
+  }),
+  z.object({ type: z.literal("channel.deleted"), channelId: Id }),
+  z.object({ type: z.literal("access.revoked"), channelId: Id }),
+  z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
+  z.object({ type: z.literal("ping") }),
+  z.object({ type: z.literal("pong") }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessage>;
+export type ServerMessageOf<T extends ServerMessage["type"]> = Extract<ServerMessage, { type: T }>;
