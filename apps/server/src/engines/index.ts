@@ -1,0 +1,192 @@
+import { randomBytes } from "node:crypto";
+import { Redis, type RedisOptions } from "ioredis";
+import type { Broker } from "./broker.js";
+import { MemoryBroker } from "./broker.memory.js";
+import { RedisBroker } from "./broker.redis.js";
+import { consoleLogger, type EngineLogger } from "./engine-logger.js";
+import type { Floor } from "./floor.js";
+import { MemoryFloor } from "./floor.memory.js";
+import { RedisFloor } from "./floor.redis.js";
+import { MemoryHub } from "./memory-hub.js";
+import type { Presence } from "./presence.js";
+import { MemoryPresence } from "./presence.memory.js";
+import { RedisPresence } from "./presence.redis.js";
+import type { RateLimiter } from "./rate-limiter.js";
+import { MemoryRateLimiter } from "./rate-limiter.memory.js";
+import { RedisRateLimiter } from "./rate-limiter.redis.js";
+import type { TokenRevocations } from "./token-revocations.js";
+import { MemoryTokenRevocations } from "./token-revocations.memory.js";
+import { RedisTokenRevocations } from "./token-revocations.redis.js";
+
+export type { Broker, BrokerHandler } from "./broker.js";
+export type { EngineLogger } from "./engine-logger.js";
+export type { Floor, FloorClaim, FloorHolder, FloorResult } from "./floor.js";
+export { MemoryHub } from "./memory-hub.js";
+export type { Presence, PresenceOptions } from "./presence.js";
+export type { RateLimiter, RateLimitResult } from "./rate-limiter.js";
+export type { TokenRevocations } from "./token-revocations.js";
+export { REVOCATIONS_TOPIC } from "./token-revocations.redis.js";
+
+export interface EnginesOptions {
+  /** `redis://…`: Redis engines (any number of nodes). Absent: memory engines (one process). */
+  redisUrl?: string;
+  /** This node's id, carried with every broker publication; default 8 random bytes in hex. */
+  nodeId?: string;
+  /** Prefix of every Redis key and pub/sub channel; default "won:". */
+  prefix?: string;
+  /** Presence lease of this node; default 10_000 ms. */
+  presenceLeaseMs?: number;
+  logger?: EngineLogger;
+  /** Memory engines only: the hub to share (tests running several nodes); default a fresh hub. */
+  hub?: MemoryHub;
+}
+
+/** The engines of one server node. */
+export interface Engines {
+  readonly nodeId: string;
+  readonly broker: Broker;
+  readonly presence: Presence;
+  readonly floor: Floor;
+  readonly rateLimiter: RateLimiter;
+  readonly revocations: TokenRevocations;
+  /** Stops timers and subscriptions and closes the Redis connections. */
+  close(): Promise<void>;
+  /** Whether the shared transport answers (for /readyz); memory engines are always healthy. */
+  healthy(): Promise<boolean>;
+}
+
+/** How long `healthy` waits for Redis' PING, and `close` for a graceful QUIT. */
+const PING_TIMEOUT_MS = 1_000;
+const QUIT_TIMEOUT_MS = 2_000;
+
+/**
+ * Builds a node's engines: memory engines without `redisUrl` (one process, its own fresh hub unless
+ * `hub` is given), Redis engines with it. Redis engines share two connections: one for commands
+ * (publish, scripts) and one the broker subscribes on; revocation notices travel on the broker.
+ */
+export function createEngines(opts: EnginesOptions = {}): Engines {
+  const nodeId = opts.nodeId ?? randomBytes(8).toString("hex");
+  const logger = opts.logger ?? consoleLogger;
+  return opts.redisUrl
+    ? createRedisEngines(opts.redisUrl, nodeId, logger, opts)
+    : createMemoryEngines(nodeId, logger, opts);
+}
+
+function createMemoryEngines(nodeId: string, logger: EngineLogger, opts: EnginesOptions): Engines {
+  const hub = opts.hub ?? new MemoryHub();
+  const broker = new MemoryBroker({ nodeId, hub, logger });
+  const presence = new MemoryPresence({ nodeId, hub, logger, leaseMs: opts.presenceLeaseMs });
+  const floor = new MemoryFloor({ hub });
+  const rateLimiter = new MemoryRateLimiter({ hub });
+  const revocations = new MemoryTokenRevocations({ hub, logger });
+  return {
+    nodeId,
+    broker,
+    presence,
+    floor,
+    rateLimiter,
+    revocations,
+    async close() {
+      await Promise.all([revocations.close(), presence.close(), floor.close(), rateLimiter.close()]);
+      await broker.close();
+    },
+    healthy: () => broker.healthy(),
+  };
+}
+
+function createRedisEngines(
+  url: string,
+  nodeId: string,
+  logger: EngineLogger,
+  opts: EnginesOptions,
+): Engines {
+  const prefix = opts.prefix ?? "won:";
+  const common: RedisOptions = {
+    connectionName: `won-${nodeId}`,
+    // Reconnect quickly and keep trying; fail commands after a couple of attempts so that callers
+    // answer 503 instead of hanging through an outage.
+    retryStrategy: (times) => Math.min(100 * times, 2_000),
+    maxRetriesPerRequest: 2,
+  };
+  const redis = watch(new Redis(url, common), "commands", logger);
+  const subscriber = watch(
+    new Redis(url, { ...common, connectionName: `won-${nodeId}-sub`, autoResubscribe: false }),
+    "subscriber",
+    logger,
+  );
+  const broker = new RedisBroker({ nodeId, redis, subscriber, prefix, logger });
+  const presence = new RedisPresence({ nodeId, redis, prefix, logger, leaseMs: opts.presenceLeaseMs });
+  const floor = new RedisFloor({ redis, prefix });
+  const rateLimiter = new RedisRateLimiter({ redis, prefix });
+  const revocations = new RedisTokenRevocations({ redis, broker, prefix, logger });
+  return {
+    nodeId,
+    broker,
+    presence,
+    floor,
+    rateLimiter,
+    revocations,
+    async close() {
+      await Promise.all([revocations.close(), presence.close(), floor.close(), rateLimiter.close()]);
+      await broker.close();
+      await Promise.all([quit(redis), quit(subscriber)]);
+    },
+    async healthy() {
+      if (!(await broker.healthy())) return false;
+      return withTimeout(
+        redis.ping().then((r) => r === "PONG"),
+        PING_TIMEOUT_MS,
+        false,
+      );
+    },
+  };
+}
+
+/** Logs a connection's first error of each outage (ioredis repeats it on every retry). */
+function watch(conn: Redis, role: string, logger: EngineLogger): Redis {
+  let reported = false;
+  conn.on("error", (err: Error) => {
+    if (reported) return;
+    reported = true;
+    logger.warn({ err: err.message, role }, "redis connection error");
+  });
+  conn.on("ready", () => {
+    reported = false;
+  });
+  return conn;
+}
+
+/** QUIT (pending replies are read first), or drop the socket if Redis does not answer in time. */
+export async function quit(conn: Redis): Promise<void> {
+  if (conn.status === "end") return;
+  if (conn.status !== "ready") {
+    conn.disconnect();
+    return;
+  }
+  const done = await withTimeout(
+    conn.quit().then(
+      () => true,
+      () => false,
+    ),
+    QUIT_TIMEOUT_MS,
+    false,
+  );
+  if (!done) conn.disconnect();
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  return new Promise<T>((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(fallback);
+      },
+    );
+  });
+}
