@@ -1,0 +1,184 @@
+/**
+ * buildApp(config, deps) returns a ready Fastify instance with every route, the WebSocket
+ * gateway and the web client; main.ts listens and handles signals (STYLE.md #1). Tests build an
+ * app per suite and use `inject()` or listen on port 0.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { type Logger, pino } from "pino";
+import type { Config } from "./config.js";
+import { type AppContext, createRepos, createTokenService } from "./context.js";
+import { migrateToLatest, openDatabase } from "./db/database.js";
+import { createEngines, type Engines, type MemoryHub } from "./engines/index.js";
+import { errorHandler } from "./http/error-handler.js";
+import { problem } from "./http/problem.js";
+import { authRoutes } from "./http/routes/auth.js";
+import { channelRoutes } from "./http/routes/channels.js";
+import { eventRoutes } from "./http/routes/events.js";
+import { recordingRoutes } from "./http/routes/recordings.js";
+import { serviceRoutes } from "./http/routes/service.js";
+import { Realtime } from "./realtime/realtime.js";
+
+export interface AppDeps {
+  logger?: Logger;
+  /** Memory engines only: share one hub between apps in one process (multi-node tests). */
+  hub?: MemoryHub;
+  nodeId?: string;
+  presenceLeaseMs?: number;
+}
+
+export interface App {
+  fastify: FastifyInstance;
+  ctx: AppContext;
+  realtime: Realtime;
+  /** Graceful stop: refuse new work, end transmissions, close sockets (1012), drain, close. */
+  close(): Promise<void>;
+}
+
+/** Request-log redaction: credentials never reach the logs. */
+const REDACT = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "*.password",
+  "*.token",
+  "*.accessToken",
+  "*.refreshToken",
+];
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: { paths: REDACT, censor: "[redacted]" },
+    base: { service: "operation-won" },
+  });
+}
+
+export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const log = deps.logger ?? createLogger(config);
+  const database = openDatabase(config.database);
+  await migrateToLatest(database);
+  const engines: Engines = createEngines({
+    redisUrl: config.redis?.url,
+    prefix: config.redis?.prefix,
+    nodeId: deps.nodeId,
+    hub: deps.hub,
+    presenceLeaseMs: deps.presenceLeaseMs,
+    logger: log.child({ component: "engines" }),
+  });
+
+  const ctx = {
+    config,
+    db: database.db,
+    database,
+    repos: createRepos(database.db, config),
+    tokens: createTokenService(config),
+    engines,
+    log,
+  } as AppContext;
+  const realtime = new Realtime(ctx);
+  ctx.live = realtime.live;
+
+  let shuttingDown = false;
+  const fastify = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+    requestIdHeader: "x-request-id",
+    genReqId: () => crypto.randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  fastify.setValidatorCompiler(validatorCompiler);
+  fastify.setSerializerCompiler(serializerCompiler);
+  fastify.setErrorHandler(errorHandler);
+
+  await fastify.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        mediaSrc: ["'self'", "blob:"],
+        connectSrc: ["'self'", "ws:", "wss:"],
+        workerSrc: ["'self'", "blob:"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await fastify.register(cors, {
+    origin: (origin, cb) =>
+      cb(null, !origin || config.corsOrigins.includes(origin) || config.corsOrigins.includes("*")),
+    methods: ["GET", "POST", "PATCH", "DELETE"],
+    exposedHeaders: ["retry-after", "content-range", "x-request-id"],
+    maxAge: 600,
+  });
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Operation Won API",
+        version: "1.0.0",
+        description: "REST part of the Operation Won wire contract (docs/protocol.md).",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await fastify.register(swaggerUi, { routePrefix: "/docs" });
+  fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
+
+  await fastify.register(serviceRoutes(ctx, () => shuttingDown));
+  await fastify.register(
+    async (api) => {
+      await api.register(authRoutes(ctx));
+      await api.register(eventRoutes(ctx));
+      await api.register(channelRoutes(ctx));
+      await api.register(recordingRoutes(ctx));
+    },
+    { prefix: "/api/v1" },
+  );
+
+  const hasWeb = existsSync(join(config.webDistDir, "index.html"));
+  if (hasWeb) {
+    await fastify.register(fastifyStatic, {
+      root: config.webDistDir,
+      wildcard: false,
+      index: ["index.html"],
+    });
+  }
+  fastify.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "";
+    // The SPA handles its own routes; anything under /api is a real 404.
+    if (hasWeb && req.method === "GET" && !path.startsWith("/api/") && !path.includes(".")) {
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    }
+    return reply
+      .code(404)
+      .type("application/problem+json")
+      .send(problem("not_found", `No route ${req.method} ${path}`));
+  });
+
+  realtime.attach(fastify.server);
+  await fastify.ready();
+
+  return {
+    fastify,
+    ctx,
+    realtime,
+    async close() {
+      shuttingDown = true;
+      await realtime.close();
+      await fastify.close();
+      await engines.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,180 @@
+/** Channel use cases: authorise, change, then tell the real-time layer after the commit. */
+import { randomUUID } from "node:crypto";
+import type { Channel, CreateChannelBody, Member, Presence } from "@won/protocol";
+import type { AppContext } from "../context.js";
+import { retryOnCollision } from "../db/errors.js";
+import { AppError } from "../http/problem.js";
+import {
+  presentChannel,
+  presentChannelMember,
+  presentChannelPublic,
+  presentUser,
+} from "../presenters/index.js";
+import { type ChannelRole, outranks } from "../repositories/channels.js";
+import { channelAccess, eventAccess } from "./access.js";
+import { freshInviteCode } from "./events.js";
+
+export async function listChannels(ctx: AppContext, userId: string): Promise<Channel[]> {
+  const rows = await ctx.repos.channels.listForUser(userId);
+  return rows.map(({ channel, access }) => presentChannel(channel, access));
+}
+
+/** Standalone channels: anyone may create one and becomes its admin. Event channels: the
+ *  event's organisers and moderators. */
+export async function createChannel(
+  ctx: AppContext,
+  userId: string,
+  body: CreateChannelBody,
+): Promise<Channel> {
+  if (body.eventId) await eventAccess(ctx, body.eventId, userId, ["organiser", "moderator"]);
+  const id = randomUUID();
+  await retryOnCollision("invite_code", 5, async () => {
+    await ctx.repos.channels.create(
+      {
+        id,
+        event_id: body.eventId ?? null,
+        name: body.name,
+        description: body.description ?? "",
+        invite_code: await freshInviteCode(ctx),
+        created_by: userId,
+        created_at: Date.now(),
+      },
+      body.eventId ? null : "admin",
+    );
+  });
+  return getChannel(ctx, userId, id);
+}
+
+export async function getChannel(ctx: AppContext, userId: string, channelId: string): Promise<Channel> {
+  const { channel, access } = await channelAccess(ctx, channelId, userId);
+  return presentChannel(channel, access);
+}
+
+export async function updateChannel(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+  patch: { name?: string; description?: string },
+): Promise<Channel> {
+  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
+  await ctx.repos.channels.update(channelId, patch);
+  const next = { ...channel, ...patch };
+  await ctx.live.channelUpdated(presentChannelPublic(next));
+  return presentChannel(next, access);
+}
+
+export async function deleteChannel(ctx: AppContext, userId: string, channelId: string): Promise<void> {
+  await channelAccess(ctx, channelId, userId, ["admin"]);
+  await ctx.repos.channels.delete(channelId);
+  await ctx.live.channelDeleted(channelId);
+}
+
+export async function regenerateChannelCode(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+): Promise<Channel> {
+  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
+  const invite_code = await retryOnCollision("invite_code", 5, async () => {
+    const code = await freshInviteCode(ctx);
+    await ctx.repos.channels.update(channelId, { invite_code: code });
+    return code;
+  });
+  return presentChannel({ ...channel, invite_code }, access);
+}
+
+export async function listChannelMembers(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+): Promise<Member[]> {
+  const { channel } = await channelAccess(ctx, channelId, userId);
+  const members = await ctx.repos.channels.members(channel);
+  const users = new Map(
+    (await ctx.repos.users.findMany(members.map((m) => m.user_id))).map((u) => [u.id, u]),
+  );
+  return members.flatMap((m) => {
+    const u = users.get(m.user_id);
+    return u ? [presentChannelMember(m, u)] : [];
+  });
+}
+
+/**
+ * Changes a member's role (admins only) or speak permission (admins, and moderators for plain
+ * members). A member's effective role never drops below what their event role gives them.
+ */
+export async function updateChannelMember(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+  targetId: string,
+  patch: { role?: ChannelRole; canSpeak?: boolean },
+): Promise<Member> {
+  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
+  const target = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId);
+  if (!target) throw new AppError("not_found", "That user is not a member of this channel");
+  if (access.role === "moderator" && (patch.role !== undefined || target.role !== "member")) {
+    throw new AppError("forbidden", "Moderators may only change whether members can speak");
+  }
+  const role = patch.role ?? target.role;
+  if (
+    target.role === "admin" &&
+    role !== "admin" &&
+    !channel.event_id &&
+    (await ctx.repos.channels.adminCount(channelId)) <= 1
+  ) {
+    throw new AppError("conflict", "A channel must keep at least one admin");
+  }
+  if (target.event_role === "organiser" && role !== "admin") {
+    throw new AppError("conflict", "Event organisers are admins of every channel of their event");
+  }
+  await ctx.repos.channels.upsertMember(channelId, targetId, role, patch.canSpeak ?? target.can_speak);
+  await ctx.live.accessChanged(channelId, targetId);
+  const updated = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId)!;
+  return presentChannelMember(updated, (await ctx.repos.users.findById(targetId))!);
+}
+
+/** Removes a member or leaves. In an event channel, event members are removed from the event. */
+export async function removeChannelMember(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+  targetId: string,
+): Promise<void> {
+  const { channel, access } = await channelAccess(ctx, channelId, userId);
+  const target = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId);
+  if (!target) throw new AppError("not_found", "That user is not a member of this channel");
+  const self = targetId === userId;
+  if (
+    !self &&
+    !(access.role === "admin" || (access.role === "moderator" && outranks("moderator", target.role)))
+  ) {
+    throw new AppError("forbidden", "You may not remove this member");
+  }
+  if (target.event_role) {
+    throw new AppError(
+      "conflict",
+      "Membership of this channel comes from its event; remove the member from the event instead",
+    );
+  }
+  if (target.role === "admin" && (await ctx.repos.channels.adminCount(channelId)) <= 1) {
+    throw new AppError("conflict", "A channel must keep at least one admin; delete the channel instead");
+  }
+  await ctx.repos.channels.removeMember(channelId, targetId);
+  await ctx.live.accessRevoked(channelId, [targetId]);
+}
+
+export async function channelPresence(ctx: AppContext, userId: string, channelId: string): Promise<Presence> {
+  await channelAccess(ctx, channelId, userId);
+  const [ids, holder] = await Promise.all([
+    ctx.engines.presence.users(channelId),
+    ctx.engines.floor.current(channelId),
+  ]);
+  const users = await ctx.repos.users.findMany(ids);
+  return {
+    online: users.map(presentUser),
+    speaker: holder
+      ? { userId: holder.userId, streamId: holder.streamId, since: new Date(holder.since).toISOString() }
+      : null,
+  };
+}

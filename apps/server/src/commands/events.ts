@@ -1,0 +1,198 @@
+/**
+ * Event use cases. Each exported function is one command: authorise, change, then tell the
+ * real-time layer after the commit.
+ */
+import { randomUUID } from "node:crypto";
+import type {
+  Channel,
+  CreateEventBody,
+  Event,
+  EventWithChannels,
+  Member,
+  PatchEventBody,
+} from "@won/protocol";
+import type { AppContext } from "../context.js";
+import { retryOnCollision } from "../db/errors.js";
+import type { EventRow } from "../db/schema.js";
+import { AppError } from "../http/problem.js";
+import { newInviteCode } from "../lib/invite-code.js";
+import {
+  presentChannel,
+  presentEvent,
+  presentEventMember,
+  presentEventWithChannels,
+} from "../presenters/index.js";
+import type { EventRole } from "../repositories/events.js";
+import { eventAccess } from "./access.js";
+
+const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
+
+/** An invite code unused by any event or channel (codes of both kinds share one namespace). */
+export async function freshInviteCode(ctx: AppContext): Promise<string> {
+  for (let i = 0; i < 10; i++) {
+    const code = newInviteCode();
+    const [e, c] = await Promise.all([
+      ctx.repos.events.findByInviteCode(code),
+      ctx.repos.channels.findByInviteCode(code),
+    ]);
+    if (!e && !c) return code;
+  }
+  throw new Error("could not find a free invite code in 10 draws");
+}
+
+export async function presentEventFor(
+  ctx: AppContext,
+  event: EventRow,
+  role: EventRole,
+  userId: string,
+): Promise<EventWithChannels> {
+  const [count, channels] = await Promise.all([
+    ctx.repos.events.memberCount(event.id),
+    ctx.repos.channels.listForEvent(event.id),
+  ]);
+  const presented: Channel[] = [];
+  for (const c of channels) {
+    const access = await ctx.repos.channels.access(c, userId);
+    if (access) presented.push(presentChannel(c, access));
+  }
+  return presentEventWithChannels(presentEvent(event, role, count), presented);
+}
+
+export async function listEvents(ctx: AppContext, userId: string): Promise<Event[]> {
+  const rows = await ctx.repos.events.listForUser(userId);
+  return rows.map(({ my_role, member_count, ...e }) => presentEvent(e, my_role, member_count));
+}
+
+export async function createEvent(ctx: AppContext, userId: string, body: CreateEventBody): Promise<Event> {
+  return retryOnCollision("invite_code", 5, async () => {
+    const row: EventRow = {
+      id: randomUUID(),
+      name: body.name,
+      description: body.description ?? "",
+      starts_at: ms(body.startsAt),
+      ends_at: ms(body.endsAt),
+      invite_code: await freshInviteCode(ctx),
+      created_by: userId,
+      created_at: Date.now(),
+    };
+    await ctx.repos.events.create(row);
+    return presentEvent(row, "organiser", 1);
+  });
+}
+
+export async function getEvent(ctx: AppContext, userId: string, eventId: string): Promise<EventWithChannels> {
+  const { event, role } = await eventAccess(ctx, eventId, userId);
+  return presentEventFor(ctx, event, role, userId);
+}
+
+export async function updateEvent(
+  ctx: AppContext,
+  userId: string,
+  eventId: string,
+  body: PatchEventBody,
+): Promise<EventWithChannels> {
+  const { event } = await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const next = {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    ...(body.startsAt !== undefined ? { starts_at: ms(body.startsAt) } : {}),
+    ...(body.endsAt !== undefined ? { ends_at: ms(body.endsAt) } : {}),
+  };
+  const merged = { ...event, ...next };
+  if (merged.starts_at !== null && merged.ends_at !== null && merged.ends_at < merged.starts_at) {
+    throw new AppError("invalid_body", "endsAt must not be before startsAt", [
+      { path: "endsAt", message: "must not be before startsAt" },
+    ]);
+  }
+  await ctx.repos.events.update(eventId, next);
+  return presentEventFor(ctx, merged, "organiser", userId);
+}
+
+export async function deleteEvent(ctx: AppContext, userId: string, eventId: string): Promise<void> {
+  await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const channels = await ctx.repos.channels.listForEvent(eventId);
+  await ctx.repos.events.delete(eventId);
+  await Promise.all(channels.map((c) => ctx.live.channelDeleted(c.id)));
+}
+
+export async function regenerateEventCode(
+  ctx: AppContext,
+  userId: string,
+  eventId: string,
+): Promise<EventWithChannels> {
+  const { event, role } = await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const invite_code = await retryOnCollision("invite_code", 5, async () => {
+    const code = await freshInviteCode(ctx);
+    await ctx.repos.events.update(eventId, { invite_code: code });
+    return code;
+  });
+  return presentEventFor(ctx, { ...event, invite_code }, role, userId);
+}
+
+export async function listEventMembers(ctx: AppContext, userId: string, eventId: string): Promise<Member[]> {
+  await eventAccess(ctx, eventId, userId);
+  const members = await ctx.repos.events.members(eventId);
+  const users = new Map(
+    (await ctx.repos.users.findMany(members.map((m) => m.user_id))).map((u) => [u.id, u]),
+  );
+  return members.flatMap((m) => {
+    const u = users.get(m.user_id);
+    return u ? [presentEventMember(m, u)] : [];
+  });
+}
+
+export async function setEventRole(
+  ctx: AppContext,
+  userId: string,
+  eventId: string,
+  targetId: string,
+  role: EventRole,
+): Promise<Member> {
+  await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const current = await ctx.repos.events.roleOf(eventId, targetId);
+  if (!current) throw new AppError("not_found", "That user is not a member of this event");
+  if (
+    current === "organiser" &&
+    role !== "organiser" &&
+    (await ctx.repos.events.organiserCount(eventId)) <= 1
+  ) {
+    throw new AppError("last_organiser", "Promote another organiser first");
+  }
+  await ctx.repos.events.setRole(eventId, targetId, role);
+  await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessChanged(channelId, targetId));
+  const member = (await ctx.repos.events.members(eventId)).find((m) => m.user_id === targetId)!;
+  const user = (await ctx.repos.users.findById(targetId))!;
+  return presentEventMember(member, user);
+}
+
+/** Removes a member: organisers remove anyone, moderators remove participants, anyone leaves. */
+export async function removeEventMember(
+  ctx: AppContext,
+  userId: string,
+  eventId: string,
+  targetId: string,
+): Promise<void> {
+  const { role } = await eventAccess(ctx, eventId, userId);
+  const targetRole = await ctx.repos.events.roleOf(eventId, targetId);
+  if (!targetRole) throw new AppError("not_found", "That user is not a member of this event");
+  const self = targetId === userId;
+  const allowed = self || role === "organiser" || (role === "moderator" && targetRole === "participant");
+  if (!allowed) throw new AppError("forbidden", "Only organisers may remove moderators and organisers");
+  if (targetRole === "organiser" && (await ctx.repos.events.organiserCount(eventId)) <= 1) {
+    throw new AppError(
+      "last_organiser",
+      "An event must keep at least one organiser; delete the event instead",
+    );
+  }
+  await ctx.repos.events.removeMember(eventId, targetId);
+  await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessRevoked(channelId, [targetId]));
+}
+
+async function notifyEventChannels(
+  ctx: AppContext,
+  eventId: string,
+  fn: (channelId: string) => Promise<void>,
+): Promise<void> {
+  const channels = await ctx.repos.channels.listForEvent(eventId);
+  await Promise.all(channels.map((c) => fn(c.id)));
+}

@@ -1,0 +1,29 @@
+import type { JoinResult } from "@won/protocol";
+import type { AppContext } from "../context.js";
+import { AppError } from "../http/problem.js";
+import { presentChannel } from "../presenters/index.js";
+import { presentEventFor } from "./events.js";
+import { enforceRate } from "./rate-limit.js";
+
+/**
+ * Joins an event (as participant) or a channel (as member) by invite code. Idempotent: joining
+ * again returns the same body and changes nothing. Rate limited per user, since codes are the
+ * only secret between a stranger and a channel (31^8 codes; the limit makes guessing hopeless).
+ */
+export async function joinByCode(ctx: AppContext, userId: string, code: string): Promise<JoinResult> {
+  await enforceRate(ctx, `join:user:${userId}`, ctx.config.rates.joinPerUser, "join attempts");
+  const event = await ctx.repos.events.findByInviteCode(code);
+  if (event) {
+    await ctx.repos.events.addMember(event.id, userId, "participant");
+    const role = (await ctx.repos.events.roleOf(event.id, userId))!;
+    return { kind: "event", event: await presentEventFor(ctx, event, role, userId) };
+  }
+  const channel = await ctx.repos.channels.findByInviteCode(code);
+  if (channel) {
+    if (!(await ctx.repos.channels.access(channel, userId)))
+      await ctx.repos.channels.addMember(channel.id, userId, "member");
+    const access = (await ctx.repos.channels.access(channel, userId))!;
+    return { kind: "channel", channel: presentChannel(channel, access) };
+  }
+  throw new AppError("invalid_code", "No event or channel has this invite code");
+}

@@ -1,0 +1,55 @@
+import type { History, HistoryQuery, Message, PostMessageBody } from "@won/protocol";
+import type { AppContext } from "../context.js";
+import type { MessageRow } from "../db/schema.js";
+import { presentMessage } from "../presenters/index.js";
+import { channelAccess } from "./access.js";
+import { enforceRate } from "./rate-limit.js";
+
+/** Turns rows into contract messages, loading senders and recordings in two queries. */
+export async function presentMessages(ctx: AppContext, rows: readonly MessageRow[]): Promise<Message[]> {
+  const [users, recordings] = await Promise.all([
+    ctx.repos.users.findMany(rows.map((r) => r.sender_id)),
+    ctx.repos.recordings.metas(rows.flatMap((r) => (r.recording_id ? [r.recording_id] : []))),
+  ]);
+  const userById = new Map(users.map((u) => [u.id, u]));
+  const recById = new Map(recordings.map((r) => [r.id, r]));
+  return rows.flatMap((r) => {
+    const sender = userById.get(r.sender_id);
+    if (!sender) return [];
+    return [presentMessage(r, sender, r.recording_id ? recById.get(r.recording_id) : undefined)];
+  });
+}
+
+/**
+ * Posts a text message. Idempotent on (sender, clientId): a retry after a lost response returns
+ * the first message and does not publish it again. Published only after the commit.
+ */
+export async function postMessage(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+  body: PostMessageBody,
+): Promise<{ message: Message; created: boolean }> {
+  await channelAccess(ctx, channelId, userId);
+  await enforceRate(ctx, `messages:user:${userId}`, ctx.config.rates.messagesPerUser, "messages");
+  const { message: row, created } = await ctx.repos.messages.append(channelId, {
+    senderId: userId,
+    kind: "text",
+    body: body.body,
+    clientId: body.clientId,
+  });
+  const [message] = await presentMessages(ctx, [row]);
+  if (created) await ctx.live.messageCreated(message!);
+  return { message: message!, created };
+}
+
+export async function channelHistory(
+  ctx: AppContext,
+  userId: string,
+  channelId: string,
+  q: HistoryQuery,
+): Promise<History> {
+  await channelAccess(ctx, channelId, userId);
+  const { rows, hasMore } = await ctx.repos.messages.page(channelId, q);
+  return { messages: await presentMessages(ctx, rows), hasMore };
+}

@@ -1,0 +1,27 @@
+import type { TokenPair } from "@won/protocol";
+import type { AppContext } from "../context.js";
+import { AppError } from "../http/problem.js";
+
+/**
+ * Rotates a refresh token (RFC 9700 §4.14.2). A token presented twice means it leaked: the whole
+ * session is revoked, its access tokens included, on every instance.
+ */
+export async function refreshSession(ctx: AppContext, refreshToken: string): Promise<TokenPair> {
+  const r = await ctx.repos.sessions.rotate(refreshToken);
+  if (r.status === "invalid")
+    throw new AppError("invalid_token", "The refresh token is invalid, expired or revoked");
+  if (r.status === "reused") {
+    await revokeSessionEverywhere(ctx, r.sessionId);
+    throw new AppError("refresh_reused", "This refresh token was already used; the session has been revoked");
+  }
+  const { token } = await ctx.tokens.issueAccess(r.userId, r.sessionId);
+  return { accessToken: token, refreshToken: r.refreshToken, expiresIn: ctx.tokens.accessTtlS };
+}
+
+/** Marks the session revoked in the database and in the shared revocation list, which closes
+ *  its sockets on every instance. */
+export async function revokeSessionEverywhere(ctx: AppContext, sessionId: string): Promise<void> {
+  await ctx.repos.sessions.revoke(sessionId);
+  // Access tokens of this session live at most accessTtl from now.
+  await ctx.engines.revocations.revokeSession(sessionId, Date.now() + ctx.tokens.accessTtlS * 1000 + 10_000);
+}

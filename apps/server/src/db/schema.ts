@@ -1,0 +1,118 @@
+/**
+ * Table types for Kysely. Times are milliseconds since the epoch (BIGINT) and booleans are 0/1
+ * integers, so SQLite and MySQL share one code path; presenters turn them into ISO strings.
+ */
+import type { Generated, Insertable, Selectable } from "kysely";
+
+export interface UsersTable {
+  id: string;
+  /** Lower-cased: usernames are unique regardless of case. */
+  username: string;
+  /** Lower-cased. */
+  email: string;
+  password_hash: string;
+  display_name: string;
+  created_at: number;
+}
+
+/** One login: a refresh-token family (RFC 9700 §4.14.2). Its id is the `sid` of access tokens. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface RefreshTokensTable {
+  /** SHA-256 (hex) of the token; the token itself is never stored. */
+  token_hash: string;
+  session_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface EventsTable {
+  id: string;
+  name: string;
+  description: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  invite_code: string;
+  created_by: string;
+  created_at: number;
+}
+
+export interface EventMembersTable {
+  event_id: string;
+  user_id: string;
+  role: "organiser" | "moderator" | "participant";
+  joined_at: number;
+}
+
+export interface ChannelsTable {
+  id: string;
+  event_id: string | null;
+  name: string;
+  description: string;
+  invite_code: string;
+  /** Highest message seq assigned in this channel; 0 when it has none. */
+  last_seq: Generated<number>;
+  created_by: string;
+  created_at: number;
+}
+
+/**
+ * Standalone channels: one row per member. Event channels: members come from the event; a row
+ * here only overrides the derived role or `can_speak` for one member.
+ */
+export interface ChannelMembersTable {
+  channel_id: string;
+  user_id: string;
+  role: "admin" | "moderator" | "member";
+  can_speak: number;
+  joined_at: number;
+}
+
+export interface MessagesTable {
+  id: string;
+  channel_id: string;
+  seq: number;
+  sender_id: string;
+  kind: "text" | "audio" | "system";
+  body: string | null;
+  recording_id: string | null;
+  client_id: string | null;
+  created_at: number;
+}
+
+export interface RecordingsTable {
+  id: string;
+  channel_id: string;
+  sender_id: string;
+  stream_id: number;
+  duration_ms: number;
+  size_bytes: number;
+  /** The Ogg Opus file (RFC 7845). */
+  data: Buffer;
+  created_at: number;
+}
+
+export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  events: EventsTable;
+  event_members: EventMembersTable;
+  channels: ChannelsTable;
+  channel_members: ChannelMembersTable;
+  messages: MessagesTable;
+  recordings: RecordingsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type EventRow = Selectable<EventsTable>;
+export type ChannelRow = Selectable<ChannelsTable>;
+export type MessageRow = Selectable<MessagesTable>;
+export type NewMessage = Insertable<MessagesTable>;

@@ -1,0 +1,42 @@
+import type { FastifyRequest } from "fastify";
+import type { AccessClaims } from "../auth/tokens.js";
+import type { AppContext } from "../context.js";
+import { AppError } from "./problem.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: AccessClaims;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
+
+/**
+ * Verifies an access token and that its session has not been revoked (logout, refresh reuse).
+ * Returns null for anything that is not a valid live token.
+ */
+export async function verifyAccessToken(ctx: AppContext, token: string): Promise<AccessClaims | null> {
+  const claims = await ctx.tokens.verifyAccess(token);
+  if (!claims) return null;
+  if (await ctx.engines.revocations.isRevoked(claims.sessionId)) return null;
+  return claims;
+}
+
+/** preHandler for authenticated routes: sets `request.auth` or throws 401. */
+export function authenticate(ctx: AppContext) {
+  return async (request: FastifyRequest) => {
+    const header = request.headers.authorization;
+    if (!header)
+      throw new AppError("unauthenticated", "Send Authorization: Bearer <accessToken>", undefined, {
+        "www-authenticate": "Bearer",
+      });
+    const m = BEARER.exec(header);
+    const claims = m ? await verifyAccessToken(ctx, m[1]!) : null;
+    if (!claims) {
+      throw new AppError("invalid_token", undefined, undefined, {
+        "www-authenticate": 'Bearer error="invalid_token"',
+      });
+    }
+    request.auth = claims;
+  };
+}

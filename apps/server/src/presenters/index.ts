@@ -1,0 +1,91 @@
+/**
+ * Presenters: the only place rows become contract shapes (CONTRACT.md). Nothing else builds
+ * response objects, so a field is added or renamed in exactly one place.
+ */
+import type { Channel, Event, EventWithChannels, Me, Member, Message, User } from "@won/protocol";
+import type { ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
+import type { ChannelAccess, ChannelMemberRow } from "../repositories/channels.js";
+import type { EventMemberRow, EventRole } from "../repositories/events.js";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function presentUser(u: UserRow): User {
+  return { id: u.id, username: u.username, displayName: u.display_name, createdAt: iso(u.created_at) };
+}
+
+export function presentMe(u: UserRow): Me {
+  return { ...presentUser(u), email: u.email };
+}
+
+export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number): Event {
+  return {
+    id: e.id,
+    name: e.name,
+    description: e.description,
+    startsAt: isoOrNull(e.starts_at),
+    endsAt: isoOrNull(e.ends_at),
+    myRole,
+    memberCount,
+    ...(myRole === "organiser" || myRole === "moderator" ? { inviteCode: e.invite_code } : {}),
+    createdAt: iso(e.created_at),
+  };
+}
+
+export function presentEventWithChannels(e: Event, channels: Channel[]): EventWithChannels {
+  return { ...e, channels };
+}
+
+/** The channel as every member sees it, without per-user fields (for broadcasts). */
+export function presentChannelPublic(c: ChannelRow) {
+  return {
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    eventId: c.event_id,
+    lastSeq: Number(c.last_seq),
+    createdAt: iso(c.created_at),
+  };
+}
+
+export function presentChannel(c: ChannelRow, access: ChannelAccess): Channel {
+  return {
+    ...presentChannelPublic(c),
+    myRole: access.role,
+    canSpeak: access.canSpeak,
+    ...(access.role === "admin" || access.role === "moderator" ? { inviteCode: c.invite_code } : {}),
+  };
+}
+
+export function presentEventMember(m: EventMemberRow, user: UserRow): Member {
+  return { user: presentUser(user), role: m.role, joinedAt: iso(m.joined_at) };
+}
+
+export function presentChannelMember(m: ChannelMemberRow, user: UserRow): Member {
+  return { user: presentUser(user), role: m.role, canSpeak: m.can_speak, joinedAt: iso(m.joined_at) };
+}
+
+export function presentMessage(
+  m: MessageRow,
+  sender: UserRow,
+  recording?: { id: string; duration_ms: number },
+): Message {
+  return {
+    id: m.id,
+    channelId: m.channel_id,
+    seq: Number(m.seq),
+    sender: presentUser(sender),
+    kind: m.kind,
+    ...(m.body !== null ? { body: m.body } : {}),
+    ...(recording
+      ? {
+          recording: {
+            id: recording.id,
+            durationMs: recording.duration_ms,
+            url: `/api/v1/recordings/${recording.id}`,
+          },
+        }
+      : {}),
+    createdAt: iso(m.created_at),
+  };
+}

@@ -1,0 +1,553 @@
+/**
+ * The real-time gateway (`GET /api/v1/realtime`): authenticates sockets, subscribes them to
+ * channels, runs push-to-talk, and fans every channel event out through the broker — one topic
+ * per channel for JSON events and audio frames alike, so `speaker.started` precedes a stream's
+ * frames on every node. See docs/protocol.md for the messages and docs/architecture.md for the flow.
+ */
+
+import { randomInt } from "node:crypto";
+import type { IncomingMessage, Server } from "node:http";
+import type { Duplex } from "node:stream";
+import {
+  CLOSE,
+  ClientMessage,
+  FRAME_KIND_AUDIO,
+  frameStreamId,
+  LIMITS,
+  type Message,
+  type ServerMessage,
+  type StopReason,
+  type User,
+  validateAudioFrame,
+} from "@won/protocol";
+import { type WebSocket, WebSocketServer } from "ws";
+import type { AccessClaims } from "../auth/tokens.js";
+import { presentMessages } from "../commands/messages.js";
+import type { AppContext } from "../context.js";
+import { AppError, isUnavailable } from "../http/problem.js";
+import { presentUser } from "../presenters/index.js";
+import type { ChannelAccess } from "../repositories/channels.js";
+import { ChannelHub, channelTopic } from "./channel-hub.js";
+import { handlers } from "./handlers/index.js";
+import type { LiveEvents } from "./live-events.js";
+import { RemoteStreams } from "./remote-streams.js";
+import { Session } from "./session.js";
+import { Transmission, type TransmissionHost } from "./transmission.js";
+
+export const REALTIME_PATH = "/api/v1/realtime";
+const OPEN = 1;
+
+/** Internal channel events, handled by every node and never forwarded to clients. */
+type ControlEvent =
+  | { type: "_access.revoked"; channelId: string; userIds: string[] }
+  | { type: "_access.changed"; channelId: string; userId: string }
+  | { type: "_floor.preempted"; channelId: string; streamId: number };
+
+export class Realtime implements TransmissionHost {
+  readonly hub: ChannelHub;
+  readonly live: LiveEvents;
+  readonly leaseMs: number;
+  readonly maxDurationMs: number;
+  private readonly sessions = new Set<Session>();
+  private readonly bySessionId = new Map<string, Set<Session>>();
+  private readonly remote: RemoteStreams;
+  private wss: WebSocketServer | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private closing = false;
+  /** Counters for /metrics and tests. */
+  readonly stats = { framesIn: 0, framesDelivered: 0, framesDropped: 0, transmissions: 0, slowClosed: 0 };
+
+  constructor(readonly ctx: AppContext) {
+    this.leaseMs = ctx.config.ptt.floorLeaseMs;
+    this.maxDurationMs = ctx.config.ptt.maxTransmissionMs;
+    this.hub = new ChannelHub(ctx.engines.broker, (channelId, payload) =>
+      this.onPayload(channelId, payload, null),
+    );
+    this.remote = new RemoteStreams(this.leaseMs, (channelId, streamId, userId) =>
+      this.onRemoteStreamLost(channelId, streamId, userId),
+    );
+    this.live = this.liveEvents();
+    ctx.engines.revocations.onRevoked((sid) => {
+      for (const s of this.bySessionId.get(sid) ?? []) s.close(CLOSE.unauthenticated, "session revoked");
+    });
+    ctx.engines.presence.onSwept(
+      (channelId, userId) => void this.emit(channelId, { type: "presence.left", channelId, userId }),
+    );
+    ctx.engines.broker.onStateChange((up) => {
+      if (!up) return;
+      // Events published while the broker was away are lost to this node: tell clients to catch up.
+      for (const channelId of this.hub.channelIds()) {
+        const bytes = Buffer.from(
+          JSON.stringify({ type: "resync.truncated", channelId } satisfies ServerMessage),
+        );
+        this.hub.deliverText(channelId, bytes);
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ sockets
+
+  attach(server: Server): void {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: LIMITS.socketFrameMax,
+      perMessageDeflate: false,
+    });
+    server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = (req.url ?? "").split("?")[0];
+      if (path !== REALTIME_PATH) return refuse(socket, 404, "Not Found");
+      if (this.closing) return refuse(socket, 503, "Service Unavailable");
+      if (!this.originAllowed(req)) return refuse(socket, 403, "Forbidden");
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+    });
+    this.heartbeat = setInterval(() => this.beat(), LIMITS.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  /** Browsers send Origin: it must be this host or in CORS_ORIGINS. Other clients send none. */
+  private originAllowed(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    const allowed = this.ctx.config.corsOrigins;
+    if (allowed.includes("*") || allowed.includes(origin)) return true;
+    try {
+      return new URL(origin).host === req.headers.host;
+    } catch {
+      return false;
+    }
+  }
+
+  private onConnection(ws: WebSocket): void {
+    const session = new Session(ws);
+    this.sessions.add(session);
+    const authTimer = setTimeout(() => {
+      if (!session.ready) session.close(CLOSE.authTimeout, "no auth in time");
+    }, LIMITS.authTimeoutMs);
+    authTimer.unref();
+    let chain: Promise<void> = Promise.resolve();
+
+    ws.on("pong", () => {
+      session.alive = true;
+    });
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      session.alive = true;
+      if (isBinary) return this.onBinary(session, data);
+      if (!session.textRate.take()) return session.close(CLOSE.rateLimited, "too many messages");
+      if (++session.pendingMessages > 64)
+        return session.close(CLOSE.rateLimited, "too many messages in flight");
+      // Text messages are handled one at a time, in order; audio frames do not wait behind them.
+      chain = chain.then(() => this.onText(session, data)).finally(() => session.pendingMessages--);
+    });
+    ws.on("close", () => {
+      clearTimeout(authTimer);
+      void chain.finally(() => this.onClose(session));
+    });
+    ws.on("error", () => ws.terminate());
+  }
+
+  private async onText(session: Session, data: Buffer): Promise<void> {
+    if (session.closed) return;
+    if (data.length > LIMITS.socketTextMax)
+      return session.error("invalid_message", `Text messages are limited to ${LIMITS.socketTextMax} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString("utf8"));
+    } catch {
+      if (!session.ready) return session.close(CLOSE.protocolViolation, "expected an auth message");
+      return session.error("invalid_message", "Not valid JSON");
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) {
+      if (!session.ready) return session.close(CLOSE.protocolViolation, "expected an auth message");
+      const type = (json as { type?: unknown } | null)?.type;
+      const known = typeof type === "string" && type in handlers;
+      const ref = typeof type === "string" ? type.slice(0, 64) : undefined;
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join(".") || "(message)"}: ${i.message}`)
+        .join("; ");
+      return session.error(
+        known ? "invalid_message" : "unknown_type",
+        known ? issues : `Unknown message type`,
+        ref,
+      );
+    }
+    const msg = parsed.data;
+    if (!session.ready && msg.type !== "auth")
+      return session.close(CLOSE.protocolViolation, "authenticate first");
+    try {
+      await (handlers[msg.type] as (rt: Realtime, s: Session, m: typeof msg) => Promise<void> | void)(
+        this,
+        session,
+        msg,
+      );
+    } catch (err) {
+      if (err instanceof AppError) return session.error(err.code, err.message, msg.type);
+      if (isUnavailable(err))
+        return session.error("unavailable", "A service is unavailable; try again shortly", msg.type);
+      this.ctx.log.error({ err, type: msg.type }, "socket handler failed");
+      session.error("internal", "Internal error", msg.type);
+    }
+  }
+
+  /** Audio from a speaker. Hot path: no JSON, no allocation for a valid frame. */
+  private onBinary(session: Session, frame: Buffer): void {
+    if (!session.ready) return session.close(CLOSE.protocolViolation, "authenticate first");
+    if (!session.frameRate.take()) return session.close(CLOSE.rateLimited, "too many frames");
+    this.stats.framesIn++;
+    const bad = validateAudioFrame(frame);
+    if (bad) {
+      this.stats.framesDropped++;
+      return session.error("invalid_frame", `Invalid audio frame: ${bad}`);
+    }
+    const t = session.transmission;
+    const streamId = frameStreamId(frame);
+    if (!t || t.streamId !== streamId) {
+      this.stats.framesDropped++;
+      if (session.lastForeignStream !== streamId) {
+        session.lastForeignStream = streamId;
+        session.error("not_floor_holder", `You do not hold the floor for stream ${streamId}`);
+      }
+      return;
+    }
+    t.onFrame(frame);
+  }
+
+  private async onClose(session: Session): Promise<void> {
+    session.dispose();
+    this.sessions.delete(session);
+    if (session.claims) this.bySessionId.get(session.claims.sessionId)?.delete(session);
+    await Promise.all(
+      [...session.subscriptions.keys()].map((id) =>
+        this.leave(session, id, "disconnected").catch(() => undefined),
+      ),
+    );
+  }
+
+  setSessionClaims(session: Session, claims: AccessClaims): void {
+    const old = session.claims?.sessionId;
+    if (old && old !== claims.sessionId) this.bySessionId.get(old)?.delete(session);
+    let set = this.bySessionId.get(claims.sessionId);
+    if (!set) this.bySessionId.set(claims.sessionId, (set = new Set()));
+    set.add(session);
+    session.setClaims(claims, () => session.close(CLOSE.unauthenticated, "token expired"));
+  }
+
+  /** Pings every socket; one that did not answer the previous ping is dead and is dropped. */
+  private beat(): void {
+    for (const s of this.sessions) {
+      if (!s.alive) {
+        s.ws.terminate();
+        continue;
+      }
+      s.alive = false;
+      if (s.ws.readyState === OPEN) s.ws.ping();
+    }
+  }
+
+  // ------------------------------------------------------------------ channels
+
+  /** The caller's access to a channel, or null after telling them why not. */
+  async channelAccess(session: Session, channelId: string): Promise<ChannelAccess | null> {
+    const channel = await this.ctx.repos.channels.findById(channelId);
+    if (!channel) {
+      session.error("not_found", "No such channel", channelId);
+      return null;
+    }
+    const access = await this.ctx.repos.channels.access(channel, session.userId);
+    if (!access) session.error("not_a_member", "You are not a member of this channel", channelId);
+    return access;
+  }
+
+  async channelState(
+    channelId: string,
+  ): Promise<{
+    lastSeq: number;
+    presence: User[];
+    speaker: ServerMessage & { type: "subscribed" } extends { speaker: infer S } ? S : never;
+  } | null> {
+    const [channel, ids, holder] = await Promise.all([
+      this.ctx.repos.channels.findById(channelId),
+      this.ctx.engines.presence.users(channelId),
+      this.ctx.engines.floor.current(channelId),
+    ]);
+    if (!channel) return null;
+    const users = await this.ctx.repos.users.findMany(ids);
+    return {
+      lastSeq: Number(channel.last_seq),
+      presence: users.map(presentUser),
+      speaker: holder
+        ? { userId: holder.userId, streamId: holder.streamId, since: new Date(holder.since).toISOString() }
+        : null,
+    };
+  }
+
+  async join(session: Session, channelId: string): Promise<void> {
+    const first = await this.ctx.engines.presence.add(channelId, session.userId, session.id);
+    if (first) await this.emit(channelId, { type: "presence.joined", channelId, user: session.user! });
+  }
+
+  /** Unsubscribes a socket from a channel, ending its transmission there. */
+  async leave(session: Session, channelId: string, reason: StopReason): Promise<void> {
+    if (!session.subscriptions.delete(channelId)) return;
+    const t = session.transmission;
+    if (t && t.channelId === channelId) await t.end(reason);
+    await this.hub.remove(channelId, session);
+    const last = await this.ctx.engines.presence.remove(channelId, session.userId, session.id);
+    if (last) await this.emit(channelId, { type: "presence.left", channelId, userId: session.userId });
+  }
+
+  /**
+   * Publishes an event of a channel to the other nodes, then delivers it here (publishing first
+   * keeps remote listeners from waiting on the local loop). Never throws: the database is the
+   * record, and clients resync by `seq` after a broker outage.
+   */
+  async emit(channelId: string, event: ServerMessage | ControlEvent): Promise<void> {
+    const bytes = Buffer.from(JSON.stringify(event));
+    try {
+      await this.ctx.engines.broker.publish(channelTopic(channelId), bytes);
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message, type: event.type }, "broker publish failed");
+    }
+    this.onPayload(channelId, bytes, null);
+  }
+
+  /** Every channel payload, local or remote, passes here: audio is relayed, JSON handled. */
+  private onPayload(channelId: string, payload: Buffer, speaker: Session | null): void {
+    if (payload[0] === FRAME_KIND_AUDIO) {
+      // The broker's buffer is only ours during this call; sockets may hold on to it longer.
+      const frame = speaker ? payload : Buffer.from(payload);
+      if (!speaker) this.remote.frame(channelId, frameStreamId(frame));
+      this.stats.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
+      return;
+    }
+    let event: ServerMessage | ControlEvent;
+    try {
+      event = JSON.parse(payload.toString("utf8"));
+    } catch {
+      this.ctx.log.warn({ channelId }, "dropped an unparseable broker payload");
+      return;
+    }
+    if (event.type.startsWith("_")) return this.onControl(event as ControlEvent);
+    const bytes = speaker ? payload : Buffer.from(payload);
+    switch (event.type) {
+      case "speaker.started":
+        this.remote.started(channelId, event.streamId, event.user.id);
+        break;
+      case "speaker.stopped":
+        this.remote.stopped(channelId, event.streamId);
+        break;
+      case "channel.deleted":
+        this.hub.deliverText(channelId, bytes);
+        for (const s of [...this.hub.sessions(channelId)]) void this.leave(s, channelId, "revoked");
+        return;
+    }
+    this.hub.deliverText(channelId, bytes, event.type === "message.created" ? event.message.seq : undefined);
+  }
+
+  private onControl(event: ControlEvent): void {
+    const { channelId } = event;
+    for (const s of [...this.hub.sessions(channelId)]) {
+      switch (event.type) {
+        case "_access.revoked":
+          if (event.userIds.includes(s.userId)) {
+            void this.leave(s, channelId, "revoked").then(() =>
+              s.send({ type: "access.revoked", channelId }),
+            );
+          }
+          break;
+        case "_access.changed":
+          if (s.userId === event.userId && s.transmission?.channelId === channelId)
+            void this.recheckSpeaker(s);
+          break;
+        case "_floor.preempted":
+          if (s.transmission?.channelId === channelId && s.transmission.streamId === event.streamId)
+            void s.transmission.end("preempted");
+          break;
+      }
+    }
+  }
+
+  private async recheckSpeaker(session: Session): Promise<void> {
+    const t = session.transmission;
+    if (!t) return;
+    const channel = await this.ctx.repos.channels.findById(t.channelId);
+    const access = channel ? await this.ctx.repos.channels.access(channel, session.userId) : null;
+    if (!access?.canSpeak) await t.end("revoked");
+  }
+
+  /** A remote speaker's node went quiet without `speaker.stopped` (it crashed): tell local listeners. */
+  private async onRemoteStreamLost(channelId: string, streamId: number, userId: string): Promise<void> {
+    const holder = await this.ctx.engines.floor.current(channelId).catch(() => undefined);
+    if (holder === undefined || holder?.streamId === streamId)
+      return this.remote.started(channelId, streamId, userId);
+    const event: ServerMessage = {
+      type: "speaker.stopped",
+      channelId,
+      streamId,
+      userId,
+      reason: "disconnected",
+    };
+    this.hub.deliverText(channelId, Buffer.from(JSON.stringify(event)));
+  }
+
+  // ------------------------------------------------------------------ push-to-talk
+
+  /**
+   * `ptt.start`: grants the floor if it is free, or pre-empts a member's transmission when a
+   * channel moderator/admin (event organisers and moderators included) asks with priority.
+   */
+  async startTransmission(session: Session, channelId: string, wantsPriority: boolean): Promise<void> {
+    if (!session.subscriptions.has(channelId)) {
+      return session.send({ type: "ptt.denied", channelId, reason: "not_subscribed" });
+    }
+    const current = session.transmission;
+    if (current?.channelId === channelId && !current.ended) {
+      return session.send({
+        type: "ptt.granted",
+        channelId,
+        streamId: current.streamId,
+        maxDurationMs: this.maxDurationMs,
+      });
+    }
+    const channel = await this.ctx.repos.channels.findById(channelId);
+    const access = channel ? await this.ctx.repos.channels.access(channel, session.userId) : null;
+    if (!access?.canSpeak) return session.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    // Talk on one channel at a time.
+    if (current) await current.end("released");
+    const priority = wantsPriority && (access.role === "admin" || access.role === "moderator");
+    const streamId = randomInt(1, 2 ** 32 - 1);
+    const result = await this.ctx.engines.floor.acquire(
+      channelId,
+      { userId: session.userId, connId: session.id, nodeId: this.ctx.engines.nodeId, streamId, priority },
+      { leaseMs: this.leaseMs, preempt: priority },
+    );
+    if (!result.granted) {
+      const holderUser = await this.ctx.repos.users.findById(result.holder.userId);
+      return session.send({
+        type: "ptt.denied",
+        channelId,
+        reason: "busy",
+        ...(holderUser
+          ? {
+              speaker: {
+                user: presentUser(holderUser),
+                streamId: result.holder.streamId,
+                since: new Date(result.holder.since).toISOString(),
+              },
+            }
+          : {}),
+      });
+    }
+    if (session.closed || !session.subscriptions.has(channelId)) {
+      await this.ctx.engines.floor.release(channelId, streamId);
+      return;
+    }
+    if (result.preempted)
+      await this.emit(channelId, {
+        type: "_floor.preempted",
+        channelId,
+        streamId: result.preempted.streamId,
+      });
+    session.transmission = new Transmission(this, session, channelId, streamId, priority);
+    this.stats.transmissions++;
+    // speaker.started goes out on the channel's topic before any frame of the stream can.
+    await this.emit(channelId, {
+      type: "speaker.started",
+      channelId,
+      streamId,
+      user: session.user!,
+      priority,
+    });
+    session.send({ type: "ptt.granted", channelId, streamId, maxDurationMs: this.maxDurationMs });
+  }
+
+  relay(channelId: string, frame: Buffer, speaker: Session): void {
+    this.ctx.engines.broker.publish(channelTopic(channelId), frame).catch(() => undefined);
+    this.stats.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
+  }
+
+  renew(channelId: string, streamId: number): Promise<boolean> {
+    return this.ctx.engines.floor.renew(channelId, streamId, this.leaseMs);
+  }
+
+  async release(channelId: string, streamId: number): Promise<void> {
+    await this.ctx.engines.floor.release(channelId, streamId);
+  }
+
+  onEnded(t: Transmission): void {
+    if (t.session.transmission === t) t.session.transmission = null;
+    t.session.lastStream = { channelId: t.channelId, streamId: t.streamId };
+  }
+
+  async store(t: Transmission, ogg: Buffer, durationMs: number): Promise<Message | null> {
+    try {
+      const { message: row } = await this.ctx.repos.messages.append(t.channelId, {
+        senderId: t.session.userId,
+        kind: "audio",
+        recording: {
+          id: crypto.randomUUID(),
+          stream_id: t.streamId,
+          duration_ms: durationMs,
+          size_bytes: ogg.length,
+          data: ogg,
+        },
+      });
+      const [message] = await presentMessages(this.ctx, [row]);
+      return message ?? null;
+    } catch (err) {
+      this.ctx.log.error({ err, channelId: t.channelId }, "could not store a recording");
+      return null;
+    }
+  }
+
+  async stopped(t: Transmission, reason: StopReason, message: Message | null): Promise<void> {
+    const { channelId, streamId } = t;
+    await this.emit(channelId, {
+      type: "speaker.stopped",
+      channelId,
+      streamId,
+      userId: t.session.userId,
+      reason,
+      ...(message ? { message } : {}),
+    });
+    if (message) await this.emit(channelId, { type: "message.created", channelId, message });
+  }
+
+  // ------------------------------------------------------------------ commands → sockets
+
+  private liveEvents(): LiveEvents {
+    return {
+      messageCreated: (message) =>
+        this.emit(message.channelId, { type: "message.created", channelId: message.channelId, message }),
+      channelUpdated: (channel) => this.emit(channel.id, { type: "channel.updated", channel }),
+      channelDeleted: (channelId) => this.emit(channelId, { type: "channel.deleted", channelId }),
+      accessRevoked: (channelId, userIds) =>
+        this.emit(channelId, { type: "_access.revoked", channelId, userIds: [...userIds] }),
+      accessChanged: (channelId, userId) =>
+        this.emit(channelId, { type: "_access.changed", channelId, userId }),
+    };
+  }
+
+  get connectionCount(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Graceful stop: refuse new sockets, end transmissions (their recordings are stored), close
+   * every socket with 1012 so clients reconnect to another instance, and clean up presence.
+   */
+  async close(): Promise<void> {
+    this.closing = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.remote.close();
+    const all = [...this.sessions];
+    await Promise.all(all.map((s) => s.transmission?.end("disconnected")));
+    for (const s of all) s.close(CLOSE.restart, "server restarting");
+    await Promise.all(all.map((s) => this.onClose(s).catch(() => undefined)));
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+  }
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

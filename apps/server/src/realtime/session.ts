@@ -1,0 +1,98 @@
+/**
+ * One WebSocket connection: its authentication, subscriptions, the transmission it holds, and a
+ * bounded writer. Everything a client can make the server hold is capped here (STYLE.md #9).
+ */
+import { randomUUID } from "node:crypto";
+import { CLOSE, type ServerMessage, type User } from "@won/protocol";
+import type { WebSocket } from "ws";
+import type { AccessClaims } from "../auth/tokens.js";
+import { TokenBucket } from "../lib/token-bucket.js";
+import type { Transmission } from "./transmission.js";
+
+/** Bytes a socket may have waiting to be written before it is deemed too slow and closed. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Channels one socket may subscribe to at once. */
+export const MAX_SUBSCRIPTIONS = 64;
+/** Text messages waiting to be handled; beyond this the client is flooding. */
+export const MAX_PENDING_MESSAGES = 64;
+
+export interface Subscription {
+  /** While history is being replayed, live events wait here (with their seq when known) so the
+   *  client sees every message exactly once, in order. Null once live. */
+  pending: { bytes: Buffer; seq?: number }[] | null;
+  /** Messages up to this seq were already sent by the replay. */
+  replayedUpTo: number;
+}
+
+export class Session {
+  readonly id = randomUUID();
+  claims: AccessClaims | null = null;
+  user: User | null = null;
+  readonly subscriptions = new Map<string, Subscription>();
+  transmission: Transmission | null = null;
+  /** The last transmission this session ended, so a late `ptt.stop` still gets `ptt.stopped`. */
+  lastStream: { channelId: string; streamId: number } | null = null;
+  /** Stream id of the last foreign frame reported, so a stream of bad frames earns one error. */
+  lastForeignStream = -1;
+  alive = true;
+  closed = false;
+  pendingMessages = 0;
+  readonly textRate = new TokenBucket(20, 60);
+  readonly frameRate = new TokenBucket(75, 150);
+  private expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly ws: WebSocket) {}
+
+  get ready(): boolean {
+    return this.claims !== null;
+  }
+
+  get userId(): string {
+    return this.claims!.userId;
+  }
+
+  send(msg: ServerMessage): void {
+    this.sendBytes(Buffer.from(JSON.stringify(msg)), false);
+  }
+
+  error(code: string, message: string, ref?: string): void {
+    this.send({ type: "error", code, message, ...(ref ? { ref } : {}) });
+  }
+
+  /** Writes one WebSocket message. A socket whose backlog exceeds MAX_BUFFERED_BYTES cannot
+   *  keep up: it is closed (4429) rather than allowed to grow the server's memory. */
+  sendBytes(bytes: Buffer, binary: boolean): void {
+    if (this.closed || this.ws.readyState !== 1) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(CLOSE.rateLimited, "too slow to keep up");
+      return;
+    }
+    this.ws.send(bytes, { binary });
+  }
+
+  /** Closes 4401 when the access token expires, unless a fresh one arrives first. */
+  setClaims(claims: AccessClaims, onExpire: () => void): void {
+    this.claims = claims;
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = setTimeout(onExpire, Math.max(0, claims.expiresAt - Date.now()));
+    this.expiryTimer.unref();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.expiryTimer);
+    try {
+      this.ws.close(code, reason);
+    } catch {
+      this.ws.terminate();
+    }
+    // A peer that never answers the close handshake is cut off.
+    setTimeout(() => this.ws.terminate(), 2_000).unref();
+  }
+
+  dispose(): void {
+    this.closed = true;
+    clearTimeout(this.expiryTimer);
+  }
+}

@@ -1,0 +1,270 @@
+import type { Kysely } from "kysely";
+import type { ChannelMembersTable, ChannelRow, DB } from "../db/schema.js";
+import type { EventRole } from "./events.js";
+
+export type ChannelRole = ChannelMembersTable["role"];
+
+/** Effective access of one user to one channel. */
+export interface ChannelAccess {
+  role: ChannelRole;
+  canSpeak: boolean;
+  /** The user's event role when the channel belongs to an event they are a member of. */
+  eventRole: EventRole | null;
+}
+
+export interface ChannelMemberRow {
+  user_id: string;
+  role: ChannelRole;
+  can_speak: boolean;
+  joined_at: number;
+  event_role: EventRole | null;
+}
+
+const RANK: Record<ChannelRole, number> = { member: 0, moderator: 1, admin: 2 };
+const FROM_EVENT: Record<EventRole, ChannelRole> = {
+  organiser: "admin",
+  moderator: "moderator",
+  participant: "member",
+};
+
+/**
+ * Members of an event are members of its channels, with the channel role derived from the event
+ * role; a `channel_members` row either adds a member directly (standalone channels, or a channel
+ * code of an event channel) or raises the derived role / sets `can_speak` for one member.
+ */
+export function effectiveAccess(
+  eventRole: EventRole | null,
+  row: { role: ChannelRole; can_speak: number } | undefined,
+): ChannelAccess | null {
+  if (!eventRole && !row) return null;
+  const derived = eventRole ? FROM_EVENT[eventRole] : null;
+  const role = derived && (!row || RANK[derived] >= RANK[row.role]) ? derived : row!.role;
+  return { role, canSpeak: row ? row.can_speak === 1 : true, eventRole };
+}
+
+export function outranks(a: ChannelRole, b: ChannelRole): boolean {
+  return RANK[a] > RANK[b];
+}
+
+export class ChannelsRepo {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async create(row: Omit<ChannelRow, "last_seq">, creatorRole: ChannelRole | null): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("channels").values(row).execute();
+      if (creatorRole) {
+        await trx
+          .insertInto("channel_members")
+          .values({
+            channel_id: row.id,
+            user_id: row.created_by,
+            role: creatorRole,
+            can_speak: 1,
+            joined_at: row.created_at,
+          })
+          .execute();
+      }
+    });
+  }
+
+  findById(id: string): Promise<ChannelRow | undefined> {
+    return this.db.selectFrom("channels").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  findByInviteCode(code: string): Promise<ChannelRow | undefined> {
+    return this.db.selectFrom("channels").selectAll().where("invite_code", "=", code).executeTakeFirst();
+  }
+
+  listForEvent(eventId: string): Promise<ChannelRow[]> {
+    return this.db
+      .selectFrom("channels")
+      .selectAll()
+      .where("event_id", "=", eventId)
+      .orderBy("created_at")
+      .execute();
+  }
+
+  async access(channel: Pick<ChannelRow, "id" | "event_id">, userId: string): Promise<ChannelAccess | null> {
+    const [row, ev] = await Promise.all([
+      this.db
+        .selectFrom("channel_members")
+        .select(["role", "can_speak"])
+        .where("channel_id", "=", channel.id)
+        .where("user_id", "=", userId)
+        .executeTakeFirst(),
+      channel.event_id
+        ? this.db
+            .selectFrom("event_members")
+            .select("role")
+            .where("event_id", "=", channel.event_id)
+            .where("user_id", "=", userId)
+            .executeTakeFirst()
+        : undefined,
+    ]);
+    return effectiveAccess(
+      ev?.role ?? null,
+      row ? { role: row.role, can_speak: Number(row.can_speak) } : undefined,
+    );
+  }
+
+  /** Every channel the user can open, with their access, oldest first. */
+  async listForUser(userId: string): Promise<{ channel: ChannelRow; access: ChannelAccess }[]> {
+    const [viaEvents, direct] = await Promise.all([
+      this.db
+        .selectFrom("channels as c")
+        .innerJoin("event_members as m", "m.event_id", "c.event_id")
+        .selectAll("c")
+        .select("m.role as event_role")
+        .where("m.user_id", "=", userId)
+        .execute(),
+      this.db
+        .selectFrom("channels as c")
+        .innerJoin("channel_members as cm", "cm.channel_id", "c.id")
+        .selectAll("c")
+        .select(["cm.role as row_role", "cm.can_speak as row_can_speak"])
+        .where("cm.user_id", "=", userId)
+        .execute(),
+    ]);
+    const byId = new Map<
+      string,
+      { channel: ChannelRow; eventRole: EventRole | null; row?: { role: ChannelRole; can_speak: number } }
+    >();
+    for (const { event_role, ...c } of viaEvents) byId.set(c.id, { channel: c, eventRole: event_role });
+    for (const { row_role, row_can_speak, ...c } of direct) {
+      const entry = byId.get(c.id) ?? { channel: c, eventRole: null };
+      entry.row = { role: row_role, can_speak: Number(row_can_speak) };
+      byId.set(c.id, entry);
+    }
+    return [...byId.values()]
+      .map((e) => ({ channel: e.channel, access: effectiveAccess(e.eventRole, e.row)! }))
+      .sort((a, b) => a.channel.created_at - b.channel.created_at);
+  }
+
+  /** Members with their effective role: event members (for event channels) plus direct members. */
+  async members(channel: Pick<ChannelRow, "id" | "event_id">): Promise<ChannelMemberRow[]> {
+    const [rows, eventRows] = await Promise.all([
+      this.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channel.id).execute(),
+      channel.event_id
+        ? this.db
+            .selectFrom("event_members")
+            .select(["user_id", "role", "joined_at"])
+            .where("event_id", "=", channel.event_id)
+            .execute()
+        : [],
+    ]);
+    const byUser = new Map<string, ChannelMemberRow>();
+    const own = new Map(rows.map((r) => [r.user_id, r]));
+    for (const e of eventRows) {
+      const r = own.get(e.user_id);
+      const a = effectiveAccess(e.role, r ? { role: r.role, can_speak: Number(r.can_speak) } : undefined)!;
+      byUser.set(e.user_id, {
+        user_id: e.user_id,
+        role: a.role,
+        can_speak: a.canSpeak,
+        joined_at: e.joined_at,
+        event_role: e.role,
+      });
+    }
+    for (const r of rows) {
+      if (byUser.has(r.user_id)) continue;
+      byUser.set(r.user_id, {
+        user_id: r.user_id,
+        role: r.role,
+        can_speak: Number(r.can_speak) === 1,
+        joined_at: r.joined_at,
+        event_role: null,
+      });
+    }
+    return [...byUser.values()].sort((a, b) => a.joined_at - b.joined_at);
+  }
+
+  /** Every user who can open the channel (for fan-out of access changes). */
+  async memberIds(channel: Pick<ChannelRow, "id" | "event_id">): Promise<string[]> {
+    return (await this.members(channel)).map((m) => m.user_id);
+  }
+
+  async update(
+    id: string,
+    patch: Partial<Pick<ChannelRow, "name" | "description" | "invite_code">>,
+  ): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await this.db.updateTable("channels").set(patch).where("id", "=", id).execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom("messages").where("channel_id", "=", id).execute();
+      await trx.deleteFrom("recordings").where("channel_id", "=", id).execute();
+      await trx.deleteFrom("channel_members").where("channel_id", "=", id).execute();
+      await trx.deleteFrom("channels").where("id", "=", id).execute();
+    });
+  }
+
+  /** Adds a direct member unless they already have a row; returns whether one was added. */
+  async addMember(channelId: string, userId: string, role: ChannelRole): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("channel_members")
+        .select("role")
+        .where("channel_id", "=", channelId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      if (existing) return false;
+      await trx
+        .insertInto("channel_members")
+        .values({ channel_id: channelId, user_id: userId, role, can_speak: 1, joined_at: Date.now() })
+        .execute();
+      return true;
+    });
+  }
+
+  /** Creates or updates the member's row with the given effective role and speak permission. */
+  async upsertMember(channelId: string, userId: string, role: ChannelRole, canSpeak: boolean): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // Select first: MySQL reports 0 affected rows for an update that changes nothing.
+      const exists = await trx
+        .selectFrom("channel_members")
+        .select("role")
+        .where("channel_id", "=", channelId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      if (exists) {
+        await trx
+          .updateTable("channel_members")
+          .set({ role, can_speak: canSpeak ? 1 : 0 })
+          .where("channel_id", "=", channelId)
+          .where("user_id", "=", userId)
+          .execute();
+      } else {
+        await trx
+          .insertInto("channel_members")
+          .values({
+            channel_id: channelId,
+            user_id: userId,
+            role,
+            can_speak: canSpeak ? 1 : 0,
+            joined_at: Date.now(),
+          })
+          .execute();
+      }
+    });
+  }
+
+  async removeMember(channelId: string, userId: string): Promise<void> {
+    await this.db
+      .deleteFrom("channel_members")
+      .where("channel_id", "=", channelId)
+      .where("user_id", "=", userId)
+      .execute();
+  }
+
+  async adminCount(channelId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("channel_members")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("channel_id", "=", channelId)
+      .where("role", "=", "admin")
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

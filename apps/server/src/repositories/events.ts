@@ -1,0 +1,163 @@
+import type { Kysely } from "kysely";
+import type { DB, EventMembersTable, EventRow } from "../db/schema.js";
+
+export type EventRole = EventMembersTable["role"];
+export interface EventWithRole extends EventRow {
+  my_role: EventRole;
+  member_count: number;
+}
+export interface EventMemberRow {
+  user_id: string;
+  role: EventRole;
+  joined_at: number;
+}
+
+export class EventsRepo {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async create(row: EventRow): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("events").values(row).execute();
+      await trx
+        .insertInto("event_members")
+        .values({ event_id: row.id, user_id: row.created_by, role: "organiser", joined_at: row.created_at })
+        .execute();
+    });
+  }
+
+  findById(id: string): Promise<EventRow | undefined> {
+    return this.db.selectFrom("events").selectAll().where("id", "=", id).executeTakeFirst();
+  }
+
+  findByInviteCode(code: string): Promise<EventRow | undefined> {
+    return this.db.selectFrom("events").selectAll().where("invite_code", "=", code).executeTakeFirst();
+  }
+
+  async roleOf(eventId: string, userId: string): Promise<EventRole | null> {
+    const row = await this.db
+      .selectFrom("event_members")
+      .select("role")
+      .where("event_id", "=", eventId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row?.role ?? null;
+  }
+
+  async memberCount(eventId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("event_members")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("event_id", "=", eventId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Events the user belongs to, newest first, with their role and member count. */
+  async listForUser(userId: string): Promise<EventWithRole[]> {
+    const rows = await this.db
+      .selectFrom("events as e")
+      .innerJoin("event_members as m", "m.event_id", "e.id")
+      .selectAll("e")
+      .select("m.role as my_role")
+      .select((eb) =>
+        eb
+          .selectFrom("event_members as c")
+          .select((eb2) => eb2.fn.countAll<number>().as("n"))
+          .whereRef("c.event_id", "=", "e.id")
+          .as("member_count"),
+      )
+      .where("m.user_id", "=", userId)
+      .orderBy("e.created_at", "desc")
+      .execute();
+    return rows.map((r) => ({ ...r, member_count: Number(r.member_count) }));
+  }
+
+  async update(
+    id: string,
+    patch: Partial<Pick<EventRow, "name" | "description" | "starts_at" | "ends_at" | "invite_code">>,
+  ): Promise<void> {
+    if (Object.keys(patch).length === 0) return;
+    await this.db.updateTable("events").set(patch).where("id", "=", id).execute();
+  }
+
+  /** Deletes the event; its members, channels and their messages go with it (FK cascades). */
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      // Explicit for SQLite files created without foreign_keys, and to delete in FK order.
+      const channelIds = (
+        await trx.selectFrom("channels").select("id").where("event_id", "=", id).execute()
+      ).map((c) => c.id);
+      if (channelIds.length > 0) {
+        await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
+        await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();
+        await trx.deleteFrom("channel_members").where("channel_id", "in", channelIds).execute();
+        await trx.deleteFrom("channels").where("id", "in", channelIds).execute();
+      }
+      await trx.deleteFrom("event_members").where("event_id", "=", id).execute();
+      await trx.deleteFrom("events").where("id", "=", id).execute();
+    });
+  }
+
+  members(eventId: string): Promise<EventMemberRow[]> {
+    return this.db
+      .selectFrom("event_members")
+      .select(["user_id", "role", "joined_at"])
+      .where("event_id", "=", eventId)
+      .orderBy("joined_at")
+      .execute();
+  }
+
+  /** Adds a member unless already one; returns whether they were added. */
+  async addMember(eventId: string, userId: string, role: EventRole): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("event_members")
+        .select("role")
+        .where("event_id", "=", eventId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      if (existing) return false;
+      await trx
+        .insertInto("event_members")
+        .values({ event_id: eventId, user_id: userId, role, joined_at: Date.now() })
+        .execute();
+      return true;
+    });
+  }
+
+  async setRole(eventId: string, userId: string, role: EventRole): Promise<void> {
+    await this.db
+      .updateTable("event_members")
+      .set({ role })
+      .where("event_id", "=", eventId)
+      .where("user_id", "=", userId)
+      .execute();
+  }
+
+  async removeMember(eventId: string, userId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .deleteFrom("event_members")
+        .where("event_id", "=", eventId)
+        .where("user_id", "=", userId)
+        .execute();
+      // Per-channel overrides of a member who left the event go too.
+      const channelIds = trx.selectFrom("channels").select("id").where("event_id", "=", eventId);
+      await trx
+        .deleteFrom("channel_members")
+        .where("user_id", "=", userId)
+        .where("channel_id", "in", channelIds)
+        .execute();
+    });
+  }
+
+  async organiserCount(eventId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom("event_members")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("event_id", "=", eventId)
+      .where("role", "=", "organiser")
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}
