@@ -1,14 +1,14 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { installAudioUnlock } from "./audio/audio-context";
+import { registerServiceWorker } from "./pwa/register-sw";
+import { startRealtime } from "./realtime/realtime";
+import "./styles.css";
 
-function App() {
-  return (
-    <main>
-      <h1>Operation Won</h1>
-      <p>Push-to-talk for events. The full client is on its way.</p>
-    </main>
-  );
-}
+startRealtime();
+installAudioUnlock();
+registerServiceWorker();
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

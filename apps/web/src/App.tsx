@@ -1,0 +1,68 @@
+/** Routes and providers. Screens behind RequireAuth need a session; /join/CODE survives sign-in via ?next. */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from "react-router";
+import { ApiError } from "./api/problem";
+import { useSessionStore } from "./auth/session";
+import { Layout } from "./components/Layout";
+import { useMonitoring } from "./hooks/useMonitoring";
+import { useTheme } from "./hooks/useTheme";
+import { AuthScreen } from "./screens/AuthScreen";
+import { ChannelScreen } from "./screens/ChannelScreen";
+import { CreateEventScreen } from "./screens/CreateEventScreen";
+import { EventScreen } from "./screens/EventScreen";
+import { HomeScreen } from "./screens/HomeScreen";
+import { JoinScreen } from "./screens/JoinScreen";
+import { SettingsScreen } from "./screens/SettingsScreen";
+
+export const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
+    },
+  },
+});
+
+function RequireAuth() {
+  const signedIn = useSessionStore((s) => !!s.session);
+  const loc = useLocation();
+  useMonitoring();
+  if (!signedIn)
+    return <Navigate to={`/signin?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  return <Outlet />;
+}
+
+function Themed() {
+  useTheme();
+  return <Layout />;
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Themed />,
+    children: [
+      { path: "/signin", element: <AuthScreen mode="signin" /> },
+      { path: "/register", element: <AuthScreen mode="register" /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          { path: "/", element: <HomeScreen /> },
+          { path: "/join/:code", element: <JoinScreen /> },
+          { path: "/events/new", element: <CreateEventScreen /> },
+          { path: "/events/:eventId", element: <EventScreen /> },
+          { path: "/channels/:channelId", element: <ChannelScreen /> },
+          { path: "/settings", element: <SettingsScreen /> },
+        ],
+      },
+      { path: "*", element: <Navigate to="/" replace /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Counters of the audio path, exposed as `window.__wonAudio` so end-to-end tests (and a curious
+ * steward with devtools) can see that audio really flows: frames captured/sent, frames received,
+ * decoded and played, and the signal energy on both sides.
+ */
+export interface AudioTap {
+  capturedBlocks: number;
+  capturedSumSq: number;
+  capturedSamples: number;
+  framesSent: number;
+  framesReceived: number;
+  framesDecoded: number;
+  framesPlayed: number;
+  framesDropped: number;
+  underruns: number;
+  playedSumSq: number;
+  playedSamples: number;
+  streamsStarted: number;
+  streamsEnded: number;
+  recordingsPlayed: number;
+  decoder: string;
+}
+
+export const tap: AudioTap = {
+  capturedBlocks: 0,
+  capturedSumSq: 0,
+  capturedSamples: 0,
+  framesSent: 0,
+  framesReceived: 0,
+  framesDecoded: 0,
+  framesPlayed: 0,
+  framesDropped: 0,
+  underruns: 0,
+  playedSumSq: 0,
+  playedSamples: 0,
+  streamsStarted: 0,
+  streamsEnded: 0,
+  recordingsPlayed: 0,
+  decoder: "",
+};
+
+export function sumSquares(pcm: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < pcm.length; i++) s += pcm[i]! * pcm[i]!;
+  return s;
+}
+
+(globalThis as { __wonAudio?: AudioTap }).__wonAudio = tap;

@@ -1,0 +1,74 @@
+/** An invite code as text, a copy button and a QR code of the /join/CODE deep link. */
+import QRCode from "qrcode";
+import { useEffect, useState } from "react";
+
+export function formatCode(code: string) {
+  return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
+}
+
+export function InviteCodeCard({
+  code,
+  onRegenerate,
+  busy,
+}: {
+  code: string;
+  onRegenerate?: () => void;
+  busy?: boolean;
+}) {
+  const link = `${location.origin}/join/${code}`;
+  const [qr, setQr] = useState<string | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+
+  useEffect(() => {
+    let alive = true;
+    QRCode.toDataURL(link, { margin: 1, width: 360, errorCorrectionLevel: "M" }).then(
+      (u) => alive && setQr(u),
+      () => alive && setQr(null),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [link]);
+
+  async function copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API unavailable (http, old browser): fall back to a selection copy.
+      const ta = document.createElement("textarea");
+      ta.value = text;
+      document.body.append(ta);
+      ta.select();
+      document.execCommand("copy");
+      ta.remove();
+    }
+    setCopied(what);
+    setTimeout(() => setCopied(null), 2000);
+  }
+
+  return (
+    <div className="code-box">
+      <div className="code-text" data-testid="invite-code" data-code={code}>
+        <span className="visually-hidden">Invite code </span>
+        {formatCode(code)}
+      </div>
+      <div className="row" style={{ justifyContent: "center" }}>
+        <button type="button" className="btn primary small" onClick={() => copy(code, "code")}>
+          Copy code
+        </button>
+        <button type="button" className="btn small" onClick={() => copy(link, "link")}>
+          Copy link
+        </button>
+        {onRegenerate && (
+          <button type="button" className="btn small" onClick={onRegenerate} disabled={busy}>
+            New code
+          </button>
+        )}
+      </div>
+      <span role="status" aria-live="polite" className="small muted">
+        {copied ? `Copied the ${copied}` : ""}
+      </span>
+      {qr && <img className="qr" src={qr} alt={`QR code to join: ${link}`} />}
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+/** Who is online in a channel right now, the current speaker marked. */
+import { selectChannel, useLive } from "../state/live-store";
+import { Avatar } from "./ui";
+
+export function OnlineList({ channelId }: { channelId: string }) {
+  const ch = useLive(selectChannel(channelId));
+  const speakerId = ch.speaker?.user.id;
+  return (
+    <section className="card" aria-labelledby="online-title">
+      <h2 id="online-title">
+        Online <span className="badge talk">{ch.online.length}</span>
+      </h2>
+      {ch.online.length === 0 ? (
+        <p className="muted small">{ch.subscribed ? "Nobody else is here." : "Connecting…"}</p>
+      ) : (
+        <ul className="online-list list" data-testid="online-list" style={{ display: "flex" }}>
+          {ch.online.map((u) => (
+            <li key={u.id} className="chip" style={{ border: 0 }}>
+              <Avatar user={u} talking={u.id === speakerId} />
+              {u.displayName}
+              {u.id === speakerId && <span className="visually-hidden"> (talking)</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

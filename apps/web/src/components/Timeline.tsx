@@ -1,0 +1,146 @@
+/** A channel's timeline: text and audio messages in seq order, optimistic sends, older pages on demand. */
+import type { Message } from "@won/protocol";
+import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { recordingPlayer, useRecordingPlayer } from "../audio/recording-player";
+import { useSessionStore } from "../auth/session";
+import { loadOlder } from "../hooks/useChannelFeed";
+import { selectTimeline, useLive } from "../state/live-store";
+import type { PendingMessage } from "../timeline/timeline";
+import { PauseIcon, PlayIcon } from "./Icons";
+import { Avatar, formatDuration, formatTime } from "./ui";
+
+function AudioMessage({ m }: { m: Message }) {
+  const current = useRecordingPlayer((s) => s.current === m.id);
+  const playing = useRecordingPlayer((s) => s.current === m.id && s.playing);
+  const loading = useRecordingPlayer((s) => s.current === m.id && s.loading);
+  const position = useRecordingPlayer((s) => (s.current === m.id ? s.position : 0));
+  const error = useRecordingPlayer((s) => (s.current === m.id ? s.error : null));
+  const dur = m.recording?.durationMs ?? 0;
+  const pct = dur > 0 && current ? Math.min(100, ((position * 1000) / dur) * 100) : 0;
+  return (
+    <div className="audio-msg" data-testid="audio-message">
+      <button
+        type="button"
+        className="play-btn"
+        onClick={() => recordingPlayer.toggle(m)}
+        aria-label={`${playing ? "Pause" : "Play"} transmission from ${m.sender.displayName}, ${formatDuration(dur)}`}
+        data-testid="play-recording"
+      >
+        {playing ? <PauseIcon /> : <PlayIcon />}
+      </button>
+      <div className="progress" aria-hidden="true">
+        <div style={{ width: `${pct}%` }} />
+      </div>
+      <span className="small muted timer">
+        {loading ? "…" : formatDuration(current && position > 0 ? position * 1000 : dur)}
+      </span>
+      {error && (
+        <span className="small" style={{ color: "var(--danger)" }}>
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
+  if (m.kind === "system") {
+    return (
+      <li className="msg system">
+        {m.body} · {formatTime(m.createdAt)}
+      </li>
+    );
+  }
+  return (
+    <li className={`msg${mine ? " mine" : ""}`} data-seq={m.seq} data-kind={m.kind}>
+      <Avatar user={m.sender} />
+      <div className="bubble">
+        <div className="meta">
+          <strong>{mine ? "You" : m.sender.displayName}</strong>
+          <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
+        </div>
+        {m.kind === "audio" ? <AudioMessage m={m} /> : <div className="body">{m.body}</div>}
+      </div>
+    </li>
+  );
+}
+
+function PendingRow({ p, onRetry }: { p: PendingMessage; onRetry: (p: PendingMessage) => void }) {
+  return (
+    <li className={`msg mine ${p.status === "failed" ? "failed" : "pending"}`} data-testid="pending-message">
+      <div className="bubble">
+        <div className="meta">
+          <strong>You</strong>
+          <span>{p.status === "failed" ? "Not sent" : "Sending…"}</span>
+        </div>
+        <div className="body">{p.body}</div>
+        {p.status === "failed" && (
+          <button type="button" className="btn small" onClick={() => onRetry(p)}>
+            Retry
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
+
+export function Timeline({
+  channelId,
+  onRetry,
+}: {
+  channelId: string;
+  onRetry: (p: PendingMessage) => void;
+}) {
+  const t = useLive(selectTimeline(channelId));
+  const me = useSessionStore((s) => s.session?.user.id);
+  const box = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const count = t.messages.length + t.pending.length;
+
+  // Follow new messages while the reader is at the bottom; leave them be when scrolled up.
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (el && stick.current && count >= 0) el.scrollTop = el.scrollHeight;
+  }, [count]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const onScroll = () => {
+      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+    };
+    el.addEventListener("scroll", onScroll);
+    return () => el.removeEventListener("scroll", onScroll);
+  }, []);
+
+  return (
+    <ol className="timeline list" ref={box} aria-label="Messages" aria-live="polite" data-testid="timeline">
+      {t.hasMoreBefore && (
+        <li style={{ textAlign: "center", border: 0 }}>
+          <button
+            type="button"
+            className="btn small"
+            disabled={loadingOlder}
+            onClick={() => {
+              stick.current = false;
+              setLoadingOlder(true);
+              void loadOlder(channelId).finally(() => setLoadingOlder(false));
+            }}
+          >
+            {loadingOlder ? "Loading…" : "Load earlier messages"}
+          </button>
+        </li>
+      )}
+      {!t.loaded && <li className="empty">Loading messages…</li>}
+      {t.loaded && count === 0 && (
+        <li className="empty">No messages yet. Say hello or hold the button to talk.</li>
+      )}
+      {t.messages.map((m) => (
+        <MessageRow key={m.seq} m={m} mine={m.sender.id === me} />
+      ))}
+      {t.pending.map((p) => (
+        <PendingRow key={p.clientId} p={p} onRetry={onRetry} />
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,78 @@
+/** Small presentational pieces shared by the screens. */
+import type { User } from "@won/protocol";
+import { type InputHTMLAttributes, type ReactNode, useId } from "react";
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const s = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : (parts[0] ?? "?").slice(0, 2);
+  return s.toUpperCase();
+}
+
+export function Avatar({ user, talking = false }: { user: Pick<User, "displayName">; talking?: boolean }) {
+  return (
+    <span className={`avatar${talking ? " talking" : ""}`} aria-hidden="true">
+      {initials(user.displayName)}
+    </span>
+  );
+}
+
+interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+}
+
+/** A labelled input whose error is announced and linked with aria-describedby. */
+export function Field({ label, error, hint, ...input }: FieldProps) {
+  const id = useId();
+  const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const describedBy = [error ? errId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {hint && (
+        <span id={hintId} className="hint">
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span id={errId} className="error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function FormError({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <div className="form-error" role="alert">
+      {children}
+    </div>
+  );
+}
+
+export function Spinner({ label = "Loading" }: { label?: string }) {
+  return (
+    <p className="empty" role="status" aria-live="polite">
+      {label}…
+    </p>
+  );
+}
+
+/** Formats an ISO time as a short local time (today) or date + time. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  const sameDay = d.toDateString() === new Date().toDateString();
+  return sameDay
+    ? d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : d.toLocaleString([], { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}

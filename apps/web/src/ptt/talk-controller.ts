@@ -1,0 +1,257 @@
+/**
+ * One transmission at a time, on the selected channel:
+ *
+ *   press → send ptt.start and open the mic at once (so the first syllable is not lost) →
+ *   ptt.granted → queued packets go out as frames with the granted streamId → release →
+ *   mic closed, encoder flushed, final frame flagged last, ptt.stop → ptt.stopped.
+ *
+ * Denied: mic closed, queued audio discarded, the denial (and who holds the floor) shown.
+ * Cut (floor timeout, pre-empted, revoked, socket lost): mic closed at once.
+ * Released before the grant arrived: ptt.stop is sent when it does.
+ */
+import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import { sumSquares, tap } from "../audio/audio-tap";
+import { FrameSequencer } from "../audio/frame-sequencer";
+import { MicCapture } from "../audio/mic-capture";
+import { OpusEncoder } from "../audio/opus-encoder";
+import { tones } from "../audio/tones";
+import { getSession } from "../auth/session";
+import type { RealtimeConnection } from "../realtime/connection";
+import { getSettings } from "../settings/settings-store";
+import { levelFromRms, useLevel } from "../state/level-store";
+import { live } from "../state/live-store";
+
+/** Audio captured before the grant is kept up to this many packets (1 s). */
+const MAX_EARLY_PACKETS = 50;
+
+interface Transmission {
+  channelId: string;
+  phase: "requesting" | "talking" | "stopping";
+  releasedEarly: boolean;
+  streamId: number | null;
+  seq: FrameSequencer | null;
+  early: Uint8Array[];
+  mic: MicCapture | null;
+  encoder: OpusEncoder | null;
+  capClosed: boolean;
+  maxTimer: ReturnType<typeof setTimeout> | null;
+}
+
+export class TalkController {
+  private tx: Transmission | null = null;
+
+  constructor(private readonly conn: RealtimeConnection) {
+    conn.onMessage((m) => this.onMessage(m));
+    conn.onDown(() => this.cut("disconnected"));
+  }
+
+  get busy() {
+    return this.tx !== null;
+  }
+
+  /** The talk button went down on `channelId`. */
+  press(channelId: string) {
+    if (this.tx) return;
+    if (!this.conn.send({ type: "ptt.start", channelId })) {
+      live.deny({ channelId, reason: "not_subscribed", at: Date.now() });
+      tones.denied();
+      return;
+    }
+    const tx: Transmission = {
+      channelId,
+      phase: "requesting",
+      releasedEarly: false,
+      streamId: null,
+      seq: null,
+      early: [],
+      mic: null,
+      encoder: null,
+      capClosed: false,
+      maxTimer: null,
+    };
+    this.tx = tx;
+    live.setTalk({ channelId, phase: "requesting" });
+    void this.openMic(tx);
+  }
+
+  /** The talk button came up. */
+  release() {
+    const tx = this.tx;
+    if (!tx) return;
+    if (tx.phase === "requesting") {
+      tx.releasedEarly = true;
+      this.closeCapture(tx, false);
+      return;
+    }
+    if (tx.phase === "talking") void this.finish(tx);
+  }
+
+  /** Toggle mode: press when idle, release when talking. */
+  toggle(channelId: string) {
+    if (this.tx) this.release();
+    else this.press(channelId);
+  }
+
+  private async openMic(tx: Transmission) {
+    try {
+      tx.encoder = await OpusEncoder.create(
+        (packet) => this.onPacket(tx, packet),
+        () => this.cut("encoder"),
+      );
+      if (tx.capClosed) {
+        tx.encoder.abort();
+        return;
+      }
+      const mic = await MicCapture.open(getSettings().micDeviceId, {
+        onBlock: (pcm, rms) => {
+          tap.capturedBlocks++;
+          tap.capturedSumSq += sumSquares(pcm);
+          tap.capturedSamples += pcm.length;
+          useLevel.setState({ level: levelFromRms(rms) });
+          tx.encoder?.encode(pcm);
+        },
+      });
+      if (tx.capClosed) mic.close();
+      else tx.mic = mic;
+    } catch (e) {
+      console.warn("microphone unavailable", e);
+      if (this.tx === tx) {
+        if (tx.streamId !== null || tx.phase === "requesting")
+          this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
+        this.closeCapture(tx, true);
+        this.done(tx);
+        live.deny({
+          channelId: tx.channelId,
+          reason: "forbidden",
+          speakerName: "microphone blocked",
+          at: Date.now(),
+        });
+        tones.denied();
+      }
+    }
+  }
+
+  private onPacket(tx: Transmission, packet: Uint8Array) {
+    if (tx.seq) {
+      const frame = tx.seq.push(packet);
+      if (frame && this.conn.sendBinary(frame)) tap.framesSent++;
+    } else if (tx.phase === "requesting") {
+      tx.early.push(packet);
+      if (tx.early.length > MAX_EARLY_PACKETS) tx.early.shift();
+    }
+  }
+
+  private onMessage(m: ServerMessage) {
+    const tx = this.tx;
+    switch (m.type) {
+      case "ptt.granted":
+        if (!tx || tx.channelId !== m.channelId || tx.phase !== "requesting") {
+          // A grant we no longer want: give the floor straight back.
+          this.conn.send({ type: "ptt.stop", channelId: m.channelId });
+          return;
+        }
+        this.granted(tx, m);
+        return;
+      case "ptt.denied":
+        if (!tx || tx.channelId !== m.channelId) return;
+        this.closeCapture(tx, true);
+        this.done(tx);
+        live.deny({
+          channelId: m.channelId,
+          reason: m.reason,
+          speakerName: m.speaker?.user.displayName,
+          at: Date.now(),
+        });
+        tones.denied();
+        return;
+      case "ptt.stopped":
+        if (tx && tx.channelId === m.channelId && tx.phase === "stopping") this.done(tx);
+        return;
+      case "speaker.stopped":
+        if (
+          tx &&
+          tx.channelId === m.channelId &&
+          m.userId === getSession()?.user.id &&
+          tx.phase === "talking"
+        ) {
+          this.cut(m.reason);
+        }
+        return;
+      case "access.revoked":
+      case "channel.deleted":
+        if (tx && tx.channelId === m.channelId) this.cut("revoked");
+        return;
+    }
+  }
+
+  private granted(tx: Transmission, m: ServerMessageOf<"ptt.granted">) {
+    tx.streamId = m.streamId;
+    tx.seq = new FrameSequencer(m.streamId);
+    if (tx.releasedEarly) {
+      this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
+      tx.phase = "stopping";
+      this.done(tx);
+      return;
+    }
+    tx.phase = "talking";
+    live.setTalk({
+      channelId: tx.channelId,
+      phase: "talking",
+      streamId: m.streamId,
+      since: Date.now(),
+      maxDurationMs: m.maxDurationMs,
+    });
+    tones.permit();
+    for (const p of tx.early.splice(0)) this.onPacket(tx, p);
+    // Stop a little before the server's hard cap so the transmission ends cleanly on our side.
+    tx.maxTimer = setTimeout(() => this.release(), Math.max(1_000, m.maxDurationMs - 250));
+  }
+
+  private async finish(tx: Transmission) {
+    tx.phase = "stopping";
+    live.setTalk({ channelId: tx.channelId, phase: "stopping", streamId: tx.streamId ?? undefined });
+    if (tx.maxTimer) clearTimeout(tx.maxTimer);
+    tx.mic?.close();
+    tx.mic = null;
+    useLevel.setState({ level: 0 });
+    await tx.encoder?.finish();
+    const last = tx.seq?.finish();
+    if (last && this.conn.sendBinary(last)) tap.framesSent++;
+    this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
+    tones.end();
+    live.stopped(tx.channelId, "released");
+    // If ptt.stopped never comes (socket trouble), do not stay stuck.
+    setTimeout(() => {
+      if (this.tx === tx) this.done(tx);
+    }, 3_000);
+  }
+
+  /** Ends the current transmission at once (cut by the server or the network). */
+  private cut(reason: string) {
+    const tx = this.tx;
+    if (!tx) return;
+    this.closeCapture(tx, true);
+    if (tx.phase === "talking") {
+      tones.end();
+      live.stopped(tx.channelId, reason);
+    }
+    this.done(tx);
+  }
+
+  private closeCapture(tx: Transmission, abort: boolean) {
+    tx.capClosed = true;
+    tx.mic?.close();
+    tx.mic = null;
+    if (abort) tx.encoder?.abort();
+    else void tx.encoder?.finish();
+    useLevel.setState({ level: 0 });
+  }
+
+  private done(tx: Transmission) {
+    if (tx.maxTimer) clearTimeout(tx.maxTimer);
+    if (this.tx === tx) {
+      this.tx = null;
+      live.setTalk(null);
+    }
+  }
+}

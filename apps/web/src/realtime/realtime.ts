@@ -1,0 +1,85 @@
+/**
+ * The app's realtime service: one RealtimeConnection and one TalkController, started when a
+ * session exists and stopped on sign-out. Also keeps the access token fresh before it expires
+ * (so the socket is re-authenticated without a 4401), and reconnects at once when the network
+ * returns or the tab becomes visible.
+ */
+import { refreshTokens } from "../api/http";
+import { clearSession, getSession, useSessionStore } from "../auth/session";
+import { TalkController } from "../ptt/talk-controller";
+import { live } from "../state/live-store";
+import { RealtimeConnection, realtimeUrl } from "./connection";
+import { dispatch, onSocketDown } from "./dispatch";
+
+export const connection = new RealtimeConnection({
+  url: () => realtimeUrl(),
+  token: () => getSession()?.accessToken ?? null,
+  refresh: refreshTokens,
+  onSessionEnded: () => clearSession(),
+});
+
+export const talk = new TalkController(connection);
+
+connection.onMessage((m) => dispatch(m, connection));
+connection.onDown(() => onSocketDown());
+connection.onStatus((s) => live.setStatus(s, connection.retryAt));
+
+/** Refresh this long before the access token expires (or at 80 % of a short lifetime). */
+const REFRESH_LEAD_MS = 60_000;
+let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+let lastToken: string | null = null;
+
+function scheduleRefresh() {
+  if (refreshTimer) clearTimeout(refreshTimer);
+  refreshTimer = null;
+  const s = getSession();
+  if (!s) return;
+  const life = s.expiresAt - Date.now();
+  const wait = Math.max(1_000, Math.min(life - REFRESH_LEAD_MS, life * 0.8));
+  refreshTimer = setTimeout(() => {
+    refreshTokens().catch(() => {
+      // Offline: try again shortly; the socket's 4401 path covers the rest.
+      refreshTimer = setTimeout(scheduleRefresh, 10_000);
+    });
+  }, wait);
+}
+
+function onSession() {
+  const s = getSession();
+  if (!s) {
+    lastToken = null;
+    if (refreshTimer) clearTimeout(refreshTimer);
+    connection.stop();
+    return;
+  }
+  if (s.accessToken !== lastToken) {
+    const first = lastToken === null;
+    lastToken = s.accessToken;
+    scheduleRefresh();
+    if (first) connection.start();
+    else connection.reauth(s.accessToken);
+  }
+}
+
+let started = false;
+
+/** Wires the service to the session store and the browser's network/visibility events. */
+export function startRealtime() {
+  if (started) return;
+  started = true;
+  useSessionStore.subscribe(onSession);
+  onSession();
+  window.addEventListener("online", () => connection.nudge());
+  window.addEventListener("offline", () => connection.drop());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") connection.nudge();
+  });
+  // Diagnostics and end-to-end tests read the socket from here.
+  (window as unknown as { __wonRealtime: unknown }).__wonRealtime = {
+    get status() {
+      return connection.status;
+    },
+    stats: connection.stats,
+    drop: () => connection.drop(),
+  };
+}

@@ -1,0 +1,82 @@
+/** A channel: talk, who is online, the timeline and text input. Monitor toggle to keep listening elsewhere. */
+import { useEffect } from "react";
+import { Link, useNavigate, useParams } from "react-router";
+import { describeError } from "../api/problem";
+import { useChannel } from "../api/queries";
+import { Composer, retryText } from "../components/Composer";
+import { HeadphonesIcon } from "../components/Icons";
+import { MonitorBar } from "../components/MonitorBar";
+import { OnlineList } from "../components/OnlineList";
+import { TalkPanel } from "../components/TalkPanel";
+import { Timeline } from "../components/Timeline";
+import { Spinner } from "../components/ui";
+import { useChannelFeed } from "../hooks/useChannelFeed";
+import { useWakeLock } from "../hooks/useWakeLock";
+import { useSettings } from "../settings/settings-store";
+
+export function ChannelScreen() {
+  const { channelId = "" } = useParams();
+  const channel = useChannel(channelId);
+  const monitored = useSettings((s) => s.monitored.includes(channelId));
+  const toggleMonitored = useSettings((s) => s.toggleMonitored);
+  const navigate = useNavigate();
+  useChannelFeed(channelId);
+  useWakeLock(true);
+
+  useEffect(() => {
+    const gone = (e: Event) => {
+      if ((e as CustomEvent<string>).detail === channelId) navigate("/", { replace: true });
+    };
+    window.addEventListener("won:channel-gone", gone);
+    return () => window.removeEventListener("won:channel-gone", gone);
+  }, [channelId, navigate]);
+
+  if (channel.isPending)
+    return (
+      <main id="main" className="main">
+        <Spinner label="Loading channel" />
+      </main>
+    );
+  if (channel.isError)
+    return (
+      <main id="main" className="main">
+        <p className="form-error">{describeError(channel.error)}</p>
+        <Link to="/">Back home</Link>
+      </main>
+    );
+  const c = channel.data;
+
+  return (
+    <main id="main" className="main">
+      <MonitorBar />
+      <div className="row" style={{ marginBottom: ".75rem" }}>
+        <nav className="small" aria-label="Breadcrumb">
+          <Link to={c.eventId ? `/events/${c.eventId}` : "/"}>{c.eventId ? "Event" : "Home"}</Link>
+        </nav>
+        <h1 style={{ margin: 0 }}># {c.name}</h1>
+        <span className="spacer" />
+        <button
+          type="button"
+          className={`btn small${monitored ? " primary" : ""}`}
+          aria-pressed={monitored}
+          onClick={() => toggleMonitored(channelId)}
+          title="Keep listening to this channel while you use others"
+        >
+          <HeadphonesIcon /> {monitored ? "Monitoring" : "Monitor"}
+        </button>
+      </div>
+      <div className="channel-layout">
+        <div>
+          <TalkPanel channelId={channelId} canSpeak={c.canSpeak} />
+          <OnlineList channelId={channelId} />
+        </div>
+        <section className="card" aria-labelledby="timeline-title">
+          <h2 id="timeline-title">Messages</h2>
+          {c.description && <p className="muted small">{c.description}</p>}
+          <Timeline channelId={channelId} onRetry={retryText(channelId)} />
+          <Composer channelId={channelId} />
+        </section>
+      </div>
+    </main>
+  );
+}

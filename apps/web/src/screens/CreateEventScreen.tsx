@@ -1,0 +1,63 @@
+/** Create an event (the creator becomes its organiser), then go to its page. */
+import { useQueryClient } from "@tanstack/react-query";
+import { CreateEventBody } from "@won/protocol";
+import { type FormEvent, useState } from "react";
+import { useNavigate } from "react-router";
+import { api } from "../api/endpoints";
+import { formErrorsOf } from "../api/problem";
+import { qk } from "../api/queries";
+import { EventForm, type EventFormValues, eventBodyFrom } from "../components/EventForm";
+import { FormError } from "../components/ui";
+import { zodFieldErrors } from "../forms/zod-errors";
+
+export function CreateEventScreen() {
+  const [values, setValues] = useState<EventFormValues>({
+    name: "",
+    description: "",
+    startsAt: "",
+    endsAt: "",
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const parsed = CreateEventBody.safeParse(eventBodyFrom(values));
+    if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      const ev = await api.createEvent(parsed.data);
+      await qc.invalidateQueries({ queryKey: qk.events });
+      navigate(`/events/${ev.id}`, { replace: true });
+    } catch (err) {
+      const r = formErrorsOf(err);
+      setErrors(r.fields);
+      setFormError(r.form);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main id="main" className="main narrow">
+      <form className="card" onSubmit={submit} noValidate aria-labelledby="new-event-title">
+        <h1 id="new-event-title">New event</h1>
+        <FormError>{formError}</FormError>
+        <EventForm values={values} onChange={setValues} errors={errors} />
+        <div className="row end">
+          <button type="button" className="btn" onClick={() => navigate(-1)}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={busy}>
+            {busy ? "Creating…" : "Create event"}
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

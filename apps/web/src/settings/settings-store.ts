@@ -1,0 +1,57 @@
+/** Per-device preferences, persisted in localStorage. */
+import { create } from "zustand";
+import { persist } from "zustand/middleware";
+
+export type Theme = "system" | "light" | "dark";
+export type PttMode = "hold" | "toggle";
+
+export interface Settings {
+  /** MediaDeviceInfo.deviceId of the chosen microphone; "" = system default. */
+  micDeviceId: string;
+  pttMode: PttMode;
+  /** KeyboardEvent.code of the talk key. */
+  pttKey: string;
+  tones: boolean;
+  autoPlayMissed: boolean;
+  theme: Theme;
+  /** Channels listened to in the background while another channel is open. */
+  monitored: string[];
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  micDeviceId: "",
+  pttMode: "hold",
+  pttKey: "Space",
+  tones: true,
+  autoPlayMissed: false,
+  theme: "system",
+  monitored: [],
+};
+
+interface SettingsStore extends Settings {
+  update: (patch: Partial<Settings>) => void;
+  toggleMonitored: (channelId: string) => void;
+}
+
+export const useSettings = create<SettingsStore>()(
+  persist(
+    (set, get) => ({
+      ...DEFAULT_SETTINGS,
+      update: (patch) => set(patch),
+      toggleMonitored: (id) => {
+        const cur = get().monitored;
+        set({ monitored: cur.includes(id) ? cur.filter((x) => x !== id) : [...cur, id] });
+      },
+    }),
+    { name: "won.settings.v1" },
+  ),
+);
+
+export const getSettings = () => useSettings.getState();
+
+/** A readable name for a KeyboardEvent.code ("Space", "KeyT" → "T", "F8"). */
+export function keyLabel(code: string): string {
+  if (code.startsWith("Key")) return code.slice(3);
+  if (code.startsWith("Digit")) return code.slice(5);
+  return code.replace(/(Left|Right)$/, " $1").trim();
+}
