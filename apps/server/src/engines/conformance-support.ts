@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { onTestFinished } from "vitest";
-import { quit } from "./index.js";
+import { quit } from "./redis-connection.js";
 
 /** Several engine instances acting as separate nodes of one deployment, and how to dispose of them. */
 export interface NodeSet<T> {

@@ -14,6 +14,7 @@ import { RedisPresence } from "./presence.redis.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import { MemoryRateLimiter } from "./rate-limiter.memory.js";
 import { RedisRateLimiter } from "./rate-limiter.redis.js";
+import { quit, withTimeout } from "./redis-connection.js";
 import type { TokenRevocations } from "./token-revocations.js";
 import { MemoryTokenRevocations } from "./token-revocations.memory.js";
 import { RedisTokenRevocations } from "./token-revocations.redis.js";
@@ -55,9 +56,8 @@ export interface Engines {
   healthy(): Promise<boolean>;
 }
 
-/** How long `healthy` waits for Redis' PING, and `close` for a graceful QUIT. */
+/** How long `healthy` waits for Redis' PING. */
 const PING_TIMEOUT_MS = 1_000;
-const QUIT_TIMEOUT_MS = 2_000;
 
 /**
  * Builds a node's engines: memory engines without `redisUrl` (one process, its own fresh hub unless
@@ -154,39 +154,4 @@ function watch(conn: Redis, role: string, logger: EngineLogger): Redis {
     reported = false;
   });
   return conn;
-}
-
-/** QUIT (pending replies are read first), or drop the socket if Redis does not answer in time. */
-export async function quit(conn: Redis): Promise<void> {
-  if (conn.status === "end") return;
-  if (conn.status !== "ready") {
-    conn.disconnect();
-    return;
-  }
-  const done = await withTimeout(
-    conn.quit().then(
-      () => true,
-      () => false,
-    ),
-    QUIT_TIMEOUT_MS,
-    false,
-  );
-  if (!done) conn.disconnect();
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
-  return new Promise<T>((resolve) => {
-    const timer = setTimeout(() => resolve(fallback), ms);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      () => {
-        clearTimeout(timer);
-        resolve(fallback);
-      },
-    );
-  });
 }

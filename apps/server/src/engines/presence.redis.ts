@@ -141,6 +141,8 @@ export class RedisPresence implements Presence {
   private closed = false;
 
   constructor(opts: RedisPresenceOptions) {
+    // Entries are stored as "{userId}|{nodeId}" and split at the last "|".
+    if (opts.nodeId.includes("|")) throw new Error('presence nodeId must not contain "|"');
     this.nodeId = opts.nodeId;
     this.redis = opts.redis;
     this.base = `${opts.prefix ?? "won:"}presence:`;

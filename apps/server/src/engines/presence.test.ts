@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { startRedis } from "../../../../scripts/services.mjs";
 import { redisConnections, requireRedisUrl, uniquePrefix, waitFor } from "./conformance-support.js";
 import { silentLogger } from "./engine-logger.js";
 import { MemoryHub } from "./memory-hub.js";
@@ -71,5 +72,35 @@ describe("RedisPresence when its own lease lapsed while alive", () => {
     await paused.add("elsewhere", "u2", "c2");
     await waitFor("the entry to be restored", async () => (await other.users("ch")).includes("u1"));
     expect(await paused.remove("ch", "u1", "c1")).toBe(true);
+  });
+});
+
+describe("RedisPresence across a Redis restart that lost every key", () => {
+  it("writes the node's entries back after the restart", async () => {
+    const server = await startRedis();
+    const conns = redisConnections(server.url);
+    const prefix = uniquePrefix();
+    const opts = { prefix, leaseMs: 600, logger: silentLogger };
+    const a = new RedisPresence({ ...opts, nodeId: "a", redis: conns.open() });
+    const b = new RedisPresence({ ...opts, nodeId: "b", redis: conns.open() });
+    onTestFinished(async () => {
+      await Promise.all([a.close(), b.close()]);
+      await conns.closeAll();
+      await server.destroy();
+    });
+    await a.add("ch", "u1", "c1");
+    await a.add("ch", "u1", "c2");
+    await b.add("ch", "u2", "c3");
+    await a.remove("ch", "u1", "c2");
+
+    await server.stop();
+    await server.restart(); // no persistence: an empty Redis
+    await waitFor("both nodes' entries to be back", async () => (await a.users("ch")).length === 2, {
+      timeoutMs: 10_000,
+    });
+    expect((await b.users("ch")).sort()).toEqual(["u1", "u2"]);
+    // Counts were rebuilt too: c1 is u1's only connection, c2 stays removed.
+    expect(await a.remove("ch", "u1", "c2")).toBe(false);
+    expect(await a.remove("ch", "u1", "c1")).toBe(true);
   });
 });
