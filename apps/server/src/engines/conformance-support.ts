@@ -1,6 +1,6 @@
 // Helpers shared by the engine conformance suites and their test files (not used by the server).
 import { randomBytes } from "node:crypto";
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
 import { onTestFinished } from "vitest";
 import { quit } from "./redis-connection.js";
 
@@ -63,7 +63,7 @@ export const uniquePrefix = () => `test:${randomBytes(6).toString("hex")}:`;
 export function redisConnections(url: string) {
   const opened: Redis[] = [];
   return {
-    open(extra: { autoResubscribe?: boolean } = {}): Redis {
+    open(extra: Pick<RedisOptions, "autoResubscribe" | "retryStrategy"> = {}): Redis {
       const conn = new Redis(url, {
         retryStrategy: (times) => Math.min(50 * times, 500),
         maxRetriesPerRequest: 2,

@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from "vitest";
+import { startRedis } from "../../../../scripts/services.mjs";
 import { requireRedisUrl, uniquePrefix, waitFor } from "./conformance-support.js";
 import { silentLogger } from "./engine-logger.js";
 import { createEngines, type Engines, MemoryHub } from "./index.js";
@@ -68,6 +69,23 @@ describe("createEngines", () => {
     await a.close();
     expect(await a.healthy()).toBe(false);
     await a.close(); // idempotent
+  });
+});
+
+describe("createEngines health", () => {
+  it("is unhealthy while Redis is away and healthy again after", async () => {
+    const server = await startRedis();
+    const e = createEngines({ redisUrl: server.url, prefix: uniquePrefix(), logger: silentLogger });
+    onTestFinished(async () => {
+      await e.close();
+      await server.destroy();
+    });
+    await waitFor("healthy", () => e.healthy());
+    await server.stop();
+    await waitFor("unhealthy", async () => !(await e.healthy()));
+    await server.restart();
+    await waitFor("healthy again", () => e.healthy(), { timeoutMs: 15_000 });
+    expect((await e.floor.acquire("ch", claim(1), { leaseMs: 1_000, preempt: false })).granted).toBe(true);
   });
 });
 
