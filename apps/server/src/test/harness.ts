@@ -160,14 +160,18 @@ type Msg = { type: string; [k: string]: any };
 export class WsClient {
   readonly messages: Msg[] = [];
   readonly frames: Buffer[] = [];
+  /** Messages and frames in arrival order. */
+  readonly log: (Msg | Buffer)[] = [];
   closed: Promise<{ code: number; reason: string }>;
   private cursor = new Map<string, number>();
   private waiters = new Set<() => void>();
 
   private constructor(readonly ws: WebSocket) {
     ws.on("message", (data: Buffer, binary: boolean) => {
-      if (binary) this.frames.push(Buffer.from(data));
-      else this.messages.push(JSON.parse(data.toString()));
+      const item = binary ? Buffer.from(data) : (JSON.parse(data.toString()) as Msg);
+      if (Buffer.isBuffer(item)) this.frames.push(item);
+      else this.messages.push(item);
+      this.log.push(item);
       for (const w of this.waiters) w();
     });
     this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
