@@ -115,7 +115,7 @@ export class RedisBroker implements Broker {
     try {
       await entry.subscribed;
     } catch (err) {
-      this.removeHandler(channel, handler);
+      void this.removeHandler(channel, handler);
       throw err;
     }
     let removed = false;

@@ -164,8 +164,18 @@ export class RedisPresence implements Presence {
       conns = new Map();
       this.mine.set(channelId, conns);
     }
+    const had = conns.get(connId);
     conns.set(connId, userId);
-    const [first, hadLease] = (await this.runAdd(channelId, userId, connId)) as [number, number];
+    let reply: [number, number];
+    try {
+      reply = (await this.runAdd(channelId, userId, connId)) as [number, number];
+    } catch (err) {
+      // Not recorded in Redis, so not ours to restore later either.
+      if (had === undefined && conns.get(connId) === userId) conns.delete(connId);
+      if (conns.size === 0 && this.mine.get(channelId) === conns) this.mine.delete(channelId);
+      throw err;
+    }
+    const [first, hadLease] = reply;
     if (hadLease === 0) this.leaseLost();
     return first === 1;
   }
