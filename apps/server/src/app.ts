@@ -69,7 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     prefix: config.redis?.prefix,
     nodeId: deps.nodeId,
     hub: deps.hub,
-    presenceLeaseMs: deps.presenceLeaseMs,
+    presenceLeaseMs: deps.presenceLeaseMs ?? config.presenceLeaseMs,
     logger: log.child({ component: "engines" }),
   });
 
@@ -136,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
 
   await fastify.register(serviceRoutes(ctx, () => shuttingDown));
+  await fastify.register((await import("./observability/metrics.js")).metricsPlugin(ctx, () => realtime));
   await fastify.register(
     async (api) => {
       await api.register(authRoutes(ctx));

@@ -47,6 +47,7 @@ const EnvSchema = z
     TRUST_PROXY: bool.default(false),
     MAX_TRANSMISSION_MS: int(1_000, 600_000).default(60_000),
     FLOOR_LEASE_MS: int(500, 30_000).default(3_000),
+    PRESENCE_LEASE_MS: int(1_000, 120_000).default(6_000),
     RECORDING_RETENTION_DAYS: int(0, 3_650).default(30),
     RATE_LOGIN_PER_ACCOUNT: int(1, 1_000_000).default(10),
     RATE_LOGIN_PER_IP: int(1, 1_000_000).default(100),
@@ -84,6 +85,8 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     webDistDir: resolve(env.WEB_DIST_DIR),
     trustProxy: env.TRUST_PROXY,
     ptt: { maxTransmissionMs: env.MAX_TRANSMISSION_MS, floorLeaseMs: env.FLOOR_LEASE_MS },
+    /** A crashed instance's sockets leave presence within about 1.5 × this. */
+    presenceLeaseMs: env.PRESENCE_LEASE_MS,
     recordingRetentionDays: env.RECORDING_RETENTION_DAYS,
     /** Rate limits: `limit` hits per `windowMs`. */
     rates: {

@@ -1,0 +1,117 @@
+import { encodeAudioFrame } from "@won/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../../scripts/services.mjs";
+import { silencePackets } from "../audio/test-speech.js";
+import { createBacking, type ServerProcess, WsClient, eventually, http, spawnServer } from "../test/harness.js";
+
+/**
+ * Instance death, for real: two server processes sharing MariaDB and Redis; one is SIGKILLed.
+ * Its users must leave presence on the survivor, its speaker's floor must free up within the
+ * lease, and its clients must reconnect to the survivor and resync without a gap.
+ */
+describe("instance failover (SIGKILL)", () => {
+  let one: ServerProcess;
+  let two: ServerProcess;
+  const clients: WsClient[] = [];
+
+  beforeAll(async () => {
+    const backing = await createBacking("production");
+    [one, two] = await Promise.all([spawnServer(backing.env, await freePort()), spawnServer(backing.env, await freePort())]);
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([one?.kill("SIGKILL"), two?.kill("SIGKILL")]);
+  });
+
+  it("removes the dead instance's users, frees its floor, and lets its clients resync", async () => {
+    const register = async (name: string) => {
+      const r = await http(one.url, "POST", "/auth/register", { username: name, email: `${name}@example.test`, password: "correct horse battery" });
+      expect(r.status).toBe(201);
+      return { id: r.body.user.id as string, token: r.body.accessToken as string };
+    };
+    const suffix = Date.now().toString(36);
+    const alice = await register(`alice_${suffix}`);
+    const bob = await register(`bob_${suffix}`);
+    const ch = await http(one.url, "POST", "/channels", { name: "Gate" }, alice.token);
+    await http(one.url, "POST", "/join", { code: ch.body.inviteCode }, bob.token);
+    const channelId = ch.body.id as string;
+
+    const a = await WsClient.connect(one.wsUrl, alice.token);
+    const b = await WsClient.connect(two.wsUrl, bob.token);
+    clients.push(a, b);
+    await a.subscribe(channelId);
+    const { lastSeq } = await b.subscribe(channelId);
+    await a.next("presence.joined", (m) => m.user.id === bob.id);
+
+    // Bob talks on instance two.
+    b.send({ type: "ptt.start", channelId });
+    const { streamId } = await b.next("ptt.granted");
+    for (const [i, p] of silencePackets(5).entries()) b.sendBinary(encodeAudioFrame(streamId, i, p));
+    await eventually(() => a.frames.length === 5, 3_000, "frames on instance one");
+
+    const killedAt = Date.now();
+    await two.kill("SIGKILL");
+    await b.closed;
+
+    // Within the floor lease (3 s) the floor is free again, and listeners are told.
+    const stopped = await a.next("speaker.stopped", (m) => m.streamId === streamId, 6_000);
+    expect(stopped.reason).toBe("disconnected");
+    a.send({ type: "ptt.start", channelId });
+    await a.next("ptt.granted");
+    expect(Date.now() - killedAt).toBeLessThan(6_000);
+    a.send({ type: "ptt.stop", channelId });
+    await a.next("ptt.stopped");
+
+    // Messages posted while Bob is away.
+    const posted: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await http(one.url, "POST", `/channels/${channelId}/messages`, { body: `while away ${i}`, clientId: `away-${i}` }, alice.token);
+      expect(r.status).toBe(201);
+      posted.push(r.body.seq);
+    }
+
+    // Bob's client reconnects to the surviving instance and resyncs from where it was.
+    const again = await WsClient.connect(one.wsUrl, bob.token);
+    clients.push(again);
+    again.send({ type: "subscribe", channelId, sinceSeq: lastSeq });
+    await again.next("subscribed");
+    await eventually(() => again.of("message.created").length >= 20, 5_000, "replayed messages");
+    const seqs = again.of("message.created").map((m) => m.message.seq);
+    expect(seqs.slice(-20)).toEqual(posted);
+    expect(new Set(seqs).size).toBe(seqs.length);
+
+    // Bob is back through his new socket: presence lists him once.
+    const presence = await http(one.url, "GET", `/channels/${channelId}/presence`, undefined, alice.token);
+    expect(presence.body.online.filter((u: { id: string }) => u.id === bob.id)).toHaveLength(1);
+  }, 40_000);
+
+  it("sweeps a dead instance's users out of presence within about 10 s", async () => {
+    const backing = await createBacking("production");
+    const [p1, p2] = await Promise.all([spawnServer(backing.env, await freePort()), spawnServer(backing.env, await freePort())]);
+    try {
+      const reg = async (n: string) =>
+        (await http(p1.url, "POST", "/auth/register", { username: n, email: `${n}@example.test`, password: "correct horse battery" })).body;
+      const s = Date.now().toString(36);
+      const carol = await reg(`carol_${s}`);
+      const dan = await reg(`dan_${s}`);
+      const ch = await http(p1.url, "POST", "/channels", { name: "Sweep" }, carol.accessToken);
+      await http(p1.url, "POST", "/join", { code: ch.body.inviteCode }, dan.accessToken);
+      const c = await WsClient.connect(p1.wsUrl, carol.accessToken);
+      const d = await WsClient.connect(p2.wsUrl, dan.accessToken);
+      clients.push(c, d);
+      await c.subscribe(ch.body.id);
+      await d.subscribe(ch.body.id);
+      await c.next("presence.joined", (m) => m.user.id === dan.user.id);
+      const killedAt = Date.now();
+      await p2.kill("SIGKILL");
+      await c.next("presence.left", (m) => m.userId === dan.user.id, 12_000);
+      const took = Date.now() - killedAt;
+      expect(took).toBeLessThan(10_500);
+      const presence = await http(p1.url, "GET", `/channels/${ch.body.id}/presence`, undefined, carol.accessToken);
+      expect(presence.body.online.map((u: { id: string }) => u.id)).toEqual([carol.user.id]);
+    } finally {
+      await Promise.all([p1.kill("SIGKILL"), p2.kill("SIGKILL")]);
+    }
+  }, 40_000);
+});
