@@ -5,6 +5,7 @@
  * returns or the tab becomes visible.
  */
 import { refreshTokens } from "../api/http";
+import { livePlayer } from "../audio/live-player";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
 import { TalkController } from "../ptt/talk-controller";
 import { live } from "../state/live-store";
@@ -21,6 +22,7 @@ export const connection = new RealtimeConnection({
 export const talk = new TalkController(connection);
 
 connection.onMessage((m) => dispatch(m, connection));
+connection.onAudio((frame) => livePlayer.frame(frame));
 connection.onDown(() => onSocketDown());
 connection.onStatus((s) => live.setStatus(s, connection.retryAt));
 

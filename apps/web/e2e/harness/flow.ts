@@ -1,0 +1,205 @@
+/**
+ * The issue-5 scenario, end to end, for two people on (possibly) two server instances:
+ * A registers, creates an event and a channel, copies the code; B registers and joins with it;
+ * both open the channel; A holds talk ~3 s and B hears it (decoded frames + signal energy) and sees
+ * A talking; B's attempt to talk is denied with A's name; the recording shows in both timelines and
+ * B replays it; text flows both ways; B drops offline, A posts, B returns and sees it; B signs out
+ * and the socket is closed.
+ */
+import type { Browser } from "playwright-core";
+import { expect } from "vitest";
+import {
+  audio,
+  holdTalk,
+  openChannelFromEvent,
+  person,
+  register,
+  sendText,
+  socket,
+  timelineHas,
+  waitSocketOpen,
+} from "./app";
+import { DESKTOP, newUser, PHONE, until } from "./browser";
+import { shoot } from "./screens";
+
+export interface FlowOptions {
+  browser: Browser;
+  urlA: string;
+  urlB: string;
+  /** Save screenshots of each main screen (once per run is enough). */
+  screenshots: boolean;
+}
+
+export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions) {
+  const a = await newUser(browser, urlA, DESKTOP);
+  const b = await newUser(browser, urlB, PHONE);
+  const A = person("alice", "Alice Control");
+  const B = person("bob", "Bob Steward");
+  const shot = screenshots ? shoot : async () => {};
+
+  try {
+    // ---------------------------------------------------------------- A: register, event, channel
+    await a.page.goto("/signin");
+    await a.page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await shot(a.page, "01-sign-in");
+    await a.page.goto("/register");
+    await a.page.getByRole("button", { name: "Create account" }).click(); // empty form → field errors
+    await a.page.getByText("Must be at least 3 characters").first().waitFor();
+    await shot(a.page, "02-register-errors");
+    await register(a.page, A);
+    await waitSocketOpen(a.page);
+
+    await a.page.getByRole("link", { name: "New event" }).click();
+    await a.page.getByLabel("Name").fill("Summer Festival");
+    await a.page
+      .getByLabel("Description")
+      .fill("Main site, gates 1–5. Channel discipline: say who you are, then the message.");
+    await shot(a.page, "04-create-event");
+    await a.page.getByRole("button", { name: "Create event" }).click();
+    await a.page.getByRole("heading", { name: "Summer Festival" }).waitFor();
+    await a.page.getByLabel("Channel name").fill("Stewards");
+    await a.page.getByRole("button", { name: "Create channel" }).click();
+    await a.page.getByRole("link", { name: "# Stewards" }).waitFor();
+    const code = await a.page.getByTestId("invite-code").getAttribute("data-code");
+    expect(code).toMatch(/^[2-9A-Z]{8}$/);
+    await a.page.getByRole("button", { name: "Copy code" }).click();
+    await a.page.getByText("Copied the code").waitFor();
+    expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+
+    // ---------------------------------------------------------------- B: register, join with the code
+    await register(b.page, B);
+    await waitSocketOpen(b.page);
+    await b.page.getByLabel("Invite code").fill(code!.toLowerCase());
+    await shot(b.page, "03-home-join");
+    await b.page.getByRole("button", { name: "Join", exact: true }).click();
+    await b.page.getByRole("heading", { name: "Summer Festival" }).waitFor();
+    await a.page.reload();
+    await a.page.getByTestId("member-list").getByText("Bob Steward").waitFor();
+    await shot(a.page, "05-event-organiser", { fullPage: true });
+
+    // ---------------------------------------------------------------- both open the channel
+    await openChannelFromEvent(a.page, "Stewards");
+    await openChannelFromEvent(b.page, "Stewards");
+    await until("A sees B online", () =>
+      a.page.getByTestId("online-list").getByText("Bob Steward").isVisible(),
+    );
+    await until("B sees A online", () =>
+      b.page.getByTestId("online-list").getByText("Alice Control").isVisible(),
+    );
+
+    // ---------------------------------------------------------------- A talks ~3 s, B hears it and is denied
+    const before = await audio(b.page);
+    let sawSpeaker = false;
+    await holdTalk(a.page, 3_000, async () => {
+      await until(
+        "B shows A talking",
+        async () => (await b.page.getByTestId("speaker").textContent()) === "Alice Control",
+        5_000,
+      );
+      sawSpeaker = true;
+      await shot(b.page, "07-channel-listening");
+      await shot(a.page, "06-channel-talking");
+      await b.page
+        .getByTestId("talk-button")
+        .dispatchEvent("pointerdown", { button: 0, pointerId: 1, isPrimary: true });
+      await until(
+        "B denied with A's name",
+        async () => ((await b.page.getByTestId("denied").textContent()) ?? "").includes("Alice Control"),
+        5_000,
+      );
+      await b.page
+        .getByTestId("talk-button")
+        .dispatchEvent("pointerup", { button: 0, pointerId: 1, isPrimary: true });
+      await shot(b.page, "08-channel-denied");
+    });
+    expect(sawSpeaker).toBe(true);
+    await until(
+      "B's player finishes the stream",
+      async () => (await audio(b.page)).streamsEnded > before.streamsEnded,
+      10_000,
+    );
+    const tx = await audio(a.page);
+    const rx = await audio(b.page);
+    const received = rx.framesDecoded - before.framesDecoded;
+    console.log("[e2e] sender tap", JSON.stringify(tx), "\n[e2e] listener tap", JSON.stringify(rx), JSON.stringify(await socket(b.page)));
+    expect(tx.framesSent).toBeGreaterThan(100); // ~3 s of 20 ms frames
+    expect(received).toBeGreaterThan(tx.framesSent * 0.8);
+    expect(rx.framesPlayed - before.framesPlayed).toBeGreaterThan(received * 0.8);
+    const rmsTx = Math.sqrt(tx.capturedSumSq / tx.capturedSamples);
+    const rmsRx = Math.sqrt(
+      (rx.playedSumSq - before.playedSumSq) / (rx.playedSamples - before.playedSamples),
+    );
+    expect(rmsTx).toBeGreaterThan(0.005);
+    expect(rmsRx).toBeGreaterThan(rmsTx * 0.25);
+    expect(rmsRx).toBeLessThan(rmsTx * 4);
+
+    // ---------------------------------------------------------------- the recording in both timelines; B replays it
+    await a.page.getByTestId("timeline").getByTestId("audio-message").first().waitFor({ timeout: 15_000 });
+    await b.page.getByTestId("timeline").getByTestId("audio-message").first().waitFor({ timeout: 15_000 });
+    await b.page.getByTestId("play-recording").first().click();
+    await until("B replays the recording", async () => (await audio(b.page)).recordingsPlayed > 0, 10_000);
+
+    // ---------------------------------------------------------------- text both ways
+    await sendText(a.page, "Gate 3 is open, move the queue");
+    await timelineHas(b.page, "Gate 3 is open, move the queue");
+    await sendText(b.page, "Copy that, moving now");
+    await timelineHas(a.page, "Copy that, moving now");
+    await shot(b.page, "09-channel-timeline");
+
+    // ---------------------------------------------------------------- B offline, A posts, B back sees it
+    await b.context.setOffline(true);
+    await b.page.evaluate(() =>
+      (window as unknown as { __wonRealtime: { drop(): void } }).__wonRealtime.drop(),
+    );
+    await until(
+      "B shows the connection banner",
+      () => b.page.locator(".banner[data-connection]").isVisible(),
+      10_000,
+    );
+    await shot(b.page, "10-offline-banner");
+    await sendText(a.page, "Missed this while you were offline");
+    await timelineHas(a.page, "Missed this while you were offline");
+    await b.page.waitForTimeout(500);
+    expect(await b.page.getByText("Missed this while you were offline").count()).toBe(0);
+    await b.context.setOffline(false);
+    await waitSocketOpen(b.page, 30_000);
+    await timelineHas(b.page, "Missed this while you were offline", 15_000);
+    expect((await socket(b.page)).stats.reconnects).toBeGreaterThanOrEqual(1);
+
+    // ---------------------------------------------------------------- settings and sign out
+    await b.page.getByRole("link", { name: "Settings" }).click();
+    await b.page.getByRole("heading", { name: "Settings" }).waitFor();
+    await shot(b.page, "11-settings", { fullPage: true });
+    await b.page.getByTestId("sign-out").click();
+    await b.page.getByRole("heading", { name: "Sign in" }).waitFor();
+    expect(new URL(b.page.url()).pathname).toBe("/signin");
+    const after = await socket(b.page);
+    expect(after.status).toBe("closed");
+    expect(await b.page.evaluate(() => localStorage.getItem("won.session.v1"))).toBeNull();
+    await until(
+      "A sees B leave",
+      async () => !(await a.page.getByTestId("online-list").getByText("Bob Steward").isVisible()),
+      15_000,
+    );
+
+    // Home screen of A, and the dark theme, for the record.
+    if (screenshots) {
+      await a.page.goto("/");
+      await a.page.getByTestId("event-list").waitFor();
+      await shot(a.page, "03-home");
+      await a.page.evaluate(() => {
+        document.documentElement.dataset.theme = "dark";
+      });
+      await a.page.getByRole("link", { name: "Summer Festival" }).click();
+      await openChannelFromEvent(a.page, "Stewards");
+      await timelineHas(a.page, "Copy that, moving now");
+      await a.page.evaluate(() => {
+        document.documentElement.dataset.theme = "dark";
+      });
+      await shot(a.page, "12-channel-dark");
+    }
+  } finally {
+    await a.context.close().catch(() => {});
+    await b.context.close().catch(() => {});
+  }
+}

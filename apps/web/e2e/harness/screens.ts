@@ -1,0 +1,21 @@
+/** Screenshots of a screen at phone and desktop size, saved under e2e/screenshots/. */
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Page } from "playwright-core";
+import { DESKTOP, PHONE } from "./browser";
+
+export const SHOTS_DIR = fileURLToPath(new URL("../screenshots/", import.meta.url));
+
+export async function shoot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  const original = page.viewportSize();
+  for (const [label, size] of [
+    ["phone", PHONE],
+    ["desktop", DESKTOP],
+  ] as const) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(150);
+    await page.screenshot({ path: `${SHOTS_DIR}${name}-${label}.png`, fullPage: opts.fullPage ?? false });
+  }
+  if (original) await page.setViewportSize(original);
+}
