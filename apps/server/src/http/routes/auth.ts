@@ -47,7 +47,8 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.post(
       "/auth/logout",
-      { preHandler: auth, schema: { tags, body: LogoutBody.optional(), response: { 204: z.null() } } },
+      // No body at all is fine: Fastify hands the validator `null` then, not `undefined`.
+      { preHandler: auth, schema: { tags, body: LogoutBody.nullish(), response: { 204: z.null() } } },
       async (req, reply) => {
         await logout(ctx, req.auth, req.body?.refreshToken);
         return reply.code(204).send(null);
