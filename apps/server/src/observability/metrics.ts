@@ -1,0 +1,223 @@
+/**
+ * Prometheus metrics (`GET /metrics`, text exposition format 0.0.4).
+ *
+ * Each app has its own Registry, so several apps in one process (tests, multi-node suites) never
+ * share or double-register a metric. Process metrics (CPU, memory, event-loop lag, GC) describe
+ * the whole process, so they are collected once per process into a shared registry and appended
+ * to every app's output.
+ *
+ * The realtime gateway keeps plain integer counters (`Realtime.stats`); the metrics here read
+ * them in `collect()` callbacks at scrape time, so the audio hot path does no metric work at all.
+ * Dependency health is probed at scrape time with the same checks as `/readyz`.
+ */
+import type { FastifyPluginAsync } from "fastify";
+import { sql } from "kysely";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { AppContext } from "../context.js";
+
+/** What the metrics read from the realtime gateway; `Realtime` satisfies it. */
+export interface RealtimeMetricsSource {
+  readonly connectionCount: number;
+  readonly stats: {
+    readonly framesIn: number;
+    readonly framesDelivered: number;
+    readonly framesDropped: number;
+    readonly transmissions: number;
+    readonly slowClosed: number;
+  };
+  readonly hub: {
+    channelIds(): Iterable<string>;
+    sessions(channelId: string): ReadonlySet<unknown>;
+  };
+}
+
+export const METRICS_PATH = "/metrics";
+export const METRIC_PREFIX = "won_";
+
+/** HTTP latency buckets in seconds: sub-millisecond API calls up to slow recording downloads. */
+const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** How long a scrape waits for a dependency before reporting it down. */
+const HEALTH_TIMEOUT_MS = 1_000;
+
+let processRegistry: Registry | null = null;
+
+/** The per-process registry of default Node.js metrics, created on first use. */
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry, prefix: METRIC_PREFIX });
+  }
+  return processRegistry;
+}
+
+/**
+ * Builds the app's registry: HTTP latency, realtime gauges and counters, dependency health and
+ * build info. Returns the registry and the HTTP histogram the request hook observes.
+ */
+export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMetricsSource) {
+  const register = new Registry();
+  const mode = ctx.config.database.kind === "sqlite" ? "embedded" : "production";
+
+  new Gauge({
+    name: `${METRIC_PREFIX}build_info`,
+    help: "Always 1; labels describe this instance.",
+    labelNames: ["mode", "database", "engines", "node_id"] as const,
+    registers: [register],
+    collect() {
+      this.set(
+        {
+          mode,
+          database: ctx.config.database.kind,
+          engines: ctx.config.redis ? "redis" : "memory",
+          node_id: ctx.engines.nodeId,
+        },
+        1,
+      );
+    },
+  });
+
+  const httpDuration = new Histogram({
+    name: `${METRIC_PREFIX}http_request_duration_seconds`,
+    help: "HTTP request duration by route pattern, method and status code.",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: HTTP_BUCKETS,
+    registers: [register],
+  });
+
+  new Gauge({
+    name: `${METRIC_PREFIX}ws_connections`,
+    help: "Open WebSocket connections on this instance (authenticated or not).",
+    registers: [register],
+    collect() {
+      this.set(getRealtime().connectionCount);
+    },
+  });
+
+  new Gauge({
+    name: `${METRIC_PREFIX}ws_subscriptions`,
+    help: "Channel subscriptions of the sockets on this instance.",
+    registers: [register],
+    collect() {
+      const hub = getRealtime().hub;
+      let n = 0;
+      for (const id of hub.channelIds()) n += hub.sessions(id).size;
+      this.set(n);
+    },
+  });
+
+  new Gauge({
+    name: `${METRIC_PREFIX}channels_active`,
+    help: "Channels with at least one subscribed socket on this instance (= broker topics held).",
+    registers: [register],
+    collect() {
+      let n = 0;
+      for (const _ of getRealtime().hub.channelIds()) n++;
+      this.set(n);
+    },
+  });
+
+  const counters: [string, string, keyof RealtimeMetricsSource["stats"]][] = [
+    ["audio_frames_in_total", "Binary audio frames received from speakers.", "framesIn"],
+    [
+      "audio_frames_delivered_total",
+      "Audio frames written to listener sockets (one per listener), local and relayed from other instances.",
+      "framesDelivered",
+    ],
+    [
+      "audio_frames_dropped_total",
+      "Audio frames dropped: malformed, or for a stream the sender does not hold.",
+      "framesDropped",
+    ],
+    ["transmissions_total", "Push-to-talk transmissions granted on this instance.", "transmissions"],
+    [
+      "ws_slow_closed_total",
+      "Sockets closed (4429) because their send queue overflowed: clients too slow to keep up.",
+      "slowClosed",
+    ],
+  ];
+  for (const [name, help, key] of counters) monotonic(register, name, help, () => getRealtime().stats[key]);
+
+  new Gauge({
+    name: `${METRIC_PREFIX}dependency_up`,
+    help: "Whether a dependency answered its health check at scrape time (1) or not (0).",
+    labelNames: ["dependency"] as const,
+    registers: [register],
+    async collect() {
+      const [database, broker] = await Promise.all([
+        check(sql`select 1`.execute(ctx.db).then(() => true)),
+        check(ctx.engines.healthy()),
+      ]);
+      this.set({ dependency: "database" }, database ? 1 : 0);
+      this.set({ dependency: "broker" }, broker ? 1 : 0);
+    },
+  });
+
+  return { register, httpDuration };
+}
+
+/** A counter mirroring a monotonically increasing integer kept elsewhere. */
+function monotonic(register: Registry, name: string, help: string, read: () => number): void {
+  let seen = 0;
+  new Counter({
+    name: `${METRIC_PREFIX}${name}`,
+    help,
+    registers: [register],
+    collect() {
+      const now = read();
+      if (now < seen) {
+        // The source was reset (a new gateway): start over, as a restarted process would.
+        this.reset();
+        seen = 0;
+      }
+      this.inc(now - seen);
+      seen = now;
+    },
+  });
+}
+
+async function check(p: Promise<boolean>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p.catch(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Fastify plugin: `GET /metrics` and an `onResponse` hook timing every request. It is not
+ * encapsulated (`skip-override`, as `fastify-plugin` does), so the hook sees every route of the
+ * app, whichever plugin declared it. Requests that matched no route are labelled
+ * `route="unmatched"` so scanners cannot blow up the label set.
+ *
+ * Usage in buildApp: `await fastify.register(metricsPlugin(ctx, () => realtime));`
+ */
+export function metricsPlugin(ctx: AppContext, getRealtime: () => RealtimeMetricsSource): FastifyPluginAsync {
+  const plugin: FastifyPluginAsync = async (app) => {
+    const { register, httpDuration } = createAppMetrics(ctx, getRealtime);
+    const shared = processMetrics();
+
+    app.addHook("onResponse", async (request, reply) => {
+      httpDuration.observe(
+        {
+          method: request.method,
+          route: request.routeOptions.url ?? "unmatched",
+          status: String(reply.statusCode),
+        },
+        reply.elapsedTime / 1000,
+      );
+    });
+
+    app.get(METRICS_PATH, { schema: { hide: true } }, async (_req, reply) => {
+      const [own, proc] = await Promise.all([register.metrics(), shared.metrics()]);
+      return reply.header("cache-control", "no-store").type(register.contentType).send(`${own}\n${proc}`);
+    });
+  };
+  (plugin as unknown as Record<symbol, boolean>)[Symbol.for("skip-override")] = true;
+  return plugin;
+}
