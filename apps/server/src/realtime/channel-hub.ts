@@ -42,7 +42,7 @@ export class ChannelHub {
   /** Removes a local listener; the last one unsubscribes this node from the topic. */
   async remove(channelId: string, session: Session): Promise<void> {
     const ch = this.channels.get(channelId);
-    if (!ch || !ch.sessions.delete(session) || ch.sessions.size > 0) return;
+    if (!ch?.sessions.delete(session) || ch.sessions.size > 0) return;
     this.channels.delete(channelId);
     const unsubscribe = await ch.subscribed.catch(() => null);
     await unsubscribe?.();

@@ -2,7 +2,14 @@ import { encodeAudioFrame } from "@won/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../../scripts/services.mjs";
 import { silencePackets } from "../audio/test-speech.js";
-import { createBacking, type ServerProcess, WsClient, eventually, http, spawnServer } from "../test/harness.js";
+import {
+  createBacking,
+  eventually,
+  http,
+  type ServerProcess,
+  spawnServer,
+  WsClient,
+} from "../test/harness.js";
 
 /**
  * Instance death, for real: two server processes sharing MariaDB and Redis; one is SIGKILLed.
@@ -16,7 +23,10 @@ describe("instance failover (SIGKILL)", () => {
 
   beforeAll(async () => {
     const backing = await createBacking("production");
-    [one, two] = await Promise.all([spawnServer(backing.env, await freePort()), spawnServer(backing.env, await freePort())]);
+    [one, two] = await Promise.all([
+      spawnServer(backing.env, await freePort()),
+      spawnServer(backing.env, await freePort()),
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -26,7 +36,11 @@ describe("instance failover (SIGKILL)", () => {
 
   it("removes the dead instance's users, frees its floor, and lets its clients resync", async () => {
     const register = async (name: string) => {
-      const r = await http(one.url, "POST", "/auth/register", { username: name, email: `${name}@example.test`, password: "correct horse battery" });
+      const r = await http(one.url, "POST", "/auth/register", {
+        username: name,
+        email: `${name}@example.test`,
+        password: "correct horse battery",
+      });
       expect(r.status).toBe(201);
       return { id: r.body.user.id as string, token: r.body.accessToken as string };
     };
@@ -66,7 +80,13 @@ describe("instance failover (SIGKILL)", () => {
     // Messages posted while Bob is away.
     const posted: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = await http(one.url, "POST", `/channels/${channelId}/messages`, { body: `while away ${i}`, clientId: `away-${i}` }, alice.token);
+      const r = await http(
+        one.url,
+        "POST",
+        `/channels/${channelId}/messages`,
+        { body: `while away ${i}`, clientId: `away-${i}` },
+        alice.token,
+      );
       expect(r.status).toBe(201);
       posted.push(r.body.seq);
     }
@@ -88,10 +108,19 @@ describe("instance failover (SIGKILL)", () => {
 
   it("sweeps a dead instance's users out of presence within about 10 s", async () => {
     const backing = await createBacking("production");
-    const [p1, p2] = await Promise.all([spawnServer(backing.env, await freePort()), spawnServer(backing.env, await freePort())]);
+    const [p1, p2] = await Promise.all([
+      spawnServer(backing.env, await freePort()),
+      spawnServer(backing.env, await freePort()),
+    ]);
     try {
       const reg = async (n: string) =>
-        (await http(p1.url, "POST", "/auth/register", { username: n, email: `${n}@example.test`, password: "correct horse battery" })).body;
+        (
+          await http(p1.url, "POST", "/auth/register", {
+            username: n,
+            email: `${n}@example.test`,
+            password: "correct horse battery",
+          })
+        ).body;
       const s = Date.now().toString(36);
       const carol = await reg(`carol_${s}`);
       const dan = await reg(`dan_${s}`);
@@ -108,8 +137,62 @@ describe("instance failover (SIGKILL)", () => {
       await c.next("presence.left", (m) => m.userId === dan.user.id, 12_000);
       const took = Date.now() - killedAt;
       expect(took).toBeLessThan(10_500);
-      const presence = await http(p1.url, "GET", `/channels/${ch.body.id}/presence`, undefined, carol.accessToken);
+      const presence = await http(
+        p1.url,
+        "GET",
+        `/channels/${ch.body.id}/presence`,
+        undefined,
+        carol.accessToken,
+      );
       expect(presence.body.online.map((u: { id: string }) => u.id)).toEqual([carol.user.id]);
+    } finally {
+      await Promise.all([p1.kill("SIGKILL"), p2.kill("SIGKILL")]);
+    }
+  }, 40_000);
+
+  it("shuts down gracefully on SIGTERM: recording kept, sockets closed 1012, exit within 10 s", async () => {
+    const backing = await createBacking("production");
+    const [p1, p2] = await Promise.all([
+      spawnServer(backing.env, await freePort()),
+      spawnServer(backing.env, await freePort()),
+    ]);
+    try {
+      const reg = async (n: string) =>
+        (
+          await http(p1.url, "POST", "/auth/register", {
+            username: n,
+            email: `${n}@example.test`,
+            password: "correct horse battery",
+          })
+        ).body;
+      const s = Date.now().toString(36);
+      const erin = await reg(`erin_${s}`);
+      const ch = await http(p1.url, "POST", "/channels", { name: "Drain" }, erin.accessToken);
+      const speaker = await WsClient.connect(p2.wsUrl, erin.accessToken);
+      clients.push(speaker);
+      await speaker.subscribe(ch.body.id);
+      speaker.send({ type: "ptt.start", channelId: ch.body.id });
+      const { streamId } = await speaker.next("ptt.granted");
+      for (const [i, p] of silencePackets(50).entries()) speaker.sendBinary(encodeAudioFrame(streamId, i, p));
+      await new Promise((r) => setTimeout(r, 300));
+
+      const started = Date.now();
+      const exited = new Promise<number | null>((resolve) => p2.child.once("exit", (code) => resolve(code)));
+      p2.child.kill("SIGTERM");
+      expect((await speaker.closed).code).toBe(1012);
+      expect(await exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(10_000);
+
+      const history = await http(
+        p1.url,
+        "GET",
+        `/channels/${ch.body.id}/messages`,
+        undefined,
+        erin.accessToken,
+      );
+      const audio = history.body.messages.filter((m: { kind: string }) => m.kind === "audio");
+      expect(audio).toHaveLength(1);
+      expect(audio[0].recording.durationMs).toBeGreaterThan(900);
     } finally {
       await Promise.all([p1.kill("SIGKILL"), p2.kill("SIGKILL")]);
     }

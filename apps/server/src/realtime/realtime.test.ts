@@ -1,6 +1,15 @@
 import { CLOSE } from "@won/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Backing, createBacking, MODES, type TestApp, type TestUser, WsClient, eventually, startApp } from "../test/harness.js";
+import {
+  type Backing,
+  createBacking,
+  eventually,
+  MODES,
+  startApp,
+  type TestApp,
+  type TestUser,
+  WsClient,
+} from "../test/harness.js";
 
 /**
  * The gateway on real services. Production: two instances sharing MariaDB and Redis, with the
@@ -96,13 +105,23 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
     const joined = await a.next("presence.joined", (m) => m.user.id === bob.id);
     expect(joined.channelId).toBe(channelId);
 
-    const post = await one.api.post(`/channels/${channelId}/messages`, { body: "hello from one", clientId: "m1" }, alice.token);
+    const post = await one.api.post(
+      `/channels/${channelId}/messages`,
+      { body: "hello from one", clientId: "m1" },
+      alice.token,
+    );
     expect(post.status).toBe(201);
     const got = await b.next("message.created", (m) => m.message.id === post.body.id);
     expect(got.message.body).toBe("hello from one");
 
-    const back = await two.api.post(`/channels/${channelId}/messages`, { body: "hi from two", clientId: "m2" }, bob.token);
-    expect((await a.next("message.created", (m) => m.message.id === back.body.id)).message.seq).toBe(post.body.seq + 1);
+    const back = await two.api.post(
+      `/channels/${channelId}/messages`,
+      { body: "hi from two", clientId: "m2" },
+      bob.token,
+    );
+    expect((await a.next("message.created", (m) => m.message.id === back.body.id)).message.seq).toBe(
+      post.body.seq + 1,
+    );
 
     const presence = await one.api.get(`/channels/${channelId}/presence`, alice.token);
     expect(presence.body.online.map((u: { id: string }) => u.id).sort()).toEqual([alice.id, bob.id].sort());
@@ -119,7 +138,11 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
     await b.closed;
     const posted: number[] = [];
     for (let i = 0; i < 50; i++) {
-      const r = await one.api.post(`/channels/${channelId}/messages`, { body: `missed ${i}`, clientId: `missed-${i}` }, alice.token);
+      const r = await one.api.post(
+        `/channels/${channelId}/messages`,
+        { body: `missed ${i}`, clientId: `missed-${i}` },
+        alice.token,
+      );
       posted.push(r.body.seq);
     }
     const again = await connect(two, bob);
@@ -128,7 +151,11 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
     expect(sub.lastSeq).toBe(posted.at(-1));
     await eventually(() => again.of("message.created").length >= 50, 5_000, "50 replayed messages");
     // A live message after the replay arrives once, after it.
-    const live = await one.api.post(`/channels/${channelId}/messages`, { body: "live", clientId: "live-1" }, alice.token);
+    const live = await one.api.post(
+      `/channels/${channelId}/messages`,
+      { body: "live", clientId: "live-1" },
+      alice.token,
+    );
     await again.next("message.created", (m) => m.message.id === live.body.id);
     const seqs = again.of("message.created").map((m) => m.message.seq);
     expect(seqs).toEqual([...posted, live.body.seq]);
@@ -138,7 +165,11 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
   it("says resync.truncated when more than 200 were missed", async () => {
     const ch = await one.api.post("/channels", { name: "Busy" }, alice.token);
     for (let i = 0; i < 210; i++) {
-      await one.app.ctx.repos.messages.append(ch.body.id, { senderId: alice.id, kind: "text", body: `bulk ${i}` });
+      await one.app.ctx.repos.messages.append(ch.body.id, {
+        senderId: alice.id,
+        kind: "text",
+        body: `bulk ${i}`,
+      });
     }
     const a = await connect(two, alice);
     a.send({ type: "subscribe", channelId: ch.body.id, sinceSeq: 0 });
@@ -155,7 +186,10 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
     m.send({ type: "subscribe", channelId });
     expect((await m.next("error")).code).toBe("not_a_member");
     expect((await one.api.get(`/channels/${channelId}/messages`, mallory.token)).status).toBe(403);
-    expect((await one.api.post(`/channels/${channelId}/messages`, { body: "x", clientId: "x" }, mallory.token)).status).toBe(403);
+    expect(
+      (await one.api.post(`/channels/${channelId}/messages`, { body: "x", clientId: "x" }, mallory.token))
+        .status,
+    ).toBe(403);
 
     const carol = await one.api.user();
     const ch = await one.api.get(`/channels/${channelId}`, alice.token);
@@ -164,7 +198,11 @@ describe.each(MODES)("realtime gateway (%s)", (mode) => {
     await c.subscribe(channelId);
     expect((await one.api.del(`/channels/${channelId}/members/${carol.id}`, alice.token)).status).toBe(204);
     await c.next("access.revoked", (x) => x.channelId === channelId);
-    const after = await one.api.post(`/channels/${channelId}/messages`, { body: "not for carol", clientId: "nfc" }, alice.token);
+    const after = await one.api.post(
+      `/channels/${channelId}/messages`,
+      { body: "not for carol", clientId: "nfc" },
+      alice.token,
+    );
     // Give any stray delivery time to arrive before asserting it did not.
     const probe = await connect(two, alice);
     await probe.subscribe(channelId);

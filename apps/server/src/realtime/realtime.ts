@@ -191,13 +191,20 @@ export class Realtime implements TransmissionHost {
 
   /** Audio from a speaker. Hot path: no JSON, no allocation for a valid frame. */
   private onBinary(session: Session, frame: Buffer): void {
-    if (!session.ready) return session.close(CLOSE.protocolViolation, "authenticate first");
-    if (!session.frameRate.take()) return session.close(CLOSE.rateLimited, "too many frames");
+    if (!session.ready) {
+      session.close(CLOSE.protocolViolation, "authenticate first");
+      return;
+    }
+    if (!session.frameRate.take()) {
+      session.close(CLOSE.rateLimited, "too many frames");
+      return;
+    }
     this.stats.framesIn++;
     const bad = validateAudioFrame(frame);
     if (bad) {
       this.stats.framesDropped++;
-      return session.error("invalid_frame", `Invalid audio frame: ${bad}`);
+      session.error("invalid_frame", `Invalid audio frame: ${bad}`);
+      return;
     }
     const t = session.transmission;
     const streamId = frameStreamId(frame);
@@ -226,8 +233,8 @@ export class Realtime implements TransmissionHost {
   setSessionClaims(session: Session, claims: AccessClaims): void {
     const old = session.claims?.sessionId;
     if (old && old !== claims.sessionId) this.bySessionId.get(old)?.delete(session);
-    let set = this.bySessionId.get(claims.sessionId);
-    if (!set) this.bySessionId.set(claims.sessionId, (set = new Set()));
+    const set = this.bySessionId.get(claims.sessionId) ?? new Set<Session>();
+    this.bySessionId.set(claims.sessionId, set);
     set.add(session);
     session.setClaims(claims, () => session.close(CLOSE.unauthenticated, "token expired"));
   }
@@ -258,9 +265,7 @@ export class Realtime implements TransmissionHost {
     return access;
   }
 
-  async channelState(
-    channelId: string,
-  ): Promise<{
+  async channelState(channelId: string): Promise<{
     lastSeq: number;
     presence: User[];
     speaker: ServerMessage & { type: "subscribed" } extends { speaker: infer S } ? S : never;
@@ -327,7 +332,10 @@ export class Realtime implements TransmissionHost {
       this.ctx.log.warn({ channelId }, "dropped an unparseable broker payload");
       return;
     }
-    if (event.type.startsWith("_")) return this.onControl(event as ControlEvent);
+    if (event.type.startsWith("_")) {
+      this.onControl(event as ControlEvent);
+      return;
+    }
     const bytes = speaker ? payload : Buffer.from(payload);
     switch (event.type) {
       case "speaker.started":

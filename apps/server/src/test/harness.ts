@@ -20,7 +20,10 @@ export const TEST_JWT_SECRET = "test-secret-test-secret-test-secret-0123456789";
 
 export function requireEnv(name: "TEST_MYSQL_URL" | "TEST_REDIS_URL"): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: run the suites with \`npm test\` (scripts/test.mjs starts MariaDB and Redis)`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: run the suites with \`npm test\` (scripts/test.mjs starts MariaDB and Redis)`,
+    );
   return v;
 }
 
@@ -77,7 +80,10 @@ export interface TestApp {
 
 /** Builds an app on `backing` and listens on a free port. Embedded apps sharing `hub` act as
  *  several nodes of one process. */
-export async function startApp(backing: Backing, opts: { hub?: MemoryHub; presenceLeaseMs?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startApp(
+  backing: Backing,
+  opts: { hub?: MemoryHub; presenceLeaseMs?: number; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const config = loadConfig({ ...backing.env, ...opts.env, PORT: "0", HOST: "127.0.0.1" });
   const app = await buildApp(config, { hub: opts.hub, presenceLeaseMs: opts.presenceLeaseMs });
   await app.fastify.listen({ port: 0, host: "127.0.0.1" });
@@ -94,7 +100,7 @@ export async function startApp(backing: Backing, opts: { hub?: MemoryHub; presen
 export interface Res<T = any> {
   status: number;
   body: T;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 let userCounter = 0;
@@ -103,7 +109,11 @@ let userCounter = 0;
 export class Api {
   constructor(private readonly app: App) {}
 
-  async req<T = any>(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+  async req<T = any>(
+    method: string,
+    url: string,
+    opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Res<T>> {
     const res = await this.app.fastify.inject({
       method: method as "GET",
       url: /^\/(api\/|healthz|readyz|openapi\.json|docs|metrics)/.test(url) ? url : `/api/v1${url}`,
@@ -124,9 +134,19 @@ export class Api {
   /** Registers a fresh user; returns its tokens and user. */
   async user(name?: string): Promise<TestUser> {
     const username = name ?? `u${process.pid}_${++userCounter}_${randomBytes(2).toString("hex")}`;
-    const res = await this.post("/api/v1/auth/register", { username, email: `${username}@example.test`, password: "correct horse battery" });
+    const res = await this.post("/api/v1/auth/register", {
+      username,
+      email: `${username}@example.test`,
+      password: "correct horse battery",
+    });
     if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return { id: res.body.user.id, username, token: res.body.accessToken, refreshToken: res.body.refreshToken, user: res.body.user };
+    return {
+      id: res.body.user.id,
+      username,
+      token: res.body.accessToken,
+      refreshToken: res.body.refreshToken,
+      user: res.body.user,
+    };
   }
 }
 
@@ -139,7 +159,11 @@ export interface TestUser {
 }
 
 /** Polls `fn` until it returns a truthy value or throws no more, within `timeoutMs`. */
-export async function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  fn: () => T | Promise<T>,
+  timeoutMs = 5_000,
+  what = "condition",
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -174,7 +198,9 @@ export class WsClient {
       this.log.push(item);
       for (const w of this.waiters) w();
     });
-    this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
     this.closed.then(() => {
       for (const w of this.waiters) w();
     });
@@ -218,7 +244,10 @@ export class WsClient {
         }
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no "${type}" message within ${timeoutMs} ms; got: ${this.messages.map((m) => m.type).join(", ")}`);
+      if (left <= 0)
+        throw new Error(
+          `no "${type}" message within ${timeoutMs} ms; got: ${this.messages.map((m) => m.type).join(", ")}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(done, left);
         function done() {
@@ -255,7 +284,13 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, port: number): Promise<ServerProcess> {
   const main = resolve(import.meta.dirname, "../../dist/main.js");
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: env.LOG_LEVEL ?? "warn" },
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      LOG_LEVEL: env.LOG_LEVEL ?? "warn",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -274,12 +309,25 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
 }
 
 /** Real HTTP (not inject), for tests that talk to server processes. */
-export async function http<T = any>(base: string, method: string, path: string, body?: unknown, token?: string): Promise<Res<T>> {
+export async function http<T = any>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<Res<T>> {
   const res = await fetch(`${base}/api/v1${path}`, {
     method,
-    headers: { ...(body !== undefined ? { "content-type": "application/json" } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
-  return { status: res.status, body: (text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) as T, headers: Object.fromEntries(res.headers) };
+  return {
+    status: res.status,
+    body: (text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) as T,
+    headers: Object.fromEntries(res.headers),
+  };
 }
