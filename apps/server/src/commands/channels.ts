@@ -10,7 +10,7 @@ import {
   presentChannelPublic,
   presentUser,
 } from "../presenters/index.js";
-import { type ChannelRole, outranks } from "../repositories/channels.js";
+import { type ChannelRole, effectiveAccess, outranks } from "../repositories/channels.js";
 import { channelAccess, eventAccess } from "./access.js";
 import { freshInviteCode } from "./events.js";
 
@@ -125,8 +125,13 @@ export async function updateChannelMember(
   ) {
     throw new AppError("conflict", "A channel must keep at least one admin");
   }
-  if (target.event_role === "organiser" && role !== "admin") {
-    throw new AppError("conflict", "Event organisers are admins of every channel of their event");
+  // The event role sets a floor: asking for less would answer 200 and change nothing.
+  const derived = target.event_role ? effectiveAccess(target.event_role, undefined)!.role : null;
+  if (derived && outranks(derived, role)) {
+    throw new AppError(
+      "conflict",
+      `Event ${target.event_role}s are at least ${derived} of every channel of their event; change their event role instead`,
+    );
   }
   await ctx.repos.channels.upsertMember(channelId, targetId, role, patch.canSpeak ?? target.can_speak);
   await ctx.live.accessChanged(channelId, targetId);
@@ -157,7 +162,8 @@ export async function removeChannelMember(
       "Membership of this channel comes from its event; remove the member from the event instead",
     );
   }
-  if (target.role === "admin" && (await ctx.repos.channels.adminCount(channelId)) <= 1) {
+  // Event channels always have admins: the event's organisers.
+  if (target.role === "admin" && !channel.event_id && (await ctx.repos.channels.adminCount(channelId)) <= 1) {
     throw new AppError("conflict", "A channel must keep at least one admin; delete the channel instead");
   }
   await ctx.repos.channels.removeMember(channelId, targetId);
