@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { launchChromium } from "./harness/browser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { person, register, socket, waitSocketOpen } from "./harness/app";
+import { launchChromium, newUser, until } from "./harness/browser";
 import { runFlow } from "./harness/flow";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
 import { makeSpeechWav } from "./harness/speech";
@@ -20,7 +21,13 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "won-web-embedded-"));
     const wav = makeSpeechWav(tmp);
-    server = await startServer({ DATA_DIR: join(tmp, "data"), DATABASE_URL: "", REDIS_URL: "" });
+    // Short-lived access tokens: the client must refresh them (and re-auth its socket) mid-flow.
+    server = await startServer({
+      DATA_DIR: join(tmp, "data"),
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      ACCESS_TOKEN_TTL_S: "30",
+    });
     browser = await launchChromium(wav);
   }, 90_000);
 
@@ -43,4 +50,30 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
       throw e;
     }
   }, 180_000);
+
+  it("refreshes the access token before it expires and re-authenticates the live socket", async () => {
+    const { context, page } = await newUser(browser!, server!.url);
+    try {
+      await register(page, person("carol", "Carol Refresh"));
+      await waitSocketOpen(page);
+      const token = () =>
+        page.evaluate(() => JSON.parse(localStorage.getItem("won.session.v1")!).accessToken as string);
+      const first = await token();
+      const t0 = Date.now();
+      await until("the token is refreshed", async () => (await token()) !== first, 40_000, 500);
+      // Past the first token's expiry (30 s) the socket is still the same, never closed with 4401.
+      await page.waitForTimeout(Math.max(0, 33_000 - (Date.now() - t0)));
+      const s = await socket(page);
+      expect(s.status).toBe("open");
+      expect(s.stats.closed).toBe(0);
+      expect(s.stats.opened).toBe(1);
+      // And REST keeps working with the rotated tokens.
+      await page.getByRole("link", { name: "New event" }).click();
+      await page.getByLabel("Name").fill("After refresh");
+      await page.getByRole("button", { name: "Create event" }).click();
+      await page.getByRole("heading", { name: "After refresh" }).waitFor();
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });

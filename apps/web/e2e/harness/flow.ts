@@ -114,6 +114,21 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     });
     expect(sawSpeaker).toBe(true);
     await until(
+      "B's denial notice clears and the channel is free again",
+      async () => (await b.page.getByTestId("talk-button").getAttribute("data-state")) === "idle",
+      8_000,
+    ).catch(async (e) => {
+      console.error(
+        "[e2e] B live state",
+        JSON.stringify(
+          await b.page.evaluate(() =>
+            (window as unknown as { __wonRealtime: { live(): unknown } }).__wonRealtime.live(),
+          ),
+        ),
+      );
+      throw e;
+    });
+    await until(
       "B's player finishes the stream",
       async () => (await audio(b.page)).streamsEnded > before.streamsEnded,
       10_000,
@@ -121,7 +136,13 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     const tx = await audio(a.page);
     const rx = await audio(b.page);
     const received = rx.framesDecoded - before.framesDecoded;
-    console.log("[e2e] sender tap", JSON.stringify(tx), "\n[e2e] listener tap", JSON.stringify(rx), JSON.stringify(await socket(b.page)));
+    console.log(
+      "[e2e] sender tap",
+      JSON.stringify(tx),
+      "\n[e2e] listener tap",
+      JSON.stringify(rx),
+      JSON.stringify(await socket(b.page)),
+    );
     expect(tx.framesSent).toBeGreaterThan(100); // ~3 s of 20 ms frames
     expect(received).toBeGreaterThan(tx.framesSent * 0.8);
     expect(rx.framesPlayed - before.framesPlayed).toBeGreaterThan(received * 0.8);
@@ -146,7 +167,15 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await timelineHas(a.page, "Copy that, moving now");
     await shot(b.page, "09-channel-timeline");
 
-    // ---------------------------------------------------------------- B offline, A posts, B back sees it
+    // ---------------------------------------------------------------- B turns on auto-play of missed transmissions
+    await b.page.getByRole("link", { name: "Settings" }).click();
+    await b.page.getByLabel(/Auto-play missed transmissions/).check();
+    await b.page.goBack();
+    await b.page.getByTestId("talk-button").waitFor();
+    await waitSocketOpen(b.page);
+    const replayedBefore = (await audio(b.page)).recordingsPlayed;
+
+    // ---------------------------------------------------------------- B offline; A posts and talks; B back sees and hears it
     await b.context.setOffline(true);
     await b.page.evaluate(() =>
       (window as unknown as { __wonRealtime: { drop(): void } }).__wonRealtime.drop(),
@@ -159,12 +188,29 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await shot(b.page, "10-offline-banner");
     await sendText(a.page, "Missed this while you were offline");
     await timelineHas(a.page, "Missed this while you were offline");
+    const audioCountA = await a.page.getByTestId("audio-message").count();
+    await holdTalk(a.page, 1_500);
+    await until(
+      "A's second recording",
+      async () => (await a.page.getByTestId("audio-message").count()) > audioCountA,
+      15_000,
+    );
     await b.page.waitForTimeout(500);
     expect(await b.page.getByText("Missed this while you were offline").count()).toBe(0);
     await b.context.setOffline(false);
     await waitSocketOpen(b.page, 30_000);
     await timelineHas(b.page, "Missed this while you were offline", 15_000);
     expect((await socket(b.page)).stats.reconnects).toBeGreaterThanOrEqual(1);
+    await until(
+      "B's timeline has both recordings",
+      async () => (await b.page.getByTestId("audio-message").count()) >= 2,
+      10_000,
+    );
+    await until(
+      "B auto-plays the missed transmission",
+      async () => (await audio(b.page)).recordingsPlayed > replayedBefore,
+      15_000,
+    );
 
     // ---------------------------------------------------------------- settings and sign out
     await b.page.getByRole("link", { name: "Settings" }).click();
@@ -186,7 +232,7 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     if (screenshots) {
       await a.page.goto("/");
       await a.page.getByTestId("event-list").waitFor();
-      await shot(a.page, "03-home");
+      await shot(a.page, "03b-home-organiser");
       await a.page.evaluate(() => {
         document.documentElement.dataset.theme = "dark";
       });

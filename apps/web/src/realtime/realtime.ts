@@ -6,9 +6,10 @@
  */
 import { refreshTokens } from "../api/http";
 import { livePlayer } from "../audio/live-player";
+import { refreshDelay } from "../auth/refresh-schedule";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
 import { TalkController } from "../ptt/talk-controller";
-import { live } from "../state/live-store";
+import { getLive, live } from "../state/live-store";
 import { RealtimeConnection, realtimeUrl } from "./connection";
 import { dispatch, onSocketDown } from "./dispatch";
 
@@ -26,8 +27,6 @@ connection.onAudio((frame) => livePlayer.frame(frame));
 connection.onDown(() => onSocketDown());
 connection.onStatus((s) => live.setStatus(s, connection.retryAt));
 
-/** Refresh this long before the access token expires (or at 80 % of a short lifetime). */
-const REFRESH_LEAD_MS = 60_000;
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let lastToken: string | null = null;
 
@@ -36,8 +35,7 @@ function scheduleRefresh() {
   refreshTimer = null;
   const s = getSession();
   if (!s) return;
-  const life = s.expiresAt - Date.now();
-  const wait = Math.max(1_000, Math.min(life - REFRESH_LEAD_MS, life * 0.8));
+  const wait = refreshDelay(s.expiresAt - Date.now());
   refreshTimer = setTimeout(() => {
     refreshTokens().catch(() => {
       // Offline: try again shortly; the socket's 4401 path covers the rest.
@@ -83,5 +81,6 @@ export function startRealtime() {
     },
     stats: connection.stats,
     drop: () => connection.drop(),
+    live: () => getLive(),
   };
 }

@@ -2,7 +2,7 @@
 import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { describeError } from "../api/problem";
-import { useChannel } from "../api/queries";
+import { useChannel, useEvent } from "../api/queries";
 import { Composer, retryText } from "../components/Composer";
 import { HeadphonesIcon } from "../components/Icons";
 import { MonitorBar } from "../components/MonitorBar";
@@ -51,7 +51,7 @@ export function ChannelScreen() {
       <MonitorBar />
       <div className="row" style={{ marginBottom: ".75rem" }}>
         <nav className="small" aria-label="Breadcrumb">
-          <Link to={c.eventId ? `/events/${c.eventId}` : "/"}>{c.eventId ? "Event" : "Home"}</Link>
+          {c.eventId ? <EventCrumb eventId={c.eventId} /> : <Link to="/">Home</Link>}
         </nav>
         <h1 style={{ margin: 0 }}># {c.name}</h1>
         <span className="spacer" />
@@ -79,4 +79,9 @@ export function ChannelScreen() {
       </div>
     </main>
   );
+}
+
+function EventCrumb({ eventId }: { eventId: string }) {
+  const ev = useEvent(eventId);
+  return <Link to={`/events/${eventId}`}>{ev.data?.name ?? "Event"}</Link>;
 }

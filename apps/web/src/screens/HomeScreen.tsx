@@ -29,7 +29,10 @@ export function HomeScreen() {
   return (
     <main id="main" className="main">
       <MonitorBar />
-      <div className="grid-2">
+      <div className="grid-2 home-grid">
+        <div className="join-col">
+          <JoinBox />
+        </div>
         <div>
           <section className="card" aria-labelledby="events-title">
             <div className="row">
@@ -95,9 +98,6 @@ export function HomeScreen() {
               <NewChannelForm />
             </details>
           </section>
-        </div>
-        <div>
-          <JoinBox />
         </div>
       </div>
     </main>
