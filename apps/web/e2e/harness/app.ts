@@ -83,3 +83,17 @@ export async function holdTalk(page: Page, ms: number, during?: () => Promise<vo
   if (left > 0) await page.waitForTimeout(left);
   await page.mouse.up();
 }
+
+/** Holds the talk key (Space by default) for `ms`, with focus away from any text field. */
+export async function holdTalkKey(page: Page, ms: number, key = "Space") {
+  await page.getByTestId("talk-button").focus();
+  await page.keyboard.down(key);
+  await until(
+    "floor granted (keyboard)",
+    async () => (await page.getByTestId("talk-button").getAttribute("data-state")) === "talking",
+    10_000,
+    20,
+  );
+  await page.waitForTimeout(ms);
+  await page.keyboard.up(key);
+}

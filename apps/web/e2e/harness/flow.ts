@@ -11,6 +11,7 @@ import { expect } from "vitest";
 import {
   audio,
   holdTalk,
+  holdTalkKey,
   openChannelFromEvent,
   person,
   register,
@@ -189,7 +190,7 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await sendText(a.page, "Missed this while you were offline");
     await timelineHas(a.page, "Missed this while you were offline");
     const audioCountA = await a.page.getByTestId("audio-message").count();
-    await holdTalk(a.page, 1_500);
+    await holdTalkKey(a.page, 1_500); // the keyboard path this time
     await until(
       "A's second recording",
       async () => (await a.page.getByTestId("audio-message").count()) > audioCountA,

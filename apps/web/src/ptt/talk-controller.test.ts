@@ -1,0 +1,167 @@
+import { decodeAudioFrame, type ServerMessage } from "@won/protocol";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+// The browser-only pieces (microphone, WebCodecs, oscillators) are replaced by scripted fakes.
+const mic = vi.hoisted(() => ({
+  onBlock: null as null | ((pcm: Float32Array, rms: number) => void),
+  closed: 0,
+}));
+const enc = vi.hoisted(() => ({
+  onPacket: null as null | ((p: Uint8Array) => void),
+  finished: 0,
+  aborted: 0,
+}));
+vi.mock("../audio/mic-capture", () => ({
+  MicCapture: {
+    open: async (_d: string, h: { onBlock: (pcm: Float32Array, rms: number) => void }) => {
+      mic.onBlock = h.onBlock;
+      return { close: () => mic.closed++ };
+    },
+  },
+}));
+vi.mock("../audio/opus-encoder", () => ({
+  OpusEncoder: {
+    create: async (onPacket: (p: Uint8Array) => void) => {
+      enc.onPacket = onPacket;
+      let n = 0;
+      return {
+        encode: () => onPacket(new Uint8Array([n++ & 0xff, 0xaa])),
+        finish: async () => {
+          enc.finished++;
+        },
+        abort: () => enc.aborted++,
+      };
+    },
+  },
+}));
+vi.mock("../audio/tones", () => ({ tones: { permit: vi.fn(), end: vi.fn(), denied: vi.fn() } }));
+
+const { TalkController } = await import("./talk-controller");
+const { getLive, live } = await import("../state/live-store");
+
+const CH = "00000000-0000-4000-8000-000000000001";
+const USER = {
+  id: "00000000-0000-4000-8000-00000000000a",
+  username: "a",
+  displayName: "Alice",
+  createdAt: "2026-01-01T00:00:00Z",
+};
+
+class FakeConn {
+  sent: unknown[] = [];
+  frames: Uint8Array[] = [];
+  ok = true;
+  private msg: ((m: ServerMessage) => void) | null = null;
+  private down: ((c: number) => void) | null = null;
+  onMessage(l: (m: ServerMessage) => void) {
+    this.msg = l;
+  }
+  onDown(l: (c: number) => void) {
+    this.down = l;
+  }
+  send(m: unknown) {
+    if (this.ok) this.sent.push(m);
+    return this.ok;
+  }
+  sendBinary(f: Uint8Array) {
+    this.frames.push(f);
+    return true;
+  }
+  emit(m: ServerMessage) {
+    this.msg?.(m);
+  }
+  drop() {
+    this.down?.(1006);
+  }
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+const speak = (blocks: number) => {
+  for (let i = 0; i < blocks; i++) mic.onBlock?.(new Float32Array(960).fill(0.1), 0.1);
+};
+
+function setup() {
+  const conn = new FakeConn();
+  const talk = new TalkController(conn as never);
+  return { conn, talk };
+}
+
+beforeEach(() => {
+  mic.onBlock = null;
+  mic.closed = 0;
+  enc.finished = 0;
+  enc.aborted = 0;
+  live.reset();
+});
+
+describe("TalkController", () => {
+  it("asks for the floor, sends pre-grant audio after the grant, ends with a last frame and ptt.stop", async () => {
+    const { conn, talk } = setup();
+    talk.press(CH);
+    expect(conn.sent).toEqual([{ type: "ptt.start", channelId: CH }]);
+    expect(getLive().talk).toMatchObject({ channelId: CH, phase: "requesting" });
+    await flush();
+    speak(3); // captured before the grant: kept, not lost
+    expect(conn.frames).toHaveLength(0);
+    conn.emit({ type: "ptt.granted", channelId: CH, streamId: 42, maxDurationMs: 60_000 });
+    expect(getLive().talk).toMatchObject({ phase: "talking", streamId: 42 });
+    speak(5);
+    talk.release();
+    await flush();
+    const frames = conn.frames.map((f) => decodeAudioFrame(f)).filter((f) => typeof f !== "string");
+    expect(frames).toHaveLength(8);
+    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(frames.every((f) => f.streamId === 42)).toBe(true);
+    expect(frames.map((f) => f.last)).toEqual([false, false, false, false, false, false, false, true]);
+    expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
+    expect(mic.closed).toBe(1);
+    conn.emit({ type: "ptt.stopped", channelId: CH, streamId: 42 });
+    expect(getLive().talk).toBeNull();
+  });
+
+  it("shows who holds the floor when denied, and closes the microphone", async () => {
+    const { conn, talk } = setup();
+    talk.press(CH);
+    await flush();
+    conn.emit({
+      type: "ptt.denied",
+      channelId: CH,
+      reason: "busy",
+      speaker: { user: { ...USER, displayName: "Bob" }, streamId: 7, since: "2026-01-01T00:00:00Z" },
+    });
+    expect(getLive().talk).toBeNull();
+    expect(getLive().denial).toMatchObject({ channelId: CH, reason: "busy", speakerName: "Bob" });
+    expect(mic.closed).toBe(1);
+    expect(conn.frames).toHaveLength(0);
+  });
+
+  it("gives the floor straight back when released before the grant", async () => {
+    const { conn, talk } = setup();
+    talk.press(CH);
+    await flush();
+    talk.release();
+    conn.emit({ type: "ptt.granted", channelId: CH, streamId: 9, maxDurationMs: 60_000 });
+    expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
+    expect(getLive().talk).toBeNull();
+  });
+
+  it("ends the transmission at once when the socket drops", async () => {
+    const { conn, talk } = setup();
+    talk.press(CH);
+    await flush();
+    conn.emit({ type: "ptt.granted", channelId: CH, streamId: 5, maxDurationMs: 60_000 });
+    speak(2);
+    conn.drop();
+    expect(getLive().talk).toBeNull();
+    expect(mic.closed).toBe(1);
+    expect(enc.aborted).toBe(1);
+  });
+
+  it("refuses to start when the socket is not ready", () => {
+    const { conn, talk } = setup();
+    conn.ok = false;
+    talk.press(CH);
+    expect(getLive().talk).toBeNull();
+    expect(getLive().denial).toMatchObject({ reason: "not_subscribed" });
+  });
+});
