@@ -178,7 +178,7 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
     expect(await health.json()).toEqual({ status: "ok" });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).broker).toBe(true);
+    expect(((await ready.json()) as { broker: boolean }).broker).toBe(true);
 
     const register = async (username: string): Promise<TestUser> => {
       const res = await http(base, "POST", "/auth/register", {
