@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { encodeAudioFrame } from "@won/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -73,6 +75,25 @@ describe.each(MODES)("GET /metrics (%s)", (mode) => {
     // One registry per app: no duplicate metric families in the output.
     const families = text.split("\n").filter((l) => l.startsWith("# TYPE "));
     expect(new Set(families).size).toBe(families.length);
+  });
+
+  it("serves every metric the sample Grafana dashboard (deploy/grafana) queries", async () => {
+    const dashboard = readFileSync(
+      resolve(import.meta.dirname, "../../../../deploy/grafana/operation-won.json"),
+      "utf8",
+    );
+    const used = new Set([...dashboard.matchAll(/\bwon_[a-z0-9_]+/g)].map((m) => m[0]));
+    expect(used.size).toBeGreaterThan(5);
+    const families = new Set(
+      (await scrape())
+        .split("\n")
+        .filter((l) => l.startsWith("# TYPE "))
+        .map((l) => l.split(" ")[2]),
+    );
+    const missing = [...used].filter(
+      (n) => !families.has(n) && !families.has(n.replace(/_(bucket|count|sum)$/, "")),
+    );
+    expect(missing).toEqual([]);
   });
 
   it("times HTTP requests by route pattern, method and status", async () => {
