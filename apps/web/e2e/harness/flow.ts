@@ -61,6 +61,10 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await a.page.getByLabel("Channel name").fill("Stewards");
     await a.page.getByRole("button", { name: "Create channel" }).click();
     await a.page.getByRole("link", { name: "# Stewards" }).waitFor();
+    await a.page.getByText("New channel", { exact: true }).click();
+    await a.page.getByLabel("Channel name").fill("Medical");
+    await a.page.getByRole("button", { name: "Create channel" }).click();
+    await a.page.getByRole("link", { name: "# Medical" }).waitFor();
     const code = await a.page.getByTestId("invite-code").getAttribute("data-code");
     expect(code).toMatch(/^[2-9A-Z]{8}$/);
     await a.page.getByRole("button", { name: "Copy code" }).click();
@@ -212,6 +216,28 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
       async () => (await audio(b.page)).recordingsPlayed > replayedBefore,
       15_000,
     );
+
+    // ---------------------------------------------------------------- monitoring: B listens to Stewards while on Medical
+    await b.page.getByRole("button", { name: "Monitor" }).click();
+    await b.page.getByRole("button", { name: "Monitoring" }).waitFor();
+    await b.page.getByRole("link", { name: "Summer Festival" }).click();
+    await openChannelFromEvent(b.page, "Medical");
+    await b.page.getByRole("navigation", { name: "Monitored channels" }).getByText("# Stewards").waitFor();
+    const beforeMonitor = await audio(b.page);
+    await holdTalk(a.page, 1_500, async () => {
+      await b.page
+        .getByRole("navigation", { name: "Monitored channels" })
+        .getByText("Alice Control", { exact: false })
+        .waitFor({ timeout: 5_000 });
+      await shot(b.page, "13-monitoring-another-channel");
+    });
+    await until(
+      "B hears the monitored channel",
+      async () => (await audio(b.page)).framesPlayed - beforeMonitor.framesPlayed > 40,
+      10_000,
+    );
+    // The selected channel stays free to talk on.
+    expect(await b.page.getByTestId("talk-button").getAttribute("data-state")).toBe("idle");
 
     // ---------------------------------------------------------------- settings and sign out
     await b.page.getByRole("link", { name: "Settings" }).click();
