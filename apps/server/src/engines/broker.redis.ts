@@ -43,6 +43,9 @@ interface TopicEntry {
  * holds, then reports `true` through `onStateChange`; `false` is reported as soon as either
  * connection is lost. Nothing is reported before the first time both are up.
  */
+/** Bytes of publications waiting in the socket to Redis beyond which new ones are dropped. */
+const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+
 export class RedisBroker implements Broker {
   readonly nodeId: string;
   private readonly redis: Redis;
@@ -93,6 +96,11 @@ export class RedisBroker implements Broker {
     // offline queue and arrive late (stale audio); refuse it instead.
     if (this.started && this.redis.status !== "ready") {
       return Promise.reject(new Error("broker transport is down"));
+    }
+    // A Redis that stopped reading (paused, overloaded) leaves the connection "ready" while
+    // our socket buffer grows; past a bound, drop instead of queueing without limit.
+    if ((this.redis.stream?.writableLength ?? 0) > MAX_UNSENT_BYTES) {
+      return Promise.reject(new Error("broker transport is not keeping up"));
     }
     const tag = this.tag;
     const message = Buffer.allocUnsafe(tag.length + payload.length);

@@ -107,6 +107,9 @@ function createRedisEngines(
     // answer 503 instead of hanging through an outage.
     retryStrategy: (times) => Math.min(100 * times, 2_000),
     maxRetriesPerRequest: 2,
+    // A Redis that stops answering (paused, overloaded) must not hang requests: they fail and
+    // the caller answers 503. Pub/sub subscriptions are not commands and are not affected.
+    commandTimeout: 2_000,
   };
   const redis = watch(new Redis(url, common), "commands", logger);
   const subscriber = watch(

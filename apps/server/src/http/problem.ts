@@ -56,7 +56,7 @@ export function isUnavailable(err: unknown): boolean {
   if (e.name === "MaxRetriesPerRequestError") return true;
   if (
     typeof e.message === "string" &&
-    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|Connection lost/i.test(
+    /Connection is closed|Stream isn't writeable|connect ECONNREFUSED|read ECONNRESET|Connection lost|Command timed out|max retries per request|broker transport/i.test(
       e.message,
     )
   )
