@@ -51,6 +51,45 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
     }
   }, 180_000);
 
+  it("is an installable PWA: manifest, icons, an app-shell service worker that never caches the API", async () => {
+    const manifest = await (await fetch(`${server!.url}/manifest.webmanifest`)).json();
+    expect(manifest).toMatchObject({ name: "Operation Won", display: "standalone", start_url: "/" });
+    for (const icon of manifest.icons as { src: string }[]) {
+      expect((await fetch(`${server!.url}${icon.src}`)).status).toBe(200);
+    }
+    const { context, page } = await newUser(browser!, server!.url);
+    try {
+      await page.goto("/signin");
+      const sw = await page.evaluate(async () => {
+        const reg = await navigator.serviceWorker.ready;
+        return reg.active?.scriptURL ?? null;
+      });
+      expect(sw).toBe(`${server!.url}/sw.js`);
+      await page.reload();
+      await until(
+        "the page is controlled by the worker",
+        () => page.evaluate(() => !!navigator.serviceWorker.controller),
+        10_000,
+      );
+      const cached = await page.evaluate(async () => {
+        const keys: string[] = [];
+        for (const name of await caches.keys()) {
+          for (const req of await (await caches.open(name)).keys()) keys.push(new URL(req.url).pathname);
+        }
+        return keys;
+      });
+      expect(cached).toContain("/");
+      expect(cached.some((p) => p.startsWith("/assets/"))).toBe(true);
+      expect(cached.filter((p) => p.startsWith("/api/"))).toEqual([]);
+      // Offline, the shell still opens.
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("refreshes the access token before it expires and re-authenticates the live socket", async () => {
     const { context, page } = await newUser(browser!, server!.url);
     try {
