@@ -24,6 +24,7 @@ import { channelRoutes } from "./http/routes/channels.js";
 import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
+import { metricsPlugin } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
 export interface AppDeps {
@@ -136,7 +137,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
 
   await fastify.register(serviceRoutes(ctx, () => shuttingDown));
-  await fastify.register((await import("./observability/metrics.js")).metricsPlugin(ctx, () => realtime));
+  await fastify.register(metricsPlugin(ctx, () => realtime));
   await fastify.register(
     async (api) => {
       await api.register(authRoutes(ctx));
