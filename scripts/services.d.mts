@@ -10,15 +10,19 @@ export interface ThrowawayServer {
   destroy(): Promise<void>;
 }
 
-export interface ThrowawayRedis extends ThrowawayServer {
+/** A server that can also hang: SIGSTOP keeps its connections open and answers nothing. */
+export interface PausableServer extends ThrowawayServer {
   /** SIGSTOP: the server hangs without closing connections. */
   pause(): void;
   /** SIGCONT after `pause`. */
   resume(): void;
 }
 
+export type ThrowawayRedis = PausableServer;
+export type ThrowawayMariaDb = PausableServer;
+
 export const APT_PACKAGES: Record<string, string>;
 export function ensureAptPackages(bins?: string[]): void;
 export function freePort(): Promise<number>;
-export function startMariaDb(opts?: { quiet?: boolean }): Promise<ThrowawayServer>;
+export function startMariaDb(opts?: { quiet?: boolean }): Promise<ThrowawayMariaDb>;
 export function startRedis(opts?: { quiet?: boolean }): Promise<ThrowawayRedis>;

@@ -87,8 +87,9 @@ function stopChild(child, signal = "SIGTERM") {
 const findBin = (name) => (has(`/usr/sbin/${name}`) ? `/usr/sbin/${name}` : name);
 
 /**
- * Starts a throwaway MariaDB. Returns {url, port, stop(), kill(), restart()}; `url` has no
- * database: callers create their own. `stop` keeps the data dir so `restart` can come back.
+ * Starts a throwaway MariaDB. Returns {url, port, stop(), kill(), restart(), pause(), resume()};
+ * `url` has no database: callers create their own. `stop` keeps the data dir so `restart` can
+ * come back; `pause` (SIGSTOP) makes it hang with its connections open.
  */
 export async function startMariaDb({ quiet = true } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "won-mariadb-"));
@@ -135,7 +136,10 @@ export async function startMariaDb({ quiet = true } = {}) {
     stop: () => stopChild(child),
     kill: () => stopChild(child, "SIGKILL"),
     restart: launch,
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
     async destroy() {
+      child.kill("SIGCONT");
       await stopChild(child);
       rmSync(dir, { recursive: true, force: true });
     },

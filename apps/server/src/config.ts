@@ -33,6 +33,7 @@ const EnvSchema = z
       .regex(/^mysql:\/\//, "must be a mysql:// URL")
       .optional(),
     DATABASE_POOL_SIZE: int(1, 500).default(10),
+    DATABASE_QUERY_TIMEOUT_MS: int(100, 600_000).default(5_000),
     REDIS_URL: z
       .string()
       .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -74,7 +75,12 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     host: env.HOST,
     dataDir: resolve(env.DATA_DIR),
     database: env.DATABASE_URL
-      ? ({ kind: "mysql", url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE } as const)
+      ? ({
+          kind: "mysql",
+          url: env.DATABASE_URL,
+          poolSize: env.DATABASE_POOL_SIZE,
+          queryTimeoutMs: env.DATABASE_QUERY_TIMEOUT_MS,
+        } as const)
       : ({ kind: "sqlite", file: join(resolve(env.DATA_DIR), "operation-won.sqlite") } as const),
     redis: env.REDIS_URL ? { url: env.REDIS_URL, prefix: env.REDIS_PREFIX } : null,
     jwtSecret,

@@ -16,6 +16,7 @@ import {
 import { createPool } from "mysql2";
 import type { Config } from "../config.js";
 import { migrations } from "./migrations/index.js";
+import { boundedPool, type QueryBound } from "./mysql-pool.js";
 import type { DB } from "./schema.js";
 
 export type Dialect = "mysql" | "sqlite";
@@ -24,6 +25,8 @@ export interface Database {
   db: Kysely<DB>;
   dialect: Dialect;
   close(): Promise<void>;
+  /** MySQL: the per-query time limit (see mysql-pool.ts); lifted while migrations run. */
+  queryBound?: QueryBound;
 }
 
 export function openDatabase(cfg: Config["database"]): Database {
@@ -38,8 +41,9 @@ export function openDatabase(cfg: Config["database"]): Database {
       charset: "utf8mb4_unicode_ci",
       timezone: "Z",
     });
-    const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool }) });
-    return { db, dialect: "mysql", close: () => db.destroy() };
+    const queryBound = { timeoutMs: cfg.queryTimeoutMs };
+    const db = new Kysely<DB>({ dialect: new MysqlDialect({ pool: boundedPool(pool, queryBound) }) });
+    return { db, dialect: "mysql", close: () => db.destroy(), queryBound };
   }
   mkdirSync(dirname(cfg.file), { recursive: true });
   const sqlite = new SQLite(cfg.file);
@@ -65,7 +69,13 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
     db: database.db,
     provider: new StaticProvider(migrations(database.dialect)),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  // DDL on a big table may rightly take longer than any request should.
+  const bound = database.queryBound;
+  const timeoutMs = bound?.timeoutMs ?? 0;
+  if (bound) bound.timeoutMs = 0;
+  const { error, results } = await migrator.migrateToLatest().finally(() => {
+    if (bound) bound.timeoutMs = timeoutMs;
+  });
   const failed = results?.find((r) => r.status === "Error");
   if (error) {
     throw new Error(
