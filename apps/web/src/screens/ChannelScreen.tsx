@@ -3,6 +3,7 @@ import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { describeError } from "../api/problem";
 import { useChannel, useEvent } from "../api/queries";
+import { ChannelTools } from "../components/ChannelTools";
 import { Composer, retryText } from "../components/Composer";
 import { HeadphonesIcon } from "../components/Icons";
 import { MonitorBar } from "../components/MonitorBar";
@@ -69,6 +70,7 @@ export function ChannelScreen() {
         <div>
           <TalkPanel channelId={channelId} canSpeak={c.canSpeak} />
           <OnlineList channelId={channelId} />
+          <ChannelTools channel={c} />
         </div>
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">Messages</h2>

@@ -6,6 +6,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { api } from "../api/endpoints";
 import { describeError, formErrorsOf } from "../api/problem";
 import { qk, useEvent } from "../api/queries";
+import { useSessionStore } from "../auth/session";
 import { EventForm, type EventFormValues, eventBodyFrom, formValuesOf } from "../components/EventForm";
 import { ChevronIcon } from "../components/Icons";
 import { InviteCodeCard } from "../components/InviteCodeCard";
@@ -20,6 +21,7 @@ export function EventScreen() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
+  const me = useSessionStore((s) => s.session?.user.id);
 
   const regenerate = useMutation({
     mutationFn: () => api.regenerateEventCode(eventId),
@@ -30,6 +32,15 @@ export function EventScreen() {
   });
   const remove = useMutation({
     mutationFn: () => api.deleteEvent(eventId),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: qk.events });
+      await qc.invalidateQueries({ queryKey: qk.channels });
+      navigate("/", { replace: true });
+    },
+  });
+
+  const leave = useMutation({
+    mutationFn: () => api.removeEventMember(eventId, me ?? ""),
     onSuccess: async () => {
       await qc.invalidateQueries({ queryKey: qk.events });
       await qc.invalidateQueries({ queryKey: qk.channels });
@@ -143,6 +154,23 @@ export function EventScreen() {
             </section>
           )}
           <MembersList eventId={ev.id} myRole={ev.myRole} />
+          {!organiser && (
+            <section className="card" aria-labelledby="leave-title">
+              <h2 id="leave-title">Leave</h2>
+              <p className="muted small">You can rejoin later with the invite code.</p>
+              {leave.isError && <p className="form-error">{describeError(leave.error)}</p>}
+              <button
+                type="button"
+                className="btn danger"
+                disabled={leave.isPending}
+                onClick={() => {
+                  if (confirm(`Leave “${ev.name}”?`)) leave.mutate();
+                }}
+              >
+                Leave event
+              </button>
+            </section>
+          )}
           {organiser && (
             <section className="card" aria-labelledby="danger-title">
               <h2 id="danger-title">Danger zone</h2>

@@ -1,0 +1,60 @@
+/** Channel admin/moderator tools: the channel's own invite code (with QR) and deleting the channel. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Channel } from "@won/protocol";
+import { useNavigate } from "react-router";
+import { api } from "../api/endpoints";
+import { describeError } from "../api/problem";
+import { qk } from "../api/queries";
+import { InviteCodeCard } from "./InviteCodeCard";
+
+export function ChannelTools({ channel }: { channel: Channel }) {
+  const qc = useQueryClient();
+  const navigate = useNavigate();
+  const regenerate = useMutation({
+    mutationFn: () => api.regenerateChannelCode(channel.id),
+    onSuccess: (r) =>
+      qc.setQueryData(qk.channel(channel.id), (old: Channel | undefined) =>
+        old && r.inviteCode ? { ...old, inviteCode: r.inviteCode } : old,
+      ),
+  });
+  const remove = useMutation({
+    mutationFn: () => api.deleteChannel(channel.id),
+    onSuccess: async () => {
+      await qc.invalidateQueries({ queryKey: qk.channels });
+      if (channel.eventId) await qc.invalidateQueries({ queryKey: qk.event(channel.eventId) });
+      navigate(channel.eventId ? `/events/${channel.eventId}` : "/", { replace: true });
+    },
+  });
+  if (channel.myRole === "member") return null;
+  const error = regenerate.error ?? remove.error;
+  return (
+    <details className="card">
+      <summary style={{ fontWeight: 700, cursor: "pointer" }}>Channel tools</summary>
+      {error && <p className="form-error">{describeError(error)}</p>}
+      {channel.inviteCode && (
+        <div style={{ marginTop: ".75rem" }}>
+          <p className="muted small">Invite someone to this channel only:</p>
+          <InviteCodeCard
+            code={channel.inviteCode}
+            onRegenerate={() => regenerate.mutate()}
+            busy={regenerate.isPending}
+          />
+        </div>
+      )}
+      {channel.myRole === "admin" && (
+        <div className="row" style={{ marginTop: ".75rem" }}>
+          <button
+            type="button"
+            className="btn danger small"
+            disabled={remove.isPending}
+            onClick={() => {
+              if (confirm(`Delete # ${channel.name} and its history?`)) remove.mutate();
+            }}
+          >
+            Delete channel
+          </button>
+        </div>
+      )}
+    </details>
+  );
+}
