@@ -24,6 +24,7 @@ import { channelRoutes } from "./http/routes/channels.js";
 import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
+import { startHousekeeping } from "./jobs/housekeeping.js";
 import { metricsPlugin } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
@@ -170,6 +171,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
 
   realtime.attach(fastify.server);
   await fastify.ready();
+  const stopHousekeeping = startHousekeeping(ctx);
 
   return {
     fastify,
@@ -177,6 +179,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     realtime,
     async close() {
       shuttingDown = true;
+      stopHousekeeping();
       await realtime.close();
       await fastify.close();
       await engines.close();
