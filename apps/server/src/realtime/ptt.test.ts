@@ -269,6 +269,9 @@ describe.each(MODES)("push-to-talk (%s)", (mode) => {
     );
     speaker.send({ type: "ptt.stop", channelId });
     await speaker.next("ptt.stopped");
+    // 100 ms is an accidental tap: nothing is stored.
+    const stopped = await other.next("speaker.stopped", (m) => m.streamId === streamId);
+    expect(stopped.message).toBeUndefined();
     speaker.close();
     other.close();
   });
