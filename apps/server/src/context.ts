@@ -38,8 +38,8 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
   return {
     users: new UsersRepo(db),
     sessions: new SessionsRepo(db, config.refreshTokenTtlS * 1000),
-    events: new EventsRepo(db),
-    channels: new ChannelsRepo(db),
+    events: new EventsRepo(db, config.database.kind),
+    channels: new ChannelsRepo(db, config.database.kind),
     messages: new MessagesRepo(db),
     recordings: new RecordingsRepo(db),
   };

@@ -117,14 +117,6 @@ export async function updateChannelMember(
     throw new AppError("forbidden", "Moderators may only change whether members can speak");
   }
   const role = patch.role ?? target.role;
-  if (
-    target.role === "admin" &&
-    role !== "admin" &&
-    !channel.event_id &&
-    (await ctx.repos.channels.adminCount(channelId)) <= 1
-  ) {
-    throw new AppError("conflict", "A channel must keep at least one admin");
-  }
   // The event role sets a floor: asking for less would answer 200 and change nothing.
   const derived = target.event_role ? effectiveAccess(target.event_role, undefined)!.role : null;
   if (derived && outranks(derived, role)) {
@@ -133,13 +125,20 @@ export async function updateChannelMember(
       `Event ${target.event_role}s are at least ${derived} of every channel of their event; change their event role instead`,
     );
   }
-  await ctx.repos.channels.upsertMember(channelId, targetId, role, patch.canSpeak ?? target.can_speak);
+  const outcome = await ctx.repos.channels.upsertMember(
+    channelId,
+    targetId,
+    role,
+    patch.canSpeak ?? target.can_speak,
+  );
+  if (outcome === "not_member") throw new AppError("not_found", "No such channel");
+  if (outcome === "last_admin") throw new AppError("conflict", "A channel must keep at least one admin");
   await ctx.live.accessChanged(channelId, targetId);
   const updated = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId)!;
   return presentChannelMember(updated, (await ctx.repos.users.findById(targetId))!);
 }
 
-/** Removes a member or leaves. In an event channel, event members are removed from the event. */
+/** Removes a direct member, or leaves. Membership that comes from an event changes on the event. */
 export async function removeChannelMember(
   ctx: AppContext,
   userId: string,
@@ -162,11 +161,10 @@ export async function removeChannelMember(
       "Membership of this channel comes from its event; remove the member from the event instead",
     );
   }
-  // Event channels always have admins: the event's organisers.
-  if (target.role === "admin" && !channel.event_id && (await ctx.repos.channels.adminCount(channelId)) <= 1) {
+  const outcome = await ctx.repos.channels.removeMember(channelId, targetId);
+  if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this channel");
+  if (outcome === "last_admin")
     throw new AppError("conflict", "A channel must keep at least one admin; delete the channel instead");
-  }
-  await ctx.repos.channels.removeMember(channelId, targetId);
   await ctx.live.accessRevoked(channelId, [targetId]);
 }
 

@@ -149,16 +149,9 @@ export async function setEventRole(
   role: EventRole,
 ): Promise<Member> {
   await eventAccess(ctx, eventId, userId, ["organiser"]);
-  const current = await ctx.repos.events.roleOf(eventId, targetId);
-  if (!current) throw new AppError("not_found", "That user is not a member of this event");
-  if (
-    current === "organiser" &&
-    role !== "organiser" &&
-    (await ctx.repos.events.organiserCount(eventId)) <= 1
-  ) {
-    throw new AppError("last_organiser", "Promote another organiser first");
-  }
-  await ctx.repos.events.setRole(eventId, targetId, role);
+  const outcome = await ctx.repos.events.setRole(eventId, targetId, role);
+  if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this event");
+  if (outcome === "last_organiser") throw new AppError("last_organiser", "Promote another organiser first");
   await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessChanged(channelId, targetId));
   const member = (await ctx.repos.events.members(eventId)).find((m) => m.user_id === targetId)!;
   const user = (await ctx.repos.users.findById(targetId))!;
@@ -178,13 +171,13 @@ export async function removeEventMember(
   const self = targetId === userId;
   const allowed = self || role === "organiser" || (role === "moderator" && targetRole === "participant");
   if (!allowed) throw new AppError("forbidden", "Only organisers may remove moderators and organisers");
-  if (targetRole === "organiser" && (await ctx.repos.events.organiserCount(eventId)) <= 1) {
+  const outcome = await ctx.repos.events.removeMember(eventId, targetId);
+  if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this event");
+  if (outcome === "last_organiser")
     throw new AppError(
       "last_organiser",
       "An event must keep at least one organiser; delete the event instead",
     );
-  }
-  await ctx.repos.events.removeMember(eventId, targetId);
   await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessRevoked(channelId, [targetId]));
 }
 

@@ -445,3 +445,44 @@ describe.each(MODES)("channels (%s)", (mode) => {
     });
   });
 });
+
+describe.each(MODES)("channels under concurrency (%s)", (mode) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(await createBacking(mode));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("joining with one channel code several times at once: all 200, one membership", async () => {
+    const [a, u] = await Promise.all([t.api.user(), t.api.user()]);
+    const ch = (await t.api.post("/channels", { name: "C" }, a.token)).body;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => t.api.post("/join", { code: ch.inviteCode }, u.token)),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect((await t.api.get(`/channels/${ch.id}/members`, a.token)).body).toHaveLength(2);
+  });
+
+  it("two admins stepping down at once: one stays admin", async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await Promise.all([t.api.user(), t.api.user()]);
+      const ch = (await t.api.post("/channels", { name: "C" }, a.token)).body;
+      await t.api.post("/join", { code: ch.inviteCode }, b.token);
+      expect(
+        (await t.api.patch(`/channels/${ch.id}/members/${b.id}`, { role: "admin" }, a.token)).status,
+      ).toBe(200);
+      const results = await Promise.all([
+        t.api.patch(`/channels/${ch.id}/members/${a.id}`, { role: "member" }, a.token),
+        t.api.del(`/channels/${ch.id}/members/${b.id}`, b.token),
+      ]);
+      // One wins (200 for the PATCH, 204 for the DELETE), the other is refused.
+      expect(results.filter((r) => r.status === 409)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 200 || r.status === 204)).toHaveLength(1);
+      expect(results.find((r) => r.status === 409)!.body.code).toBe("conflict");
+      const list = (await t.api.get(`/channels/${ch.id}/members`, a.token)).body as { role: string }[];
+      expect(list.filter((m) => m.role === "admin")).toHaveLength(1);
+    }
+  });
+});

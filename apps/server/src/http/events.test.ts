@@ -339,3 +339,51 @@ describe.each(MODES)("events (%s)", (mode) => {
     expect(await ids()).toEqual([O.id]);
   });
 });
+
+describe.each(MODES)("events under concurrency (%s)", (mode) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp(await createBacking(mode));
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it("joining with one code several times at once: all 200, one membership", async () => {
+    const [o, u] = await Promise.all([t.api.user(), t.api.user()]);
+    const ev = (await t.api.post("/events", { name: "E" }, o.token)).body;
+    const results = await Promise.all(
+      Array.from({ length: 4 }, () => t.api.post("/join", { code: ev.inviteCode }, u.token)),
+    );
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    for (const r of results) expect(r.body.event).toMatchObject({ myRole: "participant", memberCount: 2 });
+    expect((await t.api.get(`/events/${ev.id}`, o.token)).body.memberCount).toBe(2);
+  });
+
+  it("two organisers stepping down at once: one succeeds, one is the last organiser", async () => {
+    for (let round = 0; round < 3; round++) {
+      const [a, b] = await Promise.all([t.api.user(), t.api.user()]);
+      const ev = (await t.api.post("/events", { name: "E" }, a.token)).body;
+      await t.api.post("/join", { code: ev.inviteCode }, b.token);
+      expect(
+        (await t.api.patch(`/events/${ev.id}/members/${b.id}`, { role: "organiser" }, a.token)).status,
+      ).toBe(200);
+      const results = await Promise.all([
+        t.api.patch(`/events/${ev.id}/members/${a.id}`, { role: "participant" }, a.token),
+        t.api.del(`/events/${ev.id}/members/${b.id}`, b.token),
+      ]);
+      // One wins (200 for the PATCH, 204 for the DELETE), the other is refused.
+      expect(results.filter((r) => r.status === 409)).toHaveLength(1);
+      expect(results.filter((r) => r.status === 200 || r.status === 204)).toHaveLength(1);
+      expect(results.find((r) => r.status === 409)!.body.code).toBe("last_organiser");
+      const members = (await t.api.get(`/events/${ev.id}/members`, a.token)).body as
+        | { role: string }[]
+        | undefined;
+      const asB = (await t.api.get(`/events/${ev.id}/members`, b.token)).body as
+        | { role: string }[]
+        | undefined;
+      const list = Array.isArray(members) ? members : asB!;
+      expect(list.filter((m) => m.role === "organiser")).toHaveLength(1);
+    }
+  });
+});

@@ -164,7 +164,7 @@ describe("database outage (production)", () => {
       20_000,
       "GET /me after the restart",
     );
-    expect(me.body.id).toBe(U.id);
+    expect(me!.body.id).toBe(U.id);
 
     // Nothing accepted before the outage was lost.
     const event = await t.api.get(`/events/${eventId}`, U.token);
@@ -212,7 +212,7 @@ describe("database outage (production)", () => {
       20_000,
       "history after recovery",
     );
-    return (history.body.messages as { seq: number }[]).map((m) => m.seq);
+    return (history!.body.messages as { seq: number }[]).map((m) => m.seq);
   }
 
   it("a crash (SIGKILL) mid-write: 503s, then recovery with gap-free history", async () => {

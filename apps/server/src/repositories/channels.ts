@@ -1,4 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import type { Dialect } from "../db/database.js";
+import { isUniqueViolation } from "../db/errors.js";
 import type { ChannelMembersTable, ChannelRow, DB } from "../db/schema.js";
 import type { EventRole } from "./events.js";
 
@@ -46,8 +48,43 @@ export function outranks(a: ChannelRole, b: ChannelRole): boolean {
   return RANK[a] > RANK[b];
 }
 
+/** Outcome of a membership change that must keep a standalone channel's last admin. */
+export type ChannelChange = "ok" | "not_member" | "last_admin";
+
 export class ChannelsRepo {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Locks the channel row until the transaction ends, serialising membership changes of one
+   * channel (MySQL `FOR UPDATE`; SQLite runs one transaction at a time anyway).
+   */
+  private async lockChannel(trx: Transaction<DB>, channelId: string) {
+    let q = trx.selectFrom("channels").select(["id", "event_id"]).where("id", "=", channelId);
+    if (this.dialect === "mysql") q = q.forUpdate();
+    return q.executeTakeFirst();
+  }
+
+  /**
+   * Whether taking `userId`'s admin row away would leave a standalone channel without an admin
+   * (event channels always have their event's organisers). Read under the channel's lock.
+   */
+  private async wouldLoseLastAdmin(
+    trx: Transaction<DB>,
+    channel: { id: string; event_id: string | null },
+    userId: string,
+  ): Promise<boolean> {
+    if (channel.event_id) return false;
+    const rows = await trx
+      .selectFrom("channel_members")
+      .select("user_id")
+      .where("channel_id", "=", channel.id)
+      .where("role", "=", "admin")
+      .execute();
+    return rows.length > 0 && rows.every((r) => r.user_id === userId);
+  }
 
   async create(row: Omit<ChannelRow, "last_seq">, creatorRole: ChannelRole | null): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -193,6 +230,8 @@ export class ChannelsRepo {
 
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // Parent first, like every membership change, so concurrent ones cannot deadlock with this.
+      await this.lockChannel(trx, id);
       await trx.deleteFrom("messages").where("channel_id", "=", id).execute();
       await trx.deleteFrom("recordings").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channel_members").where("channel_id", "=", id).execute();
@@ -202,32 +241,55 @@ export class ChannelsRepo {
 
   /** Adds a direct member unless they already have a row; returns whether one was added. */
   async addMember(channelId: string, userId: string, role: ChannelRole): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom("channel_members")
-        .select("role")
-        .where("channel_id", "=", channelId)
-        .where("user_id", "=", userId)
-        .executeTakeFirst();
-      if (existing) return false;
-      await trx
-        .insertInto("channel_members")
-        .values({ channel_id: channelId, user_id: userId, role, can_speak: 1, joined_at: Date.now() })
-        .execute();
-      return true;
-    });
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom("channel_members")
+          .select("role")
+          .where("channel_id", "=", channelId)
+          .where("user_id", "=", userId)
+          .executeTakeFirst();
+        if (existing) return false;
+        await trx
+          .insertInto("channel_members")
+          .values({ channel_id: channelId, user_id: userId, role, can_speak: 1, joined_at: Date.now() })
+          .execute();
+        return true;
+      });
+    } catch (err) {
+      // A concurrent join of the same user won the insert: they are a member, as asked.
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
   }
 
-  /** Creates or updates the member's row with the given effective role and speak permission. */
-  async upsertMember(channelId: string, userId: string, role: ChannelRole, canSpeak: boolean): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      // Select first: MySQL reports 0 affected rows for an update that changes nothing.
+  /**
+   * Creates or updates the member's row with the given role and speak permission, unless that
+   * demotes a standalone channel's last admin. Atomic: of two admins stepping down at once, one
+   * is refused.
+   */
+  async upsertMember(
+    channelId: string,
+    userId: string,
+    role: ChannelRole,
+    canSpeak: boolean,
+  ): Promise<ChannelChange> {
+    return this.db.transaction().execute(async (trx) => {
+      const channel = await this.lockChannel(trx, channelId);
+      if (!channel) return "not_member";
       const exists = await trx
         .selectFrom("channel_members")
         .select("role")
         .where("channel_id", "=", channelId)
         .where("user_id", "=", userId)
         .executeTakeFirst();
+      if (
+        exists?.role === "admin" &&
+        role !== "admin" &&
+        (await this.wouldLoseLastAdmin(trx, channel, userId))
+      )
+        return "last_admin";
+      // Select first: MySQL reports 0 affected rows for an update that changes nothing.
       if (exists) {
         await trx
           .updateTable("channel_members")
@@ -247,15 +309,23 @@ export class ChannelsRepo {
           })
           .execute();
       }
+      return "ok";
     });
   }
 
-  async removeMember(channelId: string, userId: string): Promise<void> {
-    await this.db
-      .deleteFrom("channel_members")
-      .where("channel_id", "=", channelId)
-      .where("user_id", "=", userId)
-      .execute();
+  /** Removes a member's row, unless they are a standalone channel's last admin. */
+  async removeMember(channelId: string, userId: string): Promise<ChannelChange> {
+    return this.db.transaction().execute(async (trx) => {
+      const channel = await this.lockChannel(trx, channelId);
+      if (!channel) return "not_member";
+      if (await this.wouldLoseLastAdmin(trx, channel, userId)) return "last_admin";
+      const r = await trx
+        .deleteFrom("channel_members")
+        .where("channel_id", "=", channelId)
+        .where("user_id", "=", userId)
+        .executeTakeFirst();
+      return Number(r.numDeletedRows) > 0 ? "ok" : "not_member";
+    });
   }
 
   async adminCount(channelId: string): Promise<number> {

@@ -1,4 +1,6 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import type { Dialect } from "../db/database.js";
+import { isUniqueViolation } from "../db/errors.js";
 import type { DB, EventMembersTable, EventRow } from "../db/schema.js";
 
 export type EventRole = EventMembersTable["role"];
@@ -12,8 +14,36 @@ export interface EventMemberRow {
   joined_at: number;
 }
 
+/** Outcome of a membership change that must keep an organiser. */
+export type GuardedChange = "ok" | "not_member" | "last_organiser";
+
 export class EventsRepo {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  /**
+   * Locks the event row until the transaction ends, serialising membership changes of one event
+   * (MySQL `FOR UPDATE`; SQLite runs one transaction at a time anyway). Returns whether it exists.
+   */
+  private async lockEvent(trx: Transaction<DB>, eventId: string): Promise<boolean> {
+    let q = trx.selectFrom("events").select("id").where("id", "=", eventId);
+    if (this.dialect === "mysql") q = q.forUpdate();
+    return (await q.executeTakeFirst()) !== undefined;
+  }
+
+  /** The organisers left if `userId` stopped being one; read under the event's lock. */
+  private async organisersWithout(trx: Transaction<DB>, eventId: string, userId: string): Promise<number> {
+    const r = await trx
+      .selectFrom("event_members")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("event_id", "=", eventId)
+      .where("role", "=", "organiser")
+      .where("user_id", "!=", userId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
 
   async create(row: EventRow): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
@@ -83,6 +113,8 @@ export class EventsRepo {
   /** Deletes the event; its members, channels and their messages go with it (FK cascades). */
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      // Parent first, like every membership change, so concurrent ones cannot deadlock with this.
+      await this.lockEvent(trx, id);
       // Explicit for SQLite files created without foreign_keys, and to delete in FK order.
       const channelIds = (
         await trx.selectFrom("channels").select("id").where("event_id", "=", id).execute()
@@ -109,33 +141,59 @@ export class EventsRepo {
 
   /** Adds a member unless already one; returns whether they were added. */
   async addMember(eventId: string, userId: string, role: EventRole): Promise<boolean> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const existing = await trx
+          .selectFrom("event_members")
+          .select("role")
+          .where("event_id", "=", eventId)
+          .where("user_id", "=", userId)
+          .executeTakeFirst();
+        if (existing) return false;
+        await trx
+          .insertInto("event_members")
+          .values({ event_id: eventId, user_id: userId, role, joined_at: Date.now() })
+          .execute();
+        return true;
+      });
+    } catch (err) {
+      // A concurrent join of the same user won the insert: they are a member, as asked.
+      if (isUniqueViolation(err)) return false;
+      throw err;
+    }
+  }
+
+  /** Changes a member's role, unless that would leave the event without an organiser. Atomic:
+   *  of two organisers stepping down at once, one is refused. */
+  async setRole(eventId: string, userId: string, role: EventRole): Promise<GuardedChange> {
     return this.db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom("event_members")
-        .select("role")
+      if (!(await this.lockEvent(trx, eventId))) return "not_member";
+      const current = await this.roleIn(trx, eventId, userId);
+      if (!current) return "not_member";
+      if (
+        current === "organiser" &&
+        role !== "organiser" &&
+        (await this.organisersWithout(trx, eventId, userId)) === 0
+      )
+        return "last_organiser";
+      await trx
+        .updateTable("event_members")
+        .set({ role })
         .where("event_id", "=", eventId)
         .where("user_id", "=", userId)
-        .executeTakeFirst();
-      if (existing) return false;
-      await trx
-        .insertInto("event_members")
-        .values({ event_id: eventId, user_id: userId, role, joined_at: Date.now() })
         .execute();
-      return true;
+      return "ok";
     });
   }
 
-  async setRole(eventId: string, userId: string, role: EventRole): Promise<void> {
-    await this.db
-      .updateTable("event_members")
-      .set({ role })
-      .where("event_id", "=", eventId)
-      .where("user_id", "=", userId)
-      .execute();
-  }
-
-  async removeMember(eventId: string, userId: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** Removes a member and their per-channel overrides, unless they are the last organiser. */
+  async removeMember(eventId: string, userId: string): Promise<GuardedChange> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.lockEvent(trx, eventId))) return "not_member";
+      const current = await this.roleIn(trx, eventId, userId);
+      if (!current) return "not_member";
+      if (current === "organiser" && (await this.organisersWithout(trx, eventId, userId)) === 0)
+        return "last_organiser";
       await trx
         .deleteFrom("event_members")
         .where("event_id", "=", eventId)
@@ -148,7 +206,18 @@ export class EventsRepo {
         .where("user_id", "=", userId)
         .where("channel_id", "in", channelIds)
         .execute();
+      return "ok";
     });
+  }
+
+  private async roleIn(trx: Transaction<DB>, eventId: string, userId: string): Promise<EventRole | null> {
+    const row = await trx
+      .selectFrom("event_members")
+      .select("role")
+      .where("event_id", "=", eventId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
+    return row?.role ?? null;
   }
 
   async organiserCount(eventId: string): Promise<number> {

@@ -396,6 +396,50 @@ describe.each(MODES)("repositories (%s)", (mode) => {
     });
   });
 
+  describe("guarded membership changes", () => {
+    it("an event keeps an organiser, also when two step down at once", async () => {
+      const [a, b, c] = await Promise.all([user(), user(), user()]);
+      const eventId = await event(a);
+      expect(await repos.events.setRole(eventId, a, "participant")).toBe("last_organiser");
+      expect(await repos.events.removeMember(eventId, a)).toBe("last_organiser");
+      expect(await repos.events.setRole(eventId, c, "moderator")).toBe("not_member");
+      expect(await repos.events.removeMember(eventId, c)).toBe("not_member");
+      await repos.events.addMember(eventId, b, "organiser");
+      const outcomes = await Promise.all([
+        repos.events.setRole(eventId, a, "participant"),
+        repos.events.removeMember(eventId, b),
+      ]);
+      expect(outcomes.sort()).toEqual(["last_organiser", "ok"]);
+      expect(await repos.events.organiserCount(eventId)).toBe(1);
+    });
+
+    it("a standalone channel keeps an admin, also when two step down at once", async () => {
+      const [a, b, c] = await Promise.all([user(), user(), user()]);
+      const channelId = await standaloneChannel(a);
+      expect(await repos.channels.upsertMember(channelId, a, "member", true)).toBe("last_admin");
+      expect(await repos.channels.removeMember(channelId, a)).toBe("last_admin");
+      expect(await repos.channels.removeMember(channelId, c)).toBe("not_member");
+      await repos.channels.addMember(channelId, b, "admin");
+      const outcomes = await Promise.all([
+        repos.channels.upsertMember(channelId, a, "member", true),
+        repos.channels.removeMember(channelId, b),
+      ]);
+      expect(outcomes.sort()).toEqual(["last_admin", "ok"]);
+      expect(await repos.channels.adminCount(channelId)).toBe(1);
+    });
+
+    it("concurrent adds of one member: one row, no error", async () => {
+      const [a, b] = await Promise.all([user(), user()]);
+      const eventId = await event(a);
+      const channelId = await standaloneChannel(a);
+      const added = await Promise.all([0, 1, 2].map(() => repos.events.addMember(eventId, b, "participant")));
+      expect(added.filter(Boolean)).toHaveLength(1);
+      const joined = await Promise.all([0, 1, 2].map(() => repos.channels.addMember(channelId, b, "member")));
+      expect(joined.filter(Boolean)).toHaveLength(1);
+      expect(await repos.events.memberCount(eventId)).toBe(2);
+    });
+  });
+
   describe("deletes", () => {
     it("deleting an event removes its channels, members, overrides, messages and recordings", async () => {
       const [org, p, direct] = await Promise.all([user(), user(), user()]);
