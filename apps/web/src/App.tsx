@@ -1,7 +1,7 @@
 /** Routes and providers. Screens behind RequireAuth need a session; /join/CODE survives sign-in via ?next. */
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider } from "@tanstack/react-query";
 import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from "react-router";
-import { ApiError } from "./api/problem";
+import { queryClient } from "./api/query-client";
 import { useSessionStore } from "./auth/session";
 import { Layout } from "./components/Layout";
 import { useMonitoring } from "./hooks/useMonitoring";
@@ -13,15 +13,6 @@ import { EventScreen } from "./screens/EventScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { JoinScreen } from "./screens/JoinScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
-
-export const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
-    },
-  },
-});
 
 function RequireAuth() {
   const signedIn = useSessionStore((s) => !!s.session);

@@ -149,8 +149,9 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
       JSON.stringify(await socket(b.page)),
     );
     expect(tx.framesSent).toBeGreaterThan(100); // ~3 s of 20 ms frames
-    expect(received).toBeGreaterThan(tx.framesSent * 0.8);
-    expect(rx.framesPlayed - before.framesPlayed).toBeGreaterThan(received * 0.8);
+    // Every frame crosses the network; a loaded machine may make the jitter buffer skip a few.
+    expect(received).toBeGreaterThanOrEqual(tx.framesSent * 0.95);
+    expect(rx.framesPlayed - before.framesPlayed).toBeGreaterThan(received * 0.6);
     const rmsTx = Math.sqrt(tx.capturedSumSq / tx.capturedSamples);
     const rmsRx = Math.sqrt(
       (rx.playedSumSq - before.playedSumSq) / (rx.playedSamples - before.playedSamples),

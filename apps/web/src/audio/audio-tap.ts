@@ -12,6 +12,8 @@ export interface AudioTap {
   framesDecoded: number;
   framesPlayed: number;
   framesDropped: number;
+  /** Dropped frames by jitter-buffer reason (duplicate, overflow, catch-up). */
+  dropReasons: Record<string, number>;
   underruns: number;
   playedSumSq: number;
   playedSamples: number;
@@ -30,6 +32,7 @@ export const tap: AudioTap = {
   framesDecoded: 0,
   framesPlayed: 0,
   framesDropped: 0,
+  dropReasons: {},
   underruns: 0,
   playedSumSq: 0,
   playedSamples: 0,

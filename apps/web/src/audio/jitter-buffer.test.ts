@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JitterBuffer } from "./jitter-buffer";
+import { DEFAULT_JITTER, JitterBuffer } from "./jitter-buffer";
 
 const F = 0.02;
 
@@ -35,6 +35,23 @@ describe("JitterBuffer", () => {
     expect(dropped).toBeGreaterThan(80);
   });
 
+  it("catches up gradually after a stall: most of a burst is still played", () => {
+    const jb = new JitterBuffer();
+    for (let i = 0; i < 10; i++) jb.place(i * F, i, F); // steady
+    // A 200 ms stall, then the 10 held frames arrive at once, then steady again.
+    let played = 0;
+    for (let i = 10; i < 20; i++) if (jb.place(0.4, i, F).kind === "play") played++;
+    expect(played).toBeGreaterThanOrEqual(7);
+    // Latency comes back down to the target over the following frames.
+    let last = 0;
+    for (let i = 20; i < 80; i++) {
+      const now = 0.4 + (i - 19) * F;
+      const p = jb.place(now, i, F);
+      if (p.kind === "play") last = p.at - now;
+    }
+    expect(last).toBeLessThanOrEqual(jb.target / 1000 + 3 * F + 1e-9);
+  });
+
   it("drops duplicates and old frames, across the 16-bit wrap", () => {
     const jb = new JitterBuffer();
     expect(jb.place(0, 65_535, F).kind).toBe("play");
@@ -61,7 +78,7 @@ describe("JitterBuffer", () => {
   });
 
   it("shrinks the target again after a stable stretch", () => {
-    const jb = new JitterBuffer({ initialMs: 60, minMs: 40, maxMs: 300, growMs: 20, shrinkAfterFrames: 10 });
+    const jb = new JitterBuffer({ ...DEFAULT_JITTER, shrinkAfterFrames: 10 });
     jb.place(0, 0, F);
     jb.place(1, 1, F); // underrun → 80
     expect(jb.target).toBe(80);

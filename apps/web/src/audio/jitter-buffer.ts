@@ -6,8 +6,9 @@
  * - On an underrun (a frame arrives after its slot has passed) the target delay grows by one
  *   step and playout restarts that far ahead — a short gap instead of a stutter train.
  * - The depth never exceeds `maxMs` (≈300 ms): frames that would sit deeper are dropped, and
- *   when the depth stays well above the target, single frames are skipped to catch up. Late
- *   audio is dropped rather than letting latency drift upward.
+ *   when the depth stays well above the target, one frame in `catchUpEvery` is skipped until it
+ *   is back (a gradual catch-up that keeps speech intelligible). Late audio is dropped rather
+ *   than letting latency drift upward.
  * - After a long stretch without underruns the target shrinks again.
  *
  * Pure: times are seconds on whatever clock the caller passes (AudioContext.currentTime).
@@ -21,6 +22,8 @@ export interface JitterOptions {
   growMs: number;
   /** Frames without an underrun before the target shrinks by one step. */
   shrinkAfterFrames: number;
+  /** While catching up after a burst, skip one frame in this many (gradual, so speech stays intelligible). */
+  catchUpEvery: number;
 }
 
 export const DEFAULT_JITTER: JitterOptions = {
@@ -29,6 +32,7 @@ export const DEFAULT_JITTER: JitterOptions = {
   maxMs: 300,
   growMs: 20,
   shrinkAfterFrames: 250,
+  catchUpEvery: 4,
 };
 
 export type Placement =
@@ -40,6 +44,7 @@ export class JitterBuffer {
   private nextAt: number | null = null;
   private lastSeq: number | null = null;
   private stable = 0;
+  private sinceSkip = 0;
   readonly stats = { played: 0, dropped: 0, underruns: 0 };
 
   constructor(private readonly opts: JitterOptions = DEFAULT_JITTER) {
@@ -76,8 +81,11 @@ export class JitterBuffer {
         this.stable = 0;
         this.targetMs = Math.max(this.opts.minMs, this.targetMs - this.opts.growMs);
       }
-      // Well above target (a burst after a stall): skip this frame to pull latency back.
-      if (depth > target + 3 * durationS) return this.drop("catch-up");
+      // Well above target (a burst after a stall): skip every few frames to pull latency back.
+      if (depth > target + 3 * durationS && ++this.sinceSkip >= this.opts.catchUpEvery) {
+        this.sinceSkip = 0;
+        return this.drop("catch-up");
+      }
     }
     const at = this.nextAt;
     this.nextAt += durationS;

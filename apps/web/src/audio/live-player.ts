@@ -149,6 +149,7 @@ class LivePlayer {
     tap.underruns = Math.max(tap.underruns, st.jitter.stats.underruns);
     if (p.kind === "drop") {
       tap.framesDropped++;
+      tap.dropReasons[p.reason] = (tap.dropReasons[p.reason] ?? 0) + 1;
       return;
     }
     const buf = ctx.createBuffer(1, pcm.length, SAMPLE_RATE);

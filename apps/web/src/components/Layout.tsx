@@ -1,6 +1,7 @@
 /** App chrome: top bar, connection banner, and the routed screen. */
 import { Link, Outlet } from "react-router";
 import { useSessionStore } from "../auth/session";
+import { AudioUnlockBanner } from "./AudioUnlockBanner";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { SettingsIcon } from "./Icons";
 
@@ -28,6 +29,7 @@ export function Layout() {
         </nav>
       </header>
       <ConnectionBanner />
+      {user && <AudioUnlockBanner />}
       <Outlet />
     </>
   );

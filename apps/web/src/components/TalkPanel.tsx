@@ -28,19 +28,45 @@ function denialText(reason: string, name?: string) {
   return "Not connected to the channel yet";
 }
 
-export function TalkPanel({ channelId, canSpeak }: { channelId: string; canSpeak: boolean }) {
+function cutText(reason: string) {
+  switch (reason) {
+    case "preempted":
+      return "A moderator took over the channel";
+    case "timeout":
+      return "Maximum talk time reached";
+    case "revoked":
+      return "Your talk permission was removed";
+    default:
+      return "Transmission cut: connection lost";
+  }
+}
+
+export function TalkPanel({
+  channelId,
+  canSpeak,
+  canInterrupt = false,
+}: {
+  channelId: string;
+  canSpeak: boolean;
+  /** Moderators and admins may take over a member's transmission (ptt.start priority). */
+  canInterrupt?: boolean;
+}) {
+  const [priority, setPriority] = useState(false);
   const ch = useLive(selectChannel(channelId));
   const talk = useLive((s) => (s.talk?.channelId === channelId ? s.talk : null));
   const otherTalk = useLive((s) => (s.talk && s.talk.channelId !== channelId ? s.talk : null));
   const denial = useLive((s) => (s.denial?.channelId === channelId ? s.denial : null));
+  const lastStop = useLive((s) => (s.lastStop?.channelId === channelId ? s.lastStop : null));
   const connected = useLive((s) => s.status === "open");
   const level = useLevel((s) => s.level);
   const { pttMode, pttKey } = useSettings();
   const now = useNow(true);
   const enabled = canSpeak && connected && ch.subscribed && !otherTalk;
-  const button = useTalkButton(channelId, enabled);
+  const button = useTalkButton(channelId, enabled, canInterrupt && priority);
 
   const recentDenial = denial && now - denial.at < DENIAL_SHOW_MS ? denial : null;
+  const recentCut =
+    lastStop && lastStop.reason !== "released" && now - lastStop.at < DENIAL_SHOW_MS ? lastStop : null;
   const talking = talk?.phase === "talking";
   const speaker = ch.speaker;
   const state = talking
@@ -62,6 +88,9 @@ export function TalkPanel({ channelId, canSpeak }: { channelId: string; canSpeak
         <MicIcon /> You're on air <span className="timer">{formatDuration(now - (talk.since ?? now))}</span>
       </>
     );
+  } else if (recentCut) {
+    statusClass += " denied";
+    status = <span data-testid="cut">{cutText(recentCut.reason)}</span>;
   } else if (recentDenial) {
     statusClass += " denied";
     status = <span data-testid="denied">{denialText(recentDenial.reason, recentDenial.speakerName)}</span>;
@@ -110,6 +139,17 @@ export function TalkPanel({ channelId, canSpeak }: { channelId: string; canSpeak
       <div className="meter" aria-hidden="true" hidden={!talking}>
         <div style={{ width: `${Math.round(level * 100)}%` }} />
       </div>
+      {canInterrupt && canSpeak && (
+        <label className="row small" style={{ gap: ".4rem", cursor: "pointer" }}>
+          <input
+            type="checkbox"
+            checked={priority}
+            onChange={(e) => setPriority(e.target.checked)}
+            style={{ width: 18, minHeight: 0, height: 18 }}
+          />
+          Priority: interrupt whoever is talking
+        </label>
+      )}
       <p className="talk-hint">
         {!connected ? (
           "Waiting for connection…"

@@ -11,7 +11,7 @@ import { useSettings } from "../settings/settings-store";
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 
-export function useTalkButton(channelId: string, enabled: boolean) {
+export function useTalkButton(channelId: string, enabled: boolean, priority = false) {
   const mode = useSettings((s) => s.pttMode);
   const pttKey = useSettings((s) => s.pttKey);
   const holding = useRef(false);
@@ -20,13 +20,13 @@ export function useTalkButton(channelId: string, enabled: boolean) {
     if (!enabled) return;
     unlockAudio();
     if (mode === "toggle") {
-      talk.toggle(channelId);
+      talk.toggle(channelId, priority);
       return;
     }
     if (holding.current) return;
     holding.current = true;
-    talk.press(channelId);
-  }, [channelId, enabled, mode]);
+    talk.press(channelId, priority);
+  }, [channelId, enabled, mode, priority]);
 
   const up = useCallback(() => {
     if (mode === "toggle" || !holding.current) return;

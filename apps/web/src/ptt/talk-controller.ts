@@ -50,9 +50,13 @@ export class TalkController {
   }
 
   /** The talk button went down on `channelId`. */
-  press(channelId: string) {
+  /** `priority`: a moderator's request that may interrupt a member's transmission. */
+  press(channelId: string, priority = false) {
     if (this.tx) return;
-    if (!this.conn.send({ type: "ptt.start", channelId })) {
+    const sent = this.conn.send(
+      priority ? { type: "ptt.start", channelId, priority: true } : { type: "ptt.start", channelId },
+    );
+    if (!sent) {
       live.deny({ channelId, reason: "not_subscribed", at: Date.now() });
       tones.denied();
       return;
@@ -87,9 +91,9 @@ export class TalkController {
   }
 
   /** Toggle mode: press when idle, release when talking. */
-  toggle(channelId: string) {
+  toggle(channelId: string, priority = false) {
     if (this.tx) this.release();
-    else this.press(channelId);
+    else this.press(channelId, priority);
   }
 
   private async openMic(tx: Transmission) {

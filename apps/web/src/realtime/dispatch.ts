@@ -3,10 +3,12 @@
  * dispatched from a table keyed by message type (STYLE.md #6).
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import { qk } from "../api/queries";
+import { queryClient } from "../api/query-client";
 import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
 import { getSession } from "../auth/session";
-import { getSettings } from "../settings/settings-store";
+import { getSettings, useSettings } from "../settings/settings-store";
 import { getLive, live } from "../state/live-store";
 import type { RealtimeConnection } from "./connection";
 
@@ -59,23 +61,28 @@ const handlers: Handlers = {
   },
   "presence.joined": (m) => live.joined(m.channelId, m.user),
   "presence.left": (m) => live.left(m.channelId, m.userId),
-  "channel.deleted": (m) => {
-    livePlayer.endChannel(m.channelId);
-    live.unsubscribed(m.channelId);
-    window.dispatchEvent(new CustomEvent("won:channel-gone", { detail: m.channelId }));
-  },
-  "access.revoked": (m) => {
-    livePlayer.endChannel(m.channelId);
-    live.unsubscribed(m.channelId);
-    window.dispatchEvent(new CustomEvent("won:channel-gone", { detail: m.channelId }));
-  },
+  "channel.deleted": (m) => channelGone(m.channelId),
+  "access.revoked": (m) => channelGone(m.channelId),
   "channel.updated": (m) => {
-    window.dispatchEvent(new CustomEvent("won:channel-updated", { detail: m.channel.id }));
+    // The event carries no per-user fields (myRole, canSpeak): refetch the channel to get them.
+    void queryClient.invalidateQueries({ queryKey: qk.channel(m.channel.id) });
+    void queryClient.invalidateQueries({ queryKey: qk.channels });
+    if (m.channel.eventId) void queryClient.invalidateQueries({ queryKey: qk.event(m.channel.eventId) });
   },
   error: (m) => {
     if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);
   },
 };
+
+/** A channel was deleted or I lost access: stop its audio, drop it from lists, leave its screen. */
+function channelGone(channelId: string) {
+  livePlayer.endChannel(channelId);
+  live.unsubscribed(channelId);
+  useSettings.setState((s) => ({ monitored: s.monitored.filter((id) => id !== channelId) }));
+  void queryClient.invalidateQueries({ queryKey: qk.channels });
+  void queryClient.invalidateQueries({ queryKey: qk.events });
+  window.dispatchEvent(new CustomEvent("won:channel-gone", { detail: channelId }));
+}
 
 export function dispatch(m: ServerMessage, conn: RealtimeConnection) {
   const h = handlers[m.type] as ((m: ServerMessage, c: RealtimeConnection) => void) | undefined;

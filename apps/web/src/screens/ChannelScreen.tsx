@@ -68,7 +68,7 @@ export function ChannelScreen() {
       </div>
       <div className="channel-layout">
         <div>
-          <TalkPanel channelId={channelId} canSpeak={c.canSpeak} />
+          <TalkPanel channelId={channelId} canSpeak={c.canSpeak} canInterrupt={c.myRole !== "member"} />
           <OnlineList channelId={channelId} />
           <ChannelTools channel={c} />
         </div>
