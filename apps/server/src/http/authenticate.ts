@@ -22,7 +22,8 @@ export async function verifyAccessToken(ctx: AppContext, token: string): Promise
   return claims;
 }
 
-/** preHandler for authenticated routes: sets `request.auth` or throws 401. */
+/** onRequest hook for authenticated routes: sets `request.auth` or throws 401 before the body is
+ *  parsed, so anonymous callers get 401 whatever they send. */
 export function authenticate(ctx: AppContext) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;

@@ -800,6 +800,20 @@ describe.each(MODES)("validation (%s)", (mode) => {
     expect(({} as { admin?: unknown }).admin).toBeUndefined();
   });
 
+  it("authentication comes before the body: anonymous bad requests are 401, not 400", async () => {
+    for (const c of [...bodyCases, ...rawCases].filter((c) => !c.anonymous && c.status !== 404)) {
+      const res = await send({ ...c, anonymous: true });
+      expectProblem(res, { what: `anonymous ${c.what}`, status: 401, code: "unauthenticated" });
+    }
+    expectProblem(
+      await t.api.req("POST", "/events", {
+        body: '{"name": ',
+        headers: { ...json, authorization: "Bearer x" },
+      }),
+      { what: "bad token, bad JSON", status: 401, code: "invalid_token" },
+    );
+  });
+
   it("the good twins of the bad requests succeed (so the failures above are about the data)", async () => {
     const ok = [
       await t.api.post(

@@ -48,14 +48,14 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.post(
       "/auth/logout",
       // No body at all is fine: Fastify hands the validator `null` then, not `undefined`.
-      { preHandler: auth, schema: { tags, body: LogoutBody.nullish(), response: { 204: z.null() } } },
+      { onRequest: auth, schema: { tags, body: LogoutBody.nullish(), response: { 204: z.null() } } },
       async (req, reply) => {
         await logout(ctx, req.auth, req.body?.refreshToken);
         return reply.code(204).send(null);
       },
     );
 
-    app.get("/me", { preHandler: auth, schema: { tags, response: { 200: Me } } }, async (req) => {
+    app.get("/me", { onRequest: auth, schema: { tags, response: { 200: Me } } }, async (req) => {
       const user = await ctx.repos.users.findById(req.auth.userId);
       if (!user) throw new AppError("invalid_token", "This account no longer exists");
       return presentMe(user);
@@ -63,7 +63,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.patch(
       "/me",
-      { preHandler: auth, schema: { tags, body: PatchMeBody, response: { 200: Me } } },
+      { onRequest: auth, schema: { tags, body: PatchMeBody, response: { 200: Me } } },
       async (req) => {
         if (req.body.displayName !== undefined)
           await ctx.repos.users.update(req.auth.userId, { display_name: req.body.displayName });

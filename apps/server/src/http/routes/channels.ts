@@ -26,7 +26,8 @@ const MemberParams = z.strictObject({ channelId: Id, userId: Id });
 
 export function channelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook("preHandler", authenticate(ctx));
+    // onRequest: an anonymous caller is refused before its body is read or validated.
+    app.addHook("onRequest", authenticate(ctx));
     const tags = ["channels"];
 
     app.get("/channels", { schema: { tags, response: { 200: z.array(Channel) } } }, async (req) =>

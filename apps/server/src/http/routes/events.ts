@@ -18,7 +18,8 @@ const MemberParams = z.strictObject({ eventId: Id, userId: Id });
 
 export function eventRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
-    app.addHook("preHandler", authenticate(ctx));
+    // onRequest: an anonymous caller is refused before its body is read or validated.
+    app.addHook("onRequest", authenticate(ctx));
     const tags = ["events"];
 
     app.get("/events", { schema: { tags, response: { 200: z.array(Event) } } }, async (req) =>

@@ -17,7 +17,7 @@ export function recordingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     app.get(
       "/recordings/:recordingId",
       {
-        preHandler: authenticate(ctx),
+        onRequest: authenticate(ctx),
         schema: { tags: ["messages"], params: z.strictObject({ recordingId: Id }) },
       },
       async (req, reply) => {
