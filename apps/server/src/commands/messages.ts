@@ -1,7 +1,9 @@
 import type { History, HistoryQuery, Message, PostMessageBody } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import type { MessageRow } from "../db/schema.js";
+import { AppError } from "../http/problem.js";
 import { presentMessage } from "../presenters/index.js";
+import { ChannelGoneError } from "../repositories/messages.js";
 import { channelAccess } from "./access.js";
 import { enforceRate } from "./rate-limit.js";
 
@@ -32,12 +34,13 @@ export async function postMessage(
 ): Promise<{ message: Message; created: boolean }> {
   await channelAccess(ctx, channelId, userId);
   await enforceRate(ctx, `messages:user:${userId}`, ctx.config.rates.messagesPerUser, "messages");
-  const { message: row, created } = await ctx.repos.messages.append(channelId, {
-    senderId: userId,
-    kind: "text",
-    body: body.body,
-    clientId: body.clientId,
-  });
+  const { message: row, created } = await ctx.repos.messages
+    .append(channelId, { senderId: userId, kind: "text", body: body.body, clientId: body.clientId })
+    .catch((err: unknown) => {
+      // Deleted while we were posting: as if it had been gone before.
+      if (err instanceof ChannelGoneError) throw new AppError("not_found", "No such channel");
+      throw err;
+    });
   const [message] = await presentMessages(ctx, [row]);
   if (created) await ctx.live.messageCreated(message!);
   return { message: message!, created };

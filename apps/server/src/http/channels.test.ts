@@ -465,6 +465,19 @@ describe.each(MODES)("channels under concurrency (%s)", (mode) => {
     expect((await t.api.get(`/channels/${ch.id}/members`, a.token)).body).toHaveLength(2);
   });
 
+  it("messages posted while their channel is deleted: 201 or 404, never a 5xx", async () => {
+    const a = await t.api.user();
+    for (let round = 0; round < 5; round++) {
+      const ch = (await t.api.post("/channels", { name: "C" }, a.token)).body;
+      const posts = Array.from({ length: 10 }, (_, i) =>
+        t.api.post(`/channels/${ch.id}/messages`, { body: "x", clientId: `c${i}` }, a.token),
+      );
+      const results = await Promise.all([...posts, t.api.del(`/channels/${ch.id}`, a.token)]);
+      expect(results.pop()!.status).toBe(204);
+      for (const r of results) expect([201, 404], JSON.stringify(r.body)).toContain(r.status);
+    }
+  });
+
   it("two admins stepping down at once: one stays admin", async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = await Promise.all([t.api.user(), t.api.user()]);

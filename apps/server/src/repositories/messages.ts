@@ -12,6 +12,14 @@ export interface NewChannelMessage {
   recording?: Omit<RecordingsTable, "channel_id" | "sender_id" | "created_at">;
 }
 
+/** The channel was deleted between the caller's access check and the write. */
+export class ChannelGoneError extends Error {
+  constructor(readonly channelId: string) {
+    super(`channel ${channelId} no longer exists`);
+    this.name = "ChannelGoneError";
+  }
+}
+
 /**
  * Channel history. Every message gets the next `seq` of its channel inside the transaction that
  * stores it: `UPDATE channels SET last_seq = last_seq + 1` takes the channel's row lock, so
@@ -20,7 +28,8 @@ export interface NewChannelMessage {
 export class MessagesRepo {
   constructor(private readonly db: Kysely<DB>) {}
 
-  /** Appends a message; with a `clientId` already used by this sender here, returns that one. */
+  /** Appends a message; with a `clientId` already used by this sender here, returns that one.
+   *  Throws ChannelGoneError when the channel no longer exists. */
   async append(channelId: string, m: NewChannelMessage): Promise<{ message: MessageRow; created: boolean }> {
     try {
       return await this.db.transaction().execute(async (trx) => {
@@ -28,11 +37,12 @@ export class MessagesRepo {
           const existing = await this.byClientId(trx, channelId, m.senderId, m.clientId);
           if (existing) return { message: existing, created: false };
         }
-        await trx
+        const bumped = await trx
           .updateTable("channels")
           .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
           .where("id", "=", channelId)
-          .execute();
+          .executeTakeFirst();
+        if (Number(bumped.numUpdatedRows) === 0) throw new ChannelGoneError(channelId);
         const { last_seq } = await trx
           .selectFrom("channels")
           .select("last_seq")

@@ -10,6 +10,7 @@ import { createRepos, type Repos } from "../context.js";
 import { type Database, migrateToLatest, openDatabase } from "../db/database.js";
 import { createBacking, MODES } from "../test/harness.js";
 import { effectiveAccess } from "./channels.js";
+import { ChannelGoneError } from "./messages.js";
 
 describe.each(MODES)("repositories (%s)", (mode) => {
   let database: Database;
@@ -230,6 +231,16 @@ describe.each(MODES)("repositories (%s)", (mode) => {
       expect(next.message.seq).toBe(4);
       const all = await repos.messages.page(channelId, { limit: 200 });
       expect(all.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4]);
+    });
+
+    it("appending to a channel that is gone throws ChannelGoneError and stores nothing", async () => {
+      const uid = await user();
+      const channelId = await standaloneChannel(uid);
+      await repos.channels.delete(channelId);
+      await expect(
+        repos.messages.append(channelId, { senderId: uid, kind: "text", body: "x" }),
+      ).rejects.toBeInstanceOf(ChannelGoneError);
+      expect((await repos.messages.page(channelId, { limit: 10 })).rows).toEqual([]);
     });
 
     it("pages newest first, before, after, with hasMore", async () => {
