@@ -80,6 +80,22 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await b.page.getByRole("heading", { name: "Summer Festival" }).waitFor();
     await a.page.reload();
     await a.page.getByTestId("member-list").getByText("Bob Steward").waitFor();
+    // Organiser tools: promote B, regenerate the code (the old one stops working).
+    await a.page.getByLabel("Role of Bob Steward").selectOption("moderator");
+    await until(
+      "B is a moderator",
+      async () => (await a.page.getByLabel("Role of Bob Steward").inputValue()) === "moderator",
+    );
+    await a.page.getByLabel("Role of Bob Steward").selectOption("participant");
+    await until(
+      "B is a participant again",
+      async () => (await a.page.getByLabel("Role of Bob Steward").inputValue()) === "participant",
+    );
+    await a.page.getByRole("button", { name: "New code" }).click();
+    await until(
+      "a fresh invite code",
+      async () => (await a.page.getByTestId("invite-code").getAttribute("data-code")) !== code,
+    );
     await shot(a.page, "05-event-organiser", { fullPage: true });
 
     // ---------------------------------------------------------------- both open the channel

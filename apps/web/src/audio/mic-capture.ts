@@ -19,6 +19,21 @@ function loadWorklet(ctx: AudioContext): Promise<void> {
   return workletLoaded;
 }
 
+/** getUserMedia for speech; a saved microphone that is gone falls back to the default one. */
+async function openStream(deviceId: string): Promise<MediaStream> {
+  const audio = { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+  if (deviceId) {
+    try {
+      return await navigator.mediaDevices.getUserMedia({
+        audio: { ...audio, deviceId: { exact: deviceId } },
+      });
+    } catch (e) {
+      if ((e as Error).name !== "OverconstrainedError" && (e as Error).name !== "NotFoundError") throw e;
+    }
+  }
+  return navigator.mediaDevices.getUserMedia({ audio });
+}
+
 export interface CaptureHandlers {
   /** A 20 ms mono block at 48 kHz. */
   onBlock: (pcm: Float32Array, rms: number) => void;
@@ -38,18 +53,7 @@ export class MicCapture {
   static async open(deviceId: string, handlers: CaptureHandlers): Promise<MicCapture> {
     const ctx = audioContext();
     if (ctx.state === "suspended") await ctx.resume().catch(() => {});
-    const [stream] = await Promise.all([
-      navigator.mediaDevices.getUserMedia({
-        audio: {
-          ...(deviceId ? { deviceId: { exact: deviceId } } : {}),
-          channelCount: 1,
-          echoCancellation: true,
-          noiseSuppression: true,
-          autoGainControl: true,
-        },
-      }),
-      loadWorklet(ctx),
-    ]);
+    const [stream] = await Promise.all([openStream(deviceId), loadWorklet(ctx)]);
     const source = ctx.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(ctx, "won-capture", {
       numberOfInputs: 1,

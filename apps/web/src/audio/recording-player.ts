@@ -42,7 +42,12 @@ function element(): HTMLAudioElement {
     set({ playing: true, loading: false });
     tap.recordingsPlayed++;
   });
-  el.addEventListener("pause", () => set({ playing: false }));
+  // A pause (by the user, or the one before `ended`) finishes a playToEnd() too, so the
+  // missed-transmissions queue never stalls on a recording someone stopped.
+  el.addEventListener("pause", () => {
+    set({ playing: false });
+    for (const w of endWaiters.splice(0)) w();
+  });
   el.addEventListener("ended", () => {
     set({ playing: false, position: 0 });
     for (const w of endWaiters.splice(0)) w();
@@ -79,6 +84,7 @@ export const recordingPlayer = {
       return;
     }
     a.pause();
+    for (const w of endWaiters.splice(0)) w();
     set({ current: m.id, loading: true, position: 0, error: null, playing: false });
     try {
       const url = await urlFor(m);
@@ -100,9 +106,10 @@ export const recordingPlayer = {
   },
   /** Plays a recording and resolves when it has finished (or failed). */
   async playToEnd(m: Message) {
-    const done = new Promise<void>((r) => endWaiters.push(r));
     await this.play(m);
-    await done;
+    // Already over (a very short clip) or stopped: nothing to wait for.
+    if (!el || el.paused || el.ended) return;
+    await new Promise<void>((r) => endWaiters.push(r));
   },
   /** Stops and forgets everything (sign out). */
   reset() {
