@@ -6,9 +6,11 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIENCE, ISSUER } from "../auth/tokens.js";
+import { MemoryHub } from "../engines/index.js";
 import {
   type Backing,
   createBacking,
+  eventually,
   MODES,
   type Res,
   startApp,
@@ -376,7 +378,13 @@ describe.each(MODES)("auth (%s)", (mode) => {
     beforeAll(async () => {
       // Own app so these limits do not trip the other tests.
       limited = await startApp(await createBacking(mode), {
-        env: { RATE_LOGIN_PER_ACCOUNT: "3", RATE_LOGIN_PER_IP: "8" },
+        env: {
+          RATE_LOGIN_PER_ACCOUNT: "3",
+          RATE_LOGIN_PER_IP: "8",
+          RATE_REGISTER_PER_IP: "30",
+          RATE_JOIN_PER_USER: "3",
+          RATE_MESSAGES_PER_USER: "3",
+        },
       });
     });
     afterAll(async () => {
@@ -433,6 +441,57 @@ describe.each(MODES)("auth (%s)", (mode) => {
       }
     });
 
+    it("registrations per address: 429 with Retry-After", async () => {
+      const taken = await limited.api.user();
+      const registerFrom = async (ip: string) => {
+        const res = await limited.app.fastify.inject({
+          method: "POST",
+          url: "/api/v1/auth/register",
+          remoteAddress: ip,
+          payload: { username: taken.username, email: `x${unique()}@example.test`, password: PASSWORD },
+        });
+        return { status: res.statusCode, headers: res.headers, body: res.json() } as Res;
+      };
+      // Failed registrations count too (no argon2 work is spent on them: the name is taken).
+      for (let i = 0; i < 30; i++) expectProblem(await registerFrom("10.0.5.1"), 409, "username_taken");
+      const res = await registerFrom("10.0.5.1");
+      expectProblem(res, 429, "rate_limited");
+      expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
+      expectProblem(await registerFrom("10.0.5.2"), 409, "username_taken");
+    });
+
+    it("joins and messages per user: 429 with Retry-After", async () => {
+      const [o, u] = await Promise.all([limited.api.user(), limited.api.user()]);
+      const ev = (await limited.api.post("/events", { name: "E" }, o.token)).body;
+      const ch = (await limited.api.post("/channels", { name: "C", eventId: ev.id }, o.token)).body;
+      for (let i = 0; i < 3; i++)
+        expect((await limited.api.post("/join", { code: ev.inviteCode }, u.token)).status).toBe(200);
+      const join = await limited.api.post("/join", { code: ev.inviteCode }, u.token);
+      expectProblem(join, 429, "rate_limited");
+      expect(Number(join.headers["retry-after"])).toBeGreaterThan(0);
+      // Guessing codes counts as much as using a good one.
+      expectProblem(await limited.api.post("/join", { code: "ZZZZZZZZ" }, u.token), 429, "rate_limited");
+      expect((await limited.api.post("/join", { code: ev.inviteCode }, o.token)).status).toBe(200);
+
+      for (let i = 0; i < 3; i++)
+        expect(
+          (await limited.api.post(`/channels/${ch.id}/messages`, { body: "x", clientId: `m${i}` }, u.token))
+            .status,
+        ).toBe(201);
+      const post = await limited.api.post(
+        `/channels/${ch.id}/messages`,
+        { body: "x", clientId: "m9" },
+        u.token,
+      );
+      expectProblem(post, 429, "rate_limited");
+      expect(Number(post.headers["retry-after"])).toBeGreaterThan(0);
+      expect((await limited.api.get(`/channels/${ch.id}/messages`, u.token)).body.messages).toHaveLength(3);
+      expect(
+        (await limited.api.post(`/channels/${ch.id}/messages`, { body: "y", clientId: "o1" }, o.token))
+          .status,
+      ).toBe(201);
+    });
+
     it("per address, across accounts: 429 with Retry-After; other addresses unaffected", async () => {
       const ip = "10.0.4.1";
       for (let i = 0; i < 8; i++)
@@ -447,5 +506,44 @@ describe.each(MODES)("auth (%s)", (mode) => {
       expect(Number(res.headers["retry-after"])).toBeGreaterThan(0);
       expect((await loginFrom("10.0.4.2", u.username, PASSWORD)).status).toBe(200);
     });
+  });
+});
+
+describe.each(MODES)("sessions across two instances (%s)", (mode) => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    const backing = await createBacking(mode);
+    // Embedded instances in one process share their engines through one hub.
+    const hub = mode === "embedded" ? new MemoryHub() : undefined;
+    a = await startApp(backing, { hub });
+    b = await startApp(backing, { hub });
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+  });
+
+  const rejected = async (app: TestApp, token: string) => (await app.api.get("/me", token)).status === 401;
+
+  it("logout on one instance revokes the session on the other", async () => {
+    const u = await a.api.user();
+    expect((await b.api.get("/me", u.token)).status).toBe(200);
+    expect((await a.api.post("/auth/logout", {}, u.token)).status).toBe(204);
+    await eventually(() => rejected(b, u.token), 5_000, "the other instance to reject the token");
+    expectProblem(await b.api.post("/auth/refresh", { refreshToken: u.refreshToken }), 401, "invalid_token");
+  });
+
+  it("refresh reuse seen by one instance revokes the family's tokens on both", async () => {
+    const u = await a.api.user();
+    const r1 = await a.api.post("/auth/refresh", { refreshToken: u.refreshToken });
+    expect((await b.api.get("/me", r1.body.accessToken)).status).toBe(200);
+    expectProblem(await b.api.post("/auth/refresh", { refreshToken: u.refreshToken }), 401, "refresh_reused");
+    await eventually(() => rejected(a, r1.body.accessToken), 5_000, "instance A to reject the current token");
+    await eventually(() => rejected(b, r1.body.accessToken), 5_000, "instance B to reject the current token");
+    expectProblem(
+      await a.api.post("/auth/refresh", { refreshToken: r1.body.refreshToken }),
+      401,
+      "invalid_token",
+    );
   });
 });
