@@ -17,6 +17,7 @@ export const APT_PACKAGES = {
   chromium: "chromium",
   "espeak-ng": "espeak-ng",
   nginx: "nginx",
+  "docker-compose": "docker-compose",
 };
 
 const has = (bin) => spawnSync("sh", ["-c", `command -v ${bin} || test -x /usr/sbin/${bin}`]).status === 0;

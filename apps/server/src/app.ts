@@ -99,6 +99,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(errorHandler);
+  // The request id (ours, or the client's X-Request-Id) goes back so reports can quote it.
+  fastify.addHook("onSend", async (req, reply) => {
+    reply.header("x-request-id", req.id);
+  });
 
   await fastify.register(helmet, {
     contentSecurityPolicy: {

@@ -158,6 +158,9 @@ describe.each(MODES)("GET /metrics (%s)", (mode) => {
     expect(delta("won_audio_frames_dropped_total")).toBe(1);
     expect(after).toContain("# TYPE won_audio_frames_in_total counter");
     expect(after).toContain("# TYPE won_ws_slow_closed_total counter");
+    // Every relayed frame (the speaker's 10 here) is timed.
+    expect(delta("won_audio_relay_duration_seconds_count")).toBe(frames);
+    expect(read(after, "won_audio_relay_duration_seconds_sum")).toBeGreaterThan(0);
 
     speaker.close();
     listener.close();

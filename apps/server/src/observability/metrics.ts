@@ -29,6 +29,8 @@ export interface RealtimeMetricsSource {
     channelIds(): Iterable<string>;
     sessions(channelId: string): ReadonlySet<unknown>;
   };
+  /** Called with the seconds one audio frame took to relay (see Realtime.relayObserver). */
+  relayObserver: ((seconds: number) => void) | null;
 }
 
 export const METRICS_PATH = "/metrics";
@@ -36,6 +38,10 @@ export const METRIC_PREFIX = "won_";
 
 /** HTTP latency buckets in seconds: sub-millisecond API calls up to slow recording downloads. */
 const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Relay buckets in seconds: a frame to a handful of listeners takes microseconds. */
+const RELAY_BUCKETS = [
+  0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05,
+];
 /** How long a scrape waits for a dependency before reporting it down. */
 const HEALTH_TIMEOUT_MS = 1_000;
 
@@ -151,6 +157,14 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
       this.set({ dependency: "broker" }, broker ? 1 : 0);
     },
   });
+
+  const relayDuration = new Histogram({
+    name: `${METRIC_PREFIX}audio_relay_duration_seconds`,
+    help: "Time from an audio frame's arrival on this instance (from the speaker or the broker) until it is written to every local listener socket.",
+    buckets: RELAY_BUCKETS,
+    registers: [register],
+  });
+  getRealtime().relayObserver = (seconds) => relayDuration.observe(seconds);
 
   return { register, httpDuration };
 }

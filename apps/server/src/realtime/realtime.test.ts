@@ -241,3 +241,29 @@ describe("auth deadline", () => {
     }
   }, 15_000);
 });
+
+describe("slow consumers", () => {
+  it("closes a socket whose backlog passes the bound (4429) and counts it", async () => {
+    const app = await startApp(await createBacking("embedded"));
+    try {
+      const speaker = await app.api.user();
+      const slow = await app.api.user();
+      const ch = await app.api.post("/channels", { name: "Flood" }, speaker.token);
+      await app.api.post("/join", { code: ch.body.inviteCode }, slow.token);
+      const s = await WsClient.connect(app.wsUrl, slow.token);
+      await s.subscribe(ch.body.id);
+      // Stop reading on the slow client: its server-side send buffer can only grow.
+      (s.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      // Fill it from the server side (the kernel's socket buffers take the first few MB).
+      const session = [...app.app.realtime.hub.sessions(ch.body.id)][0]!;
+      const chunk = Buffer.alloc(64 * 1024, 1);
+      for (let i = 0; i < 2_000 && !session.closed; i++) session.sendBytes(chunk, true);
+      expect(session.closed).toBe(true);
+      expect(app.app.realtime.stats.slowClosed).toBe(1);
+      (s.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+      expect((await s.closed).code).toBe(CLOSE.rateLimited);
+    } finally {
+      await app.close();
+    }
+  });
+});

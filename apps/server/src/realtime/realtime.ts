@@ -54,6 +54,8 @@ export class Realtime implements TransmissionHost {
   private wss: WebSocketServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private closing = false;
+  /** Told how long each audio frame took to relay here, in seconds (the metrics histogram). */
+  relayObserver: ((seconds: number) => void) | null = null;
   /** Counters for /metrics and tests. */
   readonly stats = { framesIn: 0, framesDelivered: 0, framesDropped: 0, transmissions: 0, slowClosed: 0 };
 
@@ -118,7 +120,7 @@ export class Realtime implements TransmissionHost {
   }
 
   private onConnection(ws: WebSocket): void {
-    const session = new Session(ws);
+    const session = new Session(ws, () => this.stats.slowClosed++);
     this.sessions.add(session);
     const authTimer = setTimeout(() => {
       if (!session.ready) session.close(CLOSE.authTimeout, "no auth in time");
@@ -216,7 +218,9 @@ export class Realtime implements TransmissionHost {
       }
       return;
     }
+    const t0 = performance.now();
     t.onFrame(frame);
+    this.relayObserver?.((performance.now() - t0) / 1000);
   }
 
   private async onClose(session: Session): Promise<void> {
@@ -320,9 +324,11 @@ export class Realtime implements TransmissionHost {
   private onPayload(channelId: string, payload: Buffer, speaker: Session | null): void {
     if (payload[0] === FRAME_KIND_AUDIO) {
       // The broker's buffer is only ours during this call; sockets may hold on to it longer.
+      const t0 = performance.now();
       const frame = speaker ? payload : Buffer.from(payload);
       if (!speaker) this.remote.frame(channelId, frameStreamId(frame));
       this.stats.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
+      this.relayObserver?.((performance.now() - t0) / 1000);
       return;
     }
     let event: ServerMessage | ControlEvent;

@@ -41,7 +41,10 @@ export class Session {
   readonly frameRate = new TokenBucket(75, 150);
   private expiryTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly ws: WebSocket) {}
+  constructor(
+    readonly ws: WebSocket,
+    private readonly onSlow: () => void = () => undefined,
+  ) {}
 
   get ready(): boolean {
     return this.claims !== null;
@@ -64,6 +67,7 @@ export class Session {
   sendBytes(bytes: Buffer, binary: boolean): void {
     if (this.closed || this.ws.readyState !== 1) return;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.onSlow();
       this.close(CLOSE.rateLimited, "too slow to keep up");
       return;
     }
