@@ -10,7 +10,7 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { type Logger, pino } from "pino";
 import type { Config } from "./config.js";
@@ -95,6 +95,16 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    // URLs the router rejects before routing (bad percent-encoding, over-long path parameters:
+    // ids are 36-character UUIDs) still get problem+json.
+    frameworkErrors: (err, _req, reply) => {
+      const code =
+        err.code === "FST_ERR_MAX_PARAM_LENGTH" || err.code === "FST_ERR_BAD_URL"
+          ? "invalid_params"
+          : "invalid_body";
+      const r = reply as unknown as FastifyReply;
+      void r.code(400).type("application/problem+json").send(problem(code, "The request URL is not valid"));
+    },
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
