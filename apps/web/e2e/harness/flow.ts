@@ -72,6 +72,18 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     expect(await a.page.evaluate(() => navigator.clipboard.readText())).toBe(code);
 
     // ---------------------------------------------------------------- B: register, join with the code
+    // Server-side errors land on the right field / the form.
+    await b.page.goto("/register");
+    await b.page.getByLabel("Username", { exact: true }).fill(A.username);
+    await b.page.getByLabel("Email").fill(B.email);
+    await b.page.getByLabel("Password").fill(B.password);
+    await b.page.getByRole("button", { name: "Create account" }).click();
+    await b.page.getByText("This username is taken").waitFor();
+    await b.page.goto("/signin");
+    await b.page.getByLabel("Username or email").fill(A.username);
+    await b.page.getByLabel("Password").fill("not the password");
+    await b.page.getByRole("button", { name: "Sign in" }).last().click();
+    await b.page.getByText("Wrong username, email or password.").waitFor();
     await register(b.page, B);
     await waitSocketOpen(b.page);
     await b.page.getByLabel("Invite code").fill(code!.toLowerCase());

@@ -31,8 +31,12 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
-export async function startServer(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningServer> {
-  const port = await freePort();
+export async function startServer(
+  env: Record<string, string>,
+  opts: { port?: number; timeoutMs?: number } = {},
+): Promise<RunningServer> {
+  const port = opts.port ?? (await freePort());
+  const timeoutMs = opts.timeoutMs ?? 30_000;
   let out = "";
   const child: ChildProcess = spawn(process.execPath, [SERVER_MAIN], {
     cwd: ROOT,

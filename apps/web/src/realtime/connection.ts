@@ -36,7 +36,16 @@ export class RealtimeConnection {
   status: SocketStatus = "idle";
   retryAt: number | null = null;
   /** Counters for diagnostics and tests. */
-  readonly stats = { opened: 0, closed: 0, reconnects: 0, lastCloseCode: 0, framesIn: 0, framesOut: 0 };
+  readonly stats = {
+    opened: 0,
+    closed: 0,
+    reconnects: 0,
+    lastCloseCode: 0,
+    /** The last few close codes, oldest first (diagnostics). */
+    closeCodes: [] as number[],
+    framesIn: 0,
+    framesOut: 0,
+  };
 
   private ws: WebSocket | null = null;
   private ready = false;
@@ -266,6 +275,7 @@ export class RealtimeConnection {
     this.clearTimers();
     this.stats.closed++;
     this.stats.lastCloseCode = code;
+    this.stats.closeCodes = [...this.stats.closeCodes.slice(-9), code];
     for (const l of this.downListeners) l(code);
     if (!this.running) return;
     const action = closeAction(code);
