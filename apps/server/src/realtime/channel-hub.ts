@@ -4,6 +4,7 @@
  * every socket: no per-listener JSON or allocation (DESIGN.md "Performance notes").
  */
 import type { Broker } from "../engines/index.js";
+import { frameBinary } from "../lib/ws-frame.js";
 import type { Session } from "./session.js";
 
 export const channelTopic = (channelId: string) => `ch:${channelId}`;
@@ -52,14 +53,16 @@ export class ChannelHub {
     return this.channels.get(channelId)?.sessions ?? EMPTY;
   }
 
-  /** Audio: the same buffer to every local listener but the speaker. Hot path. */
-  deliverAudio(channelId: string, frame: Buffer, speaker: Session | null): number {
+  /** Audio: framed once, the same bytes to every local listener but the speaker. Hot path. */
+  deliverAudio(channelId: string, frame: Uint8Array, speaker: Session | null): number {
     const ch = this.channels.get(channelId);
-    if (!ch) return 0;
+    if (!ch || ch.sessions.size === 0 || (ch.sessions.size === 1 && ch.sessions.has(speaker!))) return 0;
+    // Framing copies the payload, so a broker buffer that is only valid during this call is fine.
+    const framed = frameBinary(frame);
     let n = 0;
     for (const s of ch.sessions) {
       if (s === speaker) continue;
-      s.sendBytes(frame, true);
+      s.sendFramed(framed);
       n++;
     }
     return n;

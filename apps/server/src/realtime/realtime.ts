@@ -325,9 +325,8 @@ export class Realtime implements TransmissionHost {
     if (payload[0] === FRAME_KIND_AUDIO) {
       // The broker's buffer is only ours during this call; sockets may hold on to it longer.
       const t0 = performance.now();
-      const frame = speaker ? payload : Buffer.from(payload);
-      if (!speaker) this.remote.frame(channelId, frameStreamId(frame));
-      this.stats.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
+      if (!speaker) this.remote.frame(channelId, frameStreamId(payload));
+      this.stats.framesDelivered += this.hub.deliverAudio(channelId, payload, speaker);
       this.relayObserver?.((performance.now() - t0) / 1000);
       return;
     }

@@ -74,6 +74,22 @@ export class Session {
     this.ws.send(bytes, { binary });
   }
 
+  /**
+   * Writes a binary message framed once for all listeners (lib/ws-frame.ts) straight to the
+   * socket. Safe because per-message compression is off, so `ws` never holds frames back and
+   * writes stay in order with its own. Same backlog rule as sendBytes.
+   */
+  sendFramed(framed: Buffer): void {
+    if (this.closed || this.ws.readyState !== 1) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.onSlow();
+      this.close(CLOSE.rateLimited, "too slow to keep up");
+      return;
+    }
+    const socket = (this.ws as unknown as { _socket?: { write(b: Buffer): boolean } })._socket;
+    if (socket) socket.write(framed);
+  }
+
   /** Closes 4401 when the access token expires, unless a fresh one arrives first. */
   setClaims(claims: AccessClaims, onExpire: () => void): void {
     this.claims = claims;
