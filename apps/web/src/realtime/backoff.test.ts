@@ -1,6 +1,6 @@
 import { CLOSE } from "@won/protocol";
 import { describe, expect, it } from "vitest";
-import { backoffDelay, closeAction } from "./backoff";
+import { backoffDelay, CLIENT_RECONNECT, closeAction } from "./backoff";
 
 describe("backoffDelay", () => {
   it("grows exponentially and stays within [base/2, cap]", () => {
@@ -33,6 +33,7 @@ describe("closeAction", () => {
     expect(closeAction(CLOSE.rateLimited)).toBe("retry");
     expect(closeAction(CLOSE.authTimeout)).toBe("retry");
     expect(closeAction(1006)).toBe("retry");
+    expect(closeAction(CLIENT_RECONNECT)).toBe("retry");
     expect(closeAction(CLOSE.protocolViolation)).toBe("retry-slow");
     expect(closeAction(CLOSE.tooLarge)).toBe("retry-slow");
   });

@@ -30,9 +30,16 @@ export type CloseAction =
   /** The client is at fault (protocol violation, frame too large): do not hammer; retry slowly. */
   | "retry-slow";
 
+/**
+ * The code this client closes its own socket with when it wants a new one: heartbeat silence,
+ * the browser reporting the network gone. Not a server code; reconnect with normal backoff.
+ */
+export const CLIENT_RECONNECT = 4000;
+
 /** Maps a close code to an action (CONTRACT.md "Close codes"). */
 export function closeAction(code: number): CloseAction {
   if (code === CLOSE.normal) return "stop";
+  if (code === CLIENT_RECONNECT) return "retry";
   if (code === CLOSE.unauthenticated) return "refresh";
   if (code === CLOSE.protocolViolation || code === CLOSE.tooLarge) return "retry-slow";
   if (code === CLOSE.authTimeout) return "retry";

@@ -5,7 +5,7 @@
  * it reads the live store; the talk controller sends through `send`/`sendBinary`.
  */
 import { type ClientMessage, ServerMessage } from "@won/protocol";
-import { backoffDelay, closeAction, SLOW_RETRY_MIN_MS } from "./backoff";
+import { backoffDelay, CLIENT_RECONNECT, closeAction, SLOW_RETRY_MIN_MS } from "./backoff";
 import { SeqTracker } from "./seq-tracker";
 
 export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline" | "closed";
@@ -123,7 +123,7 @@ export class RealtimeConnection {
 
   /** Drops the socket as if the network failed (tests, diagnostics); reconnects per policy. */
   drop() {
-    if (this.ws) this.handleClose(this.ws, 4000, "dropped");
+    if (this.ws) this.handleClose(this.ws, CLIENT_RECONNECT, "dropped");
   }
 
   /** Wants live traffic of a channel: subscribes now if ready, and after every reconnect. */
@@ -173,7 +173,8 @@ export class RealtimeConnection {
       return;
     }
     if (typeof navigator !== "undefined" && navigator.onLine === false) {
-      this.setStatus("offline");
+      // The "online" event nudges us back at once; this slow retry covers a wrong onLine flag.
+      this.schedule(SLOW_RETRY_MIN_MS);
       return;
     }
     this.setStatus(this.stats.opened === 0 ? "connecting" : "reconnecting");
@@ -252,7 +253,7 @@ export class RealtimeConnection {
   private heartbeat() {
     if (!this.ws || !this.ready) return;
     if (Date.now() - this.lastRx > this.heartbeatMs * DEAD_AFTER_HEARTBEATS) {
-      this.handleClose(this.ws, 4000, "heartbeat timeout");
+      this.handleClose(this.ws, CLIENT_RECONNECT, "heartbeat timeout");
       return;
     }
     this.ws.send(JSON.stringify({ type: "ping" }));
@@ -269,7 +270,7 @@ export class RealtimeConnection {
   private handleClose(ws: WebSocket, code: number, _reason: string) {
     if (ws !== this.ws) return;
     this.detach(ws);
-    if (ws.readyState <= WS_OPEN) ws.close(4000, "client reconnect");
+    if (ws.readyState <= WS_OPEN) ws.close(CLIENT_RECONNECT, "client reconnect");
     this.ws = null;
     this.ready = false;
     this.clearTimers();
