@@ -11,6 +11,7 @@ import { type Database, migrateToLatest, openDatabase } from "../db/database.js"
 import { createBacking, MODES } from "../test/harness.js";
 import { effectiveAccess } from "./channels.js";
 import { ChannelGoneError } from "./messages.js";
+import { SessionsRepo } from "./sessions.js";
 
 describe.each(MODES)("repositories (%s)", (mode) => {
   let database: Database;
@@ -139,6 +140,24 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         const winner = results.find((r) => r.status === "ok") as { refreshToken: string };
         expect((await repos.sessions.rotate(winner.refreshToken)).status).toBe("invalid");
       }
+    });
+
+    it("expired sessions cannot refresh and are purged with their tokens", async () => {
+      const uid = await user();
+      const expired = new SessionsRepo(database.db, -1_000);
+      const { sessionId, refreshToken } = await expired.create(uid);
+      expect(await repos.sessions.isActive(sessionId)).toBe(false);
+      expect(await repos.sessions.rotate(refreshToken)).toEqual({ status: "invalid" });
+      const live = await repos.sessions.create(uid);
+      expect(await repos.sessions.purgeExpired()).toBeGreaterThanOrEqual(1);
+      expect(await repos.sessions.sessionOf(refreshToken)).toBeUndefined();
+      const tokens = await database.db
+        .selectFrom("refresh_tokens")
+        .select("token_hash")
+        .where("session_id", "=", sessionId)
+        .execute();
+      expect(tokens).toEqual([]);
+      expect((await repos.sessions.rotate(live.refreshToken)).status).toBe("ok");
     });
 
     it("revoke ends the session; sessionOf finds it by any of its tokens", async () => {
