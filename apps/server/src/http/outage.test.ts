@@ -7,7 +7,12 @@
 import { randomBytes } from "node:crypto";
 import { createConnection } from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMariaDb, type ThrowawayMariaDb } from "../../../../scripts/services.mjs";
+import {
+  startMariaDb,
+  startRedis,
+  type ThrowawayMariaDb,
+  type ThrowawayRedis,
+} from "../../../../scripts/services.mjs";
 import {
   createBacking,
   eventually,
@@ -276,5 +281,92 @@ describe("database outage (production)", () => {
     }
     const seqs = await recovered();
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  }, 120_000);
+});
+
+describe("Redis outage (production)", () => {
+  let redis: ThrowawayRedis;
+  let t: TestApp;
+  let U: TestUser;
+  let channelId: string;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    t = await startApp(await createBacking("production", { REDIS_URL: redis.url }));
+    U = await t.api.user();
+    channelId = (await t.api.post("/channels", { name: "Ops" }, U.token)).body.id;
+    expect(
+      (await t.api.post(`/channels/${channelId}/messages`, { body: "m1", clientId: "c1" }, U.token)).status,
+    ).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await redis?.destroy();
+  });
+
+  /** Requests that need Redis (rate limits, revocations, presence, floor, fan-out). */
+  const calls = (): [string, () => Promise<Res>][] => [
+    [
+      "POST /auth/login",
+      () => t.api.post("/auth/login", { login: U.username, password: "correct horse battery" }),
+    ],
+    ["GET /me", () => t.api.get("/me", U.token)],
+    [
+      "POST message",
+      () => t.api.post(`/channels/${channelId}/messages`, { body: "during", clientId: "d1" }, U.token),
+    ],
+    ["GET presence", () => t.api.get(`/channels/${channelId}/presence`, U.token)],
+  ];
+
+  async function expectServedOrUnavailable() {
+    for (const [what, call] of calls()) {
+      const res = await bounded(what, call());
+      // Served from what the instance knows, or refused as a dependency outage: never a 500.
+      if (res.status !== 200 && res.status !== 201) expectUnavailable(what, res);
+    }
+    expectUnavailable("/readyz", await bounded("/readyz", t.api.get("/readyz")));
+  }
+
+  async function recovers() {
+    await eventually(
+      async () => (await t.api.get("/readyz")).status === 200,
+      20_000,
+      "/readyz after Redis returns",
+    );
+    await eventually(
+      async () =>
+        (await t.api.post("/auth/login", { login: U.username, password: "correct horse battery" })).status ===
+        200,
+      20_000,
+      "login after Redis returns",
+    );
+    const post = await t.api.post(
+      `/channels/${channelId}/messages`,
+      { body: "after", clientId: `a${Date.now()}` },
+      U.token,
+    );
+    expect(post.status).toBe(201);
+    const seqs = (
+      (await t.api.get(`/channels/${channelId}/messages`, U.token)).body.messages as { seq: number }[]
+    ).map((m) => m.seq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+  }
+
+  it("Redis stopped: bounded 200/503 answers, never a 500; recovers after a restart", async () => {
+    await redis.stop();
+    await expectServedOrUnavailable();
+    await redis.restart();
+    await recovers();
+  }, 120_000);
+
+  it("Redis hung (SIGSTOP): bounded 200/503 answers, never a 500; recovers on SIGCONT", async () => {
+    redis.pause();
+    try {
+      await expectServedOrUnavailable();
+    } finally {
+      redis.resume();
+    }
+    await recovers();
   }, 120_000);
 });
