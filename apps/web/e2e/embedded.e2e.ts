@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { person, register, socket, waitSocketOpen } from "./harness/app";
+import { apiCreateChannel, apiCreateEvent, apiJoin, apiRegister, signInContext } from "./harness/api";
+import { audio, holdTalk, person, register, socket, waitSocketOpen } from "./harness/app";
 import { launchChromium, newUser, until } from "./harness/browser";
 import { runFlow } from "./harness/flow";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
@@ -87,6 +88,38 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
       await page.getByRole("heading", { name: "Sign in" }).waitFor({ timeout: 10_000 });
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it("plays live audio through the WASM Opus decoder where WebCodecs AudioDecoder is missing", async () => {
+    const authA = await apiRegister(server!.url, person("wanda", "Wanda Talker"));
+    const ev = await apiCreateEvent(server!.url, authA.accessToken, "Fallback check");
+    const ch = await apiCreateChannel(server!.url, authA.accessToken, ev.id, "Ops");
+    const authB = await apiRegister(server!.url, person("walt", "Walt Listener"));
+    await apiJoin(server!.url, authB.accessToken, ev.inviteCode!);
+    const a = await newUser(browser!, server!.url);
+    const b = await newUser(browser!, server!.url);
+    try {
+      await signInContext(a.context, authA);
+      await signInContext(b.context, authB);
+      await b.context.addInitScript(() => {
+        // A browser without WebCodecs decoding (older Safari, some embedded webviews).
+        Reflect.deleteProperty(window, "AudioDecoder");
+      });
+      await a.page.goto(`/channels/${ch.id}`);
+      await b.page.goto(`/channels/${ch.id}`);
+      await until("both online", () =>
+        a.page.getByTestId("online-list").getByText("Walt Listener").isVisible(),
+      );
+      await holdTalk(a.page, 2_000);
+      await until("B decodes with WASM", async () => (await audio(b.page)).framesDecoded > 60, 10_000);
+      const t = await audio(b.page);
+      expect(t.decoder).toBe("wasm");
+      expect(t.playedSumSq / t.playedSamples).toBeGreaterThan(1e-4);
+      expect(b.problems).toEqual([]);
+    } finally {
+      await a.context.close();
+      await b.context.close();
     }
   }, 60_000);
 

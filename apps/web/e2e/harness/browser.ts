@@ -28,15 +28,24 @@ export async function newUser(
   browser: Browser,
   baseURL: string,
   viewport = PHONE,
-): Promise<{ context: BrowserContext; page: Page }> {
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({
     baseURL,
     viewport,
     permissions: ["microphone", "clipboard-read", "clipboard-write"],
   });
   const page = await context.newPage();
-  page.on("pageerror", (e) => console.error(`[page error ${baseURL}]`, e.message));
-  return { context, page };
+  // Uncaught exceptions and Content-Security-Policy violations are collected so a test can
+  // assert the app runs clean under the server's real headers.
+  const problems: string[] = [];
+  page.on("pageerror", (e) => {
+    problems.push(`pageerror: ${e.message}`);
+    console.error(`[page error ${baseURL}]`, e.message);
+  });
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+  });
+  return { context, page, problems };
 }
 
 /** Polls `fn` until it returns a truthy value or the deadline passes. */

@@ -286,6 +286,10 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
       15_000,
     );
 
+    // Both pages ran without uncaught errors or CSP violations.
+    expect(a.problems).toEqual([]);
+    expect(b.problems).toEqual([]);
+
     // Home screen of A, and the dark theme, for the record.
     if (screenshots) {
       await a.page.goto("/");
