@@ -14,6 +14,8 @@ interface Case {
   body?: unknown;
   headers?: Record<string, string>;
   anonymous?: boolean;
+  /** Refused before routing (a URL that cannot be decoded names no route): 400 even anonymous. */
+  unroutable?: boolean;
   status: number;
   code: string;
   /** Paths that must appear in `errors` (validation failures). */
@@ -705,6 +707,21 @@ describe.each(MODES)("validation (%s)", (mode) => {
       code: "invalid_params",
       paths: ["recordingId"],
     },
+    {
+      what: "malformed percent-encoding in a path id",
+      method: "GET",
+      url: "/events/%E0%A4%A",
+      unroutable: true,
+      status: 400,
+      code: "invalid_params",
+    },
+    {
+      what: "malformed percent-encoding in a query",
+      method: "GET",
+      url: "/channels/:channelId/messages?limit=%zz",
+      status: 400,
+      code: "invalid_query",
+    },
     // Queries
     {
       what: "limit 0",
@@ -801,7 +818,9 @@ describe.each(MODES)("validation (%s)", (mode) => {
   });
 
   it("authentication comes before the body: anonymous bad requests are 401, not 400", async () => {
-    for (const c of [...bodyCases, ...rawCases].filter((c) => !c.anonymous && c.status !== 404)) {
+    for (const c of [...bodyCases, ...rawCases].filter(
+      (c) => !c.anonymous && !c.unroutable && c.status !== 404,
+    )) {
       const res = await send({ ...c, anonymous: true });
       expectProblem(res, { what: `anonymous ${c.what}`, status: 401, code: "unauthenticated" });
     }
