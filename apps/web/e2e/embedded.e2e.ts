@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCreateChannel, apiCreateEvent, apiJoin, apiRegister, signInContext } from "./harness/api";
-import { audio, holdTalk, person, register, socket, waitSocketOpen } from "./harness/app";
+import { audio, holdTalkTouch, person, register, socket, waitSocketOpen } from "./harness/app";
 import { launchChromium, newUser, until } from "./harness/browser";
 import { runFlow } from "./harness/flow";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
@@ -91,13 +91,13 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
     }
   }, 60_000);
 
-  it("plays live audio through the WASM Opus decoder where WebCodecs AudioDecoder is missing", async () => {
+  it("a finger on the talk button on one phone; the other plays it through the WASM Opus decoder (no WebCodecs AudioDecoder)", async () => {
     const authA = await apiRegister(server!.url, person("wanda", "Wanda Talker"));
     const ev = await apiCreateEvent(server!.url, authA.accessToken, "Fallback check");
     const ch = await apiCreateChannel(server!.url, authA.accessToken, ev.id, "Ops");
     const authB = await apiRegister(server!.url, person("walt", "Walt Listener"));
     await apiJoin(server!.url, authB.accessToken, ev.inviteCode!);
-    const a = await newUser(browser!, server!.url);
+    const a = await newUser(browser!, server!.url, undefined, { touch: true });
     const b = await newUser(browser!, server!.url);
     try {
       await signInContext(a.context, authA);
@@ -111,7 +111,11 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
       await until("both online", () =>
         a.page.getByTestId("online-list").getByText("Walt Listener").isVisible(),
       );
-      await holdTalk(a.page, 2_000);
+      // A talks with a finger this time: no scrolling, no text selection, no context menu.
+      const scrollBefore = await a.page.evaluate(() => window.scrollY);
+      expect(await holdTalkTouch(a.page, 2_000)).toBe("talking");
+      expect(await a.page.evaluate(() => window.scrollY)).toBe(scrollBefore);
+      expect(await a.page.evaluate(() => window.getSelection()?.toString() ?? "")).toBe("");
       await until("B decodes with WASM", async () => (await audio(b.page)).framesDecoded > 60, 10_000);
       const t = await audio(b.page);
       expect(t.decoder).toBe("wasm");

@@ -97,3 +97,28 @@ export async function holdTalkKey(page: Page, ms: number, key = "Space") {
   await page.waitForTimeout(ms);
   await page.keyboard.up(key);
 }
+
+/** Holds the talk button with a finger (CDP touch events → pointer events) for `ms`. */
+export async function holdTalkTouch(page: Page, ms: number) {
+  const box = await page.getByTestId("talk-button").boundingBox();
+  if (!box) throw new Error("talk button not visible");
+  const point = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
+  await until(
+    "floor granted (touch)",
+    async () => (await page.getByTestId("talk-button").getAttribute("data-state")) === "talking",
+    10_000,
+    20,
+  );
+  // A finger drifting while held must neither scroll the page nor end the transmission.
+  await cdp.send("Input.dispatchTouchEvent", {
+    type: "touchMove",
+    touchPoints: [{ x: point.x + 5, y: point.y - 40 }],
+  });
+  await page.waitForTimeout(ms);
+  const held = await page.getByTestId("talk-button").getAttribute("data-state");
+  await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  await cdp.detach();
+  return held;
+}

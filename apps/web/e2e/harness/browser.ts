@@ -28,10 +28,13 @@ export async function newUser(
   browser: Browser,
   baseURL: string,
   viewport = PHONE,
+  opts: { touch?: boolean } = {},
 ): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({
     baseURL,
     viewport,
+    hasTouch: opts.touch ?? false,
+    isMobile: opts.touch ?? false,
     permissions: ["microphone", "clipboard-read", "clipboard-write"],
   });
   const page = await context.newPage();

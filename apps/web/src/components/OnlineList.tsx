@@ -13,7 +13,12 @@ export function OnlineList({ channelId }: { channelId: string }) {
       {ch.online.length === 0 ? (
         <p className="muted small">{ch.subscribed ? "Nobody else is here." : "Connecting…"}</p>
       ) : (
-        <ul className="online-list list" data-testid="online-list" style={{ display: "flex" }}>
+        <ul
+          className="online-list list"
+          data-testid="online-list"
+          style={{ display: "flex", opacity: ch.subscribed ? 1 : 0.5 }}
+          aria-label={ch.subscribed ? "Online now" : "Last known, reconnecting"}
+        >
           {ch.online.map((u) => (
             <li key={u.id} className="chip" style={{ border: 0 }}>
               <Avatar user={u} talking={u.id === speakerId} />
