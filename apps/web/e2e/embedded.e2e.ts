@@ -121,6 +121,18 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
       expect(t.decoder).toBe("wasm");
       expect(t.playedSumSq / t.playedSamples).toBeGreaterThan(1e-4);
       expect(b.problems).toEqual([]);
+
+      // The channel admin makes B listen-only; B's talk button says so.
+      await a.page.getByText("Channel tools").click();
+      const walt = a.page
+        .getByTestId("channel-members")
+        .getByRole("listitem")
+        .filter({ hasText: "Walt Listener" });
+      await walt.getByLabel("Can talk").uncheck();
+      await until("saved", async () => !(await walt.getByLabel("Can talk").isChecked()), 5_000);
+      await b.page.reload();
+      await b.page.getByText("Listen only").waitFor({ timeout: 10_000 });
+      expect(await b.page.getByTestId("talk-button").isDisabled()).toBe(true);
     } finally {
       await a.context.close();
       await b.context.close();

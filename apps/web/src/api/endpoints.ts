@@ -5,6 +5,7 @@
 import {
   AuthResult,
   Channel,
+  type ChannelRole,
   type CreateChannelBody,
   type CreateEventBody,
   Event,
@@ -56,6 +57,8 @@ export const api = {
   regenerateChannelCode: (id: string) =>
     request(`/channels/${enc(id)}/invite-code`, InviteCodeResult.or(Channel), { method: "POST" }),
   channelMembers: (id: string) => request(`/channels/${enc(id)}/members`, z.array(Member)),
+  setChannelMember: (id: string, userId: string, body: { canSpeak?: boolean; role?: ChannelRole }) =>
+    send(`/channels/${enc(id)}/members/${enc(userId)}`, { method: "PATCH", body }),
   presence: (id: string) => request(`/channels/${enc(id)}/presence`, Presence),
 
   join: (code: string) => request("/join", JoinResult, { method: "POST", body: { code } }),

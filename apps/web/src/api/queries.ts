@@ -9,6 +9,7 @@ export const qk = {
   eventMembers: (id: string) => ["event", id, "members"] as const,
   channels: ["channels"] as const,
   channel: (id: string) => ["channel", id] as const,
+  channelMembers: (id: string) => ["channel", id, "members"] as const,
 };
 
 export const useEvents = () => useQuery({ queryKey: qk.events, queryFn: api.events });
@@ -18,3 +19,5 @@ export const useEventMembers = (id: string) =>
   useQuery({ queryKey: qk.eventMembers(id), queryFn: () => api.eventMembers(id) });
 export const useChannel = (id: string) =>
   useQuery({ queryKey: qk.channel(id), queryFn: () => api.channel(id) });
+export const useChannelMembers = (id: string, enabled = true) =>
+  useQuery({ queryKey: qk.channelMembers(id), queryFn: () => api.channelMembers(id), enabled });

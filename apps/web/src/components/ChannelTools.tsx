@@ -1,10 +1,12 @@
 /** Channel admin/moderator tools: the channel's own invite code (with QR) and deleting the channel. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Channel } from "@won/protocol";
+import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../api/endpoints";
 import { describeError } from "../api/problem";
 import { qk } from "../api/queries";
+import { ChannelMembers } from "./ChannelMembers";
 import { InviteCodeCard } from "./InviteCodeCard";
 
 export function ChannelTools({ channel }: { channel: Channel }) {
@@ -25,10 +27,11 @@ export function ChannelTools({ channel }: { channel: Channel }) {
       navigate(channel.eventId ? `/events/${channel.eventId}` : "/", { replace: true });
     },
   });
+  const [open, setOpen] = useState(false);
   if (channel.myRole === "member") return null;
   const error = regenerate.error ?? remove.error;
   return (
-    <details className="card">
+    <details className="card" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary style={{ fontWeight: 700, cursor: "pointer" }}>Channel tools</summary>
       {error && <p className="form-error">{describeError(error)}</p>}
       {channel.inviteCode && (
@@ -41,6 +44,7 @@ export function ChannelTools({ channel }: { channel: Channel }) {
           />
         </div>
       )}
+      {open && <ChannelMembers channelId={channel.id} />}
       {channel.myRole === "admin" && (
         <div className="row" style={{ marginTop: ".75rem" }}>
           <button
