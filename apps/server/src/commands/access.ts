@@ -18,7 +18,11 @@ export async function eventAccess(
   const event = await ctx.repos.events.findById(eventId);
   if (!event) throw new AppError("not_found", "No such event");
   const role = await ctx.repos.events.roleOf(eventId, userId);
-  if (!role) throw new AppError("not_a_member", "You are not a member of this event");
+  if (!role) {
+    // Deleted between the two reads: it is gone, not forbidden.
+    if (!(await ctx.repos.events.findById(eventId))) throw new AppError("not_found", "No such event");
+    throw new AppError("not_a_member", "You are not a member of this event");
+  }
   if (allowed && !allowed.includes(role))
     throw new AppError("forbidden", `Only ${allowed.join(" or ")} may do this`);
   return { event, role };
@@ -33,7 +37,11 @@ export async function channelAccess(
   const channel = await ctx.repos.channels.findById(channelId);
   if (!channel) throw new AppError("not_found", "No such channel");
   const access = await ctx.repos.channels.access(channel, userId);
-  if (!access) throw new AppError("not_a_member", "You are not a member of this channel");
+  if (!access) {
+    // Deleted between the two reads (with its event, say): it is gone, not forbidden.
+    if (!(await ctx.repos.channels.findById(channelId))) throw new AppError("not_found", "No such channel");
+    throw new AppError("not_a_member", "You are not a member of this channel");
+  }
   if (allowed && !allowed.includes(access.role))
     throw new AppError("forbidden", `Only channel ${allowed.join(" or ")} may do this`);
   return { channel, access };

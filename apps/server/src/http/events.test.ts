@@ -360,6 +360,24 @@ describe.each(MODES)("events under concurrency (%s)", (mode) => {
     expect((await t.api.get(`/events/${ev.id}`, o.token)).body.memberCount).toBe(2);
   });
 
+  it("messages posted while their event is deleted: 201 or 404, never a 5xx", async () => {
+    const o = await t.api.user();
+    for (let round = 0; round < 5; round++) {
+      const ev = (await t.api.post("/events", { name: "E" }, o.token)).body;
+      const channels = await Promise.all(
+        [0, 1].map(
+          async (i) => (await t.api.post("/channels", { name: `C${i}`, eventId: ev.id }, o.token)).body.id,
+        ),
+      );
+      const posts = Array.from({ length: 12 }, (_, i) =>
+        t.api.post(`/channels/${channels[i % 2]}/messages`, { body: "x", clientId: `c${i}` }, o.token),
+      );
+      const results = await Promise.all([...posts, t.api.del(`/events/${ev.id}`, o.token)]);
+      expect(results.pop()!.status).toBe(204);
+      for (const r of results) expect([201, 404], JSON.stringify(r.body)).toContain(r.status);
+    }
+  });
+
   it("two organisers stepping down at once: one succeeds, one is the last organiser", async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = await Promise.all([t.api.user(), t.api.user()]);

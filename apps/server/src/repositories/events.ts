@@ -113,12 +113,13 @@ export class EventsRepo {
   /** Deletes the event; its members, channels and their messages go with it (FK cascades). */
   async delete(id: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      // Parent first, like every membership change, so concurrent ones cannot deadlock with this.
+      // Parents before children, in the order other writers take them (membership changes lock
+      // the event; a message append locks its channel), so they queue instead of deadlocking.
       await this.lockEvent(trx, id);
-      // Explicit for SQLite files created without foreign_keys, and to delete in FK order.
-      const channelIds = (
-        await trx.selectFrom("channels").select("id").where("event_id", "=", id).execute()
-      ).map((c) => c.id);
+      let channels = trx.selectFrom("channels").select("id").where("event_id", "=", id);
+      if (this.dialect === "mysql") channels = channels.forUpdate();
+      // Deleted explicitly for SQLite files created without foreign_keys, and in FK order.
+      const channelIds = (await channels.execute()).map((c) => c.id);
       if (channelIds.length > 0) {
         await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();
