@@ -13,6 +13,7 @@ import {
   Channel,
   Event,
   EventWithChannels,
+  encodeAudioFrame,
   History,
   JoinResult,
   Me,
@@ -23,7 +24,14 @@ import {
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ZodType } from "zod";
-import { createBacking, type Res, startApp, type TestApp, type TestUser } from "../test/harness.js";
+import {
+  createBacking,
+  eventually,
+  type Res,
+  startApp,
+  type TestApp,
+  type TestUser,
+} from "../test/harness.js";
 import {
   type FingerprintOf,
   FUZZ_RUNS,
@@ -33,6 +41,8 @@ import {
   HEAP_GROWTH_MAX,
   healthy,
   heapUsed,
+  OPUS_20MS,
+  Probe,
   problemViolation,
   prototypePolluted,
 } from "./support.js";
@@ -210,6 +220,9 @@ interface Fixture {
   channelId: string;
   /** An event of someone else, whose code joining may hit. */
   foreignCode: string;
+  /** A recording in the channel, for the Range header target. */
+  recordingId: string;
+  recordingBytes: number;
   fp: FingerprintOf;
 }
 
@@ -235,7 +248,32 @@ describe("REST fuzzing (production)", () => {
         { body: `m${i}`, clientId: `seed-${i}` },
         owner.token,
       );
+    // A 600 ms recording: the owner transmits 30 frames.
+    const speaker = await Probe.connect(t.wsUrl, owner.token);
+    speaker.sendText(JSON.stringify({ type: "subscribe", channelId: ch.body.id }));
+    speaker.sendText(JSON.stringify({ type: "ptt.start", channelId: ch.body.id }));
+    await speaker.until(() => speaker.inbox.some((m) => m.type === "ptt.granted"), 5_000, "granted");
+    const streamId = speaker.inbox.find((m) => m.type === "ptt.granted")!.streamId as number;
+    for (let i = 0; i < 30; i++) speaker.sendBinary(encodeAudioFrame(streamId, i, OPUS_20MS, i === 29));
+    const recording = await eventually<{ id: string }>(
+      async () => {
+        const h = await t.api.get(`/channels/${ch.body.id}/messages?limit=200`, owner.token);
+        return (h.body.messages as { recording?: { id: string } }[]).find((m) => m.recording)?.recording as {
+          id: string;
+        };
+      },
+      10_000,
+      "the recording",
+    );
+    await speaker.close();
+    const file = await t.app.fastify.inject({
+      method: "GET",
+      url: `/api/v1/recordings/${recording.id}`,
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
     fx = {
+      recordingId: recording.id,
+      recordingBytes: file.rawPayload.length,
       t,
       owner,
       member,
@@ -615,6 +653,70 @@ describe("REST fuzzing (production)", () => {
           readOnly: method === "GET",
         };
       });
+    },
+    FUZZ_TIMEOUT_MS,
+  );
+
+  it(
+    `Range headers on a recording (${FUZZ_RUNS} cases)`,
+    async () => {
+      // RFC 9110 §14: one satisfiable range → 206 with exactly those bytes; unsatisfiable → 416
+      // problem+json; anything else (malformed, multi-range) → 200 with the whole file.
+      const n = fc.oneof(fc.nat(20_000), fc.constantFrom(0, 1, 2 ** 31, 2 ** 53, 1e21));
+      const spec = fc.oneof(
+        fc.tuple(n, n).map(([a, b]) => `${a}-${b}`),
+        n.map((a) => `${a}-`),
+        n.map((b) => `-${b}`),
+        fc.constantFrom("-", "", "a-b", "-0", "0--1", " 0-1", "1-0", "00000000000000000000000001-2"),
+      );
+      const header = fc.oneof(
+        {
+          weight: 4,
+          arbitrary: fc.array(spec, { minLength: 1, maxLength: 4 }).map((xs) => `bytes=${xs.join(",")}`),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.array(spec, { minLength: 200, maxLength: 400 }).map((xs) => `bytes=${xs.join(",")}`),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.oneof(
+            fc.constantFrom("bytes", "bytes=", "items=0-1", "BYTES=0-1", "bytes = 0-1"),
+            fc.string({ maxLength: 30 }),
+          ),
+        },
+      );
+      const url = `/api/v1/recordings/${fx.recordingId}`;
+      const size = fx.recordingBytes;
+      const statuses = await run(
+        header.map((h) => h.replace(/[^\x20-\x7e]/g, "")),
+        async (range) => {
+          const res = await fx.t.app.fastify.inject({
+            method: "GET",
+            url,
+            headers: { authorization: `Bearer ${fx.owner.token}`, range },
+          });
+          const out: Res = {
+            status: res.statusCode,
+            headers: res.headers,
+            body: String(res.headers["content-type"]).includes("json")
+              ? JSON.parse(res.body)
+              : res.rawPayload,
+          };
+          if (res.statusCode === 206) {
+            const m = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(String(res.headers["content-range"]));
+            if (!m || Number(m[3]) !== size)
+              throw new Error(`bad Content-Range ${res.headers["content-range"]} for ${range}`);
+            if (res.rawPayload.length !== Number(m[2]) - Number(m[1]) + 1)
+              throw new Error(`206 length mismatch for ${range}`);
+          } else if (res.statusCode === 200) {
+            if (res.rawPayload.length !== size)
+              throw new Error(`200 with ${res.rawPayload.length} of ${size} bytes`);
+          } else if (res.statusCode !== 416) throw new Error(`Range ${range} answered ${res.statusCode}`);
+          return { res: out, readOnly: true };
+        },
+      );
+      console.info("range fuzz statuses", Object.fromEntries(statuses));
     },
     FUZZ_TIMEOUT_MS,
   );
