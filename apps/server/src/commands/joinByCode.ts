@@ -1,5 +1,6 @@
 import type { JoinResult } from "@won/protocol";
 import type { AppContext } from "../context.js";
+import { isForeignKeyViolation } from "../db/errors.js";
 import { AppError } from "../http/problem.js";
 import { presentChannel } from "../presenters/index.js";
 import { presentEventFor } from "./events.js";
@@ -12,18 +13,28 @@ import { enforceRate } from "./rate-limit.js";
  */
 export async function joinByCode(ctx: AppContext, userId: string, code: string): Promise<JoinResult> {
   await enforceRate(ctx, `join:user:${userId}`, ctx.config.rates.joinPerUser, "join attempts");
+  const gone = () => new AppError("invalid_code", "No event or channel has this invite code");
   const event = await ctx.repos.events.findByInviteCode(code);
   if (event) {
-    await ctx.repos.events.addMember(event.id, userId, "participant");
-    const role = (await ctx.repos.events.roleOf(event.id, userId))!;
+    await ctx.repos.events.addMember(event.id, userId, "participant").catch(deletedMeanwhile(gone));
+    const role = await ctx.repos.events.roleOf(event.id, userId);
+    if (!role) throw gone();
     return { kind: "event", event: await presentEventFor(ctx, event, role, userId) };
   }
   const channel = await ctx.repos.channels.findByInviteCode(code);
   if (channel) {
     if (!(await ctx.repos.channels.access(channel, userId)))
-      await ctx.repos.channels.addMember(channel.id, userId, "member");
-    const access = (await ctx.repos.channels.access(channel, userId))!;
+      await ctx.repos.channels.addMember(channel.id, userId, "member").catch(deletedMeanwhile(gone));
+    const access = await ctx.repos.channels.access(channel, userId);
+    if (!access) throw gone();
     return { kind: "channel", channel: presentChannel(channel, access) };
   }
-  throw new AppError("invalid_code", "No event or channel has this invite code");
+  throw gone();
+}
+
+/** The event or channel was deleted between finding its code and adding the member. */
+function deletedMeanwhile(gone: () => AppError) {
+  return (err: unknown): never => {
+    throw isForeignKeyViolation(err) ? gone() : err;
+  };
 }

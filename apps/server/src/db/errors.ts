@@ -12,6 +12,20 @@ export function isUniqueViolation(err: unknown, column?: string): boolean {
   return column === undefined || (typeof e.message === "string" && e.message.includes(column));
 }
 
+/** Whether a database error is a foreign-key violation on insert or update: the parent row (an
+ *  event, a channel, a user) is gone (MySQL ER_NO_REFERENCED_ROW(_2), SQLite FOREIGNKEY). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  if (!err || typeof err !== "object") return false;
+  const e = err as { code?: unknown; errno?: unknown };
+  return (
+    e.code === "ER_NO_REFERENCED_ROW_2" ||
+    e.code === "ER_NO_REFERENCED_ROW" ||
+    e.errno === 1452 ||
+    e.errno === 1216 ||
+    e.code === "SQLITE_CONSTRAINT_FOREIGNKEY"
+  );
+}
+
 /** Runs `attempt` until it does not hit a unique violation on `column`, at most `tries` times. */
 export async function retryOnCollision<T>(
   column: string,

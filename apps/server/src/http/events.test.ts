@@ -378,6 +378,27 @@ describe.each(MODES)("events under concurrency (%s)", (mode) => {
     }
   });
 
+  it("joining while the event is deleted: 200 or 404, never a 5xx", async () => {
+    const [o, ...joiners] = await Promise.all([
+      t.api.user(),
+      t.api.user(),
+      t.api.user(),
+      t.api.user(),
+      t.api.user(),
+    ]);
+    for (let round = 0; round < 5; round++) {
+      const ev = (await t.api.post("/events", { name: "E" }, o.token)).body;
+      const ch = (await t.api.post("/channels", { name: "C", eventId: ev.id }, o.token)).body;
+      const joins = joiners.flatMap((u) => [
+        t.api.post("/join", { code: ev.inviteCode }, u.token),
+        t.api.post("/join", { code: ch.inviteCode }, u.token),
+      ]);
+      const results = await Promise.all([...joins, t.api.del(`/events/${ev.id}`, o.token)]);
+      expect(results.pop()!.status).toBe(204);
+      for (const r of results) expect([200, 404], JSON.stringify(r.body)).toContain(r.status);
+    }
+  });
+
   it("two organisers stepping down at once: one succeeds, one is the last organiser", async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = await Promise.all([t.api.user(), t.api.user()]);
