@@ -133,6 +133,14 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
       await b.page.reload();
       await b.page.getByText("Listen only").waitFor({ timeout: 10_000 });
       expect(await b.page.getByTestId("talk-button").isDisabled()).toBe(true);
+
+      // The organiser deletes the event: B, still on the channel, is taken home (channel.deleted).
+      a.page.on("dialog", (d) => void d.accept());
+      await a.page.goto(`/events/${ev.id}`);
+      await a.page.getByRole("button", { name: "Delete event" }).click();
+      await a.page.getByRole("heading", { name: "My events" }).waitFor({ timeout: 10_000 });
+      await b.page.getByRole("heading", { name: "My events" }).waitFor({ timeout: 10_000 });
+      expect(await b.page.getByText("Fallback check").count()).toBe(0);
     } finally {
       await a.context.close();
       await b.context.close();

@@ -132,6 +132,18 @@ describe.skipIf(!ready)("web client against two instances (MariaDB + Redis)", ()
       const s = await socket(b.page);
       expect(s.stats.reconnects).toBeGreaterThanOrEqual(1);
       expect(s.stats.closeCodes).toContain(1012); // "server restarting", then refused attempts (1006)
+
+      // The organiser removes B from the event: B's open channel closes (access.revoked) across instances.
+      a.page.on("dialog", (d) => void d.accept());
+      await a.page.goto(`/events/${ev.id}`);
+      await a.page.getByRole("button", { name: "Remove Ben Steward" }).click();
+      await until(
+        "B leaves the member list",
+        async () => (await a.page.getByTestId("member-list").getByText("Ben Steward").count()) === 0,
+        10_000,
+      );
+      await b.page.getByRole("heading", { name: "My events" }).waitFor({ timeout: 10_000 });
+      expect(new URL(b.page.url()).pathname).toBe("/");
     } finally {
       await a.context.close().catch(() => {});
       await b.context.close().catch(() => {});

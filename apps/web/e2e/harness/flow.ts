@@ -53,7 +53,7 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     await a.page.getByRole("link", { name: "New event" }).click();
     await a.page.getByLabel("Name").fill("Summer Festival");
     await a.page
-      .getByLabel("Description")
+      .getByLabel("Description", { exact: true })
       .fill("Main site, gates 1–5. Channel discipline: say who you are, then the message.");
     await shot(a.page, "04-create-event");
     await a.page.getByRole("button", { name: "Create event" }).click();
@@ -109,6 +109,14 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
       async () => (await a.page.getByTestId("invite-code").getAttribute("data-code")) !== code,
     );
     await shot(a.page, "05-event-organiser", { fullPage: true });
+
+    // Edit the event's details.
+    await a.page.getByRole("button", { name: "Edit" }).click();
+    await a.page
+      .getByLabel("Description", { exact: true })
+      .fill("Main site, gates 1–5. Say who you are, then the message. Over.");
+    await a.page.getByRole("button", { name: "Save" }).click();
+    await a.page.getByText("Say who you are, then the message. Over.").waitFor();
 
     // ---------------------------------------------------------------- both open the channel
     await openChannelFromEvent(a.page, "Stewards");

@@ -48,42 +48,47 @@ export function MembersList({ eventId, myRole }: { eventId: string; myRole: Even
             const role = m.role as EventRole;
             const self = m.user.id === me;
             return (
-              <li key={m.user.id} className="list-item">
+              <li key={m.user.id} className="list-item member-row">
                 <Avatar user={m.user} />
-                <div style={{ flex: 1, minWidth: 0 }}>
+                <div className="who">
                   <div className="title">
                     {m.user.displayName} {self && <span className="muted small">(you)</span>}
                   </div>
                   <div className="sub">@{m.user.username}</div>
                 </div>
-                {organiser && !self ? (
-                  <select
-                    aria-label={`Role of ${m.user.displayName}`}
-                    value={role}
-                    style={{ width: "auto" }}
-                    onChange={(e) => setRole.mutate({ userId: m.user.id, role: e.target.value as EventRole })}
-                  >
-                    {EventRoleSchema.options.map((r) => (
-                      <option key={r} value={r}>
-                        {ROLE_LABEL[r]}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <span className="badge">{ROLE_LABEL[role] ?? role}</span>
-                )}
-                {canRemove && !self && role !== "organiser" && (
-                  <button
-                    type="button"
-                    className="btn small danger"
-                    aria-label={`Remove ${m.user.displayName}`}
-                    onClick={() => {
-                      if (confirm(`Remove ${m.user.displayName} from this event?`)) remove.mutate(m.user.id);
-                    }}
-                  >
-                    Remove
-                  </button>
-                )}
+                <div className="actions">
+                  {organiser && !self ? (
+                    <select
+                      aria-label={`Role of ${m.user.displayName}`}
+                      value={role}
+                      style={{ width: "auto" }}
+                      onChange={(e) =>
+                        setRole.mutate({ userId: m.user.id, role: e.target.value as EventRole })
+                      }
+                    >
+                      {EventRoleSchema.options.map((r) => (
+                        <option key={r} value={r}>
+                          {ROLE_LABEL[r]}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <span className="badge">{ROLE_LABEL[role] ?? role}</span>
+                  )}
+                  {canRemove && !self && role !== "organiser" && (
+                    <button
+                      type="button"
+                      className="btn small danger"
+                      aria-label={`Remove ${m.user.displayName}`}
+                      onClick={() => {
+                        if (confirm(`Remove ${m.user.displayName} from this event?`))
+                          remove.mutate(m.user.id);
+                      }}
+                    >
+                      Remove
+                    </button>
+                  )}
+                </div>
               </li>
             );
           })}

@@ -57,7 +57,7 @@ export function NewChannelForm({ eventId }: { eventId?: string }) {
         placeholder="Stewards"
       />
       <Field
-        label="Description"
+        label="Channel description"
         name="channelDescription"
         value={description}
         onChange={(e) => setDescription(e.target.value)}
