@@ -2,7 +2,7 @@
 // dir, random free ports on 127.0.0.1. Used by scripts/test.mjs, by tests that inject faults
 // (they start their own instance so they can stop it) and by the benchmarks.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -107,6 +107,8 @@ export async function startMariaDb({ quiet = true } = {}) {
     { encoding: "utf8" },
   );
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
+  const tmp = join(dir, "tmp");
+  mkdirSync(tmp);
   const port = await freePort();
   let child;
   const launch = async () => {
@@ -119,6 +121,8 @@ export async function startMariaDb({ quiet = true } = {}) {
         "--bind-address=127.0.0.1",
         `--port=${port}`,
         `--socket=${join(dir, "sock")}`,
+        // Its own temp dir: a shared /tmp being tidied by someone else fails queries otherwise.
+        `--tmpdir=${tmp}`,
         "--skip-log-bin",
         "--innodb-flush-log-at-trx-commit=2",
         "--max-connections=1000",

@@ -28,8 +28,8 @@ export async function createChannel(
 ): Promise<Channel> {
   if (body.eventId) await eventAccess(ctx, body.eventId, userId, ["organiser", "moderator"]);
   const id = randomUUID();
-  await retryOnCollision("invite_code", 5, async () => {
-    await ctx.repos.channels.create(
+  const created = await retryOnCollision("invite_code", 5, async () =>
+    ctx.repos.channels.create(
       {
         id,
         event_id: body.eventId ?? null,
@@ -40,8 +40,9 @@ export async function createChannel(
         created_at: Date.now(),
       },
       body.eventId ? null : "admin",
-    );
-  });
+    ),
+  );
+  if (!created) throw new AppError("not_found", "No such event");
   return getChannel(ctx, userId, id);
 }
 

@@ -399,6 +399,22 @@ describe.each(MODES)("events under concurrency (%s)", (mode) => {
     }
   });
 
+  it("creating channels while the event is deleted: 201 or 404, never a 5xx", async () => {
+    const o = await t.api.user();
+    for (let round = 0; round < 5; round++) {
+      const ev = (await t.api.post("/events", { name: "E" }, o.token)).body;
+      const creates = Array.from({ length: 6 }, (_, i) =>
+        t.api.post("/channels", { name: `C${i}`, eventId: ev.id }, o.token),
+      );
+      const results = await Promise.all([...creates, t.api.del(`/events/${ev.id}`, o.token)]);
+      expect(results.pop()!.status).toBe(204);
+      for (const r of results) expect([201, 404], JSON.stringify(r.body)).toContain(r.status);
+      // Nothing outlived its event.
+      for (const r of results.filter((r) => r.status === 201))
+        expect((await t.api.get(`/channels/${r.body.id}`, o.token)).status).toBe(404);
+    }
+  });
+
   it("two organisers stepping down at once: one succeeds, one is the last organiser", async () => {
     for (let round = 0; round < 3; round++) {
       const [a, b] = await Promise.all([t.api.user(), t.api.user()]);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Dialect } from "../db/database.js";
 import { isUniqueViolation } from "../db/errors.js";
 import type { ChannelMembersTable, ChannelRow, DB } from "../db/schema.js";
@@ -61,9 +61,10 @@ export class ChannelsRepo {
    * Locks the channel row until the transaction ends, serialising membership changes of one
    * channel (MySQL `FOR UPDATE`; SQLite runs one transaction at a time anyway).
    */
-  private async lockChannel(trx: Transaction<DB>, channelId: string) {
+  private async lockChannel(trx: Transaction<DB>, channelId: string, mode: "update" | "share" = "update") {
     let q = trx.selectFrom("channels").select(["id", "event_id"]).where("id", "=", channelId);
-    if (this.dialect === "mysql") q = q.forUpdate();
+    if (this.dialect === "mysql")
+      q = mode === "update" ? q.forUpdate() : q.modifyEnd(sql`lock in share mode`);
     return q.executeTakeFirst();
   }
 
@@ -86,8 +87,16 @@ export class ChannelsRepo {
     return rows.length > 0 && rows.every((r) => r.user_id === userId);
   }
 
-  async create(row: Omit<ChannelRow, "last_seq">, creatorRole: ChannelRole | null): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+  /** Creates a channel (with its creator's row for standalone ones); false if its event is gone. */
+  async create(row: Omit<ChannelRow, "last_seq">, creatorRole: ChannelRole | null): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (row.event_id) {
+        // A shared lock on the event, so a concurrent event delete waits for this insert (and
+        // then deletes the channel too) or this finds the event gone, instead of a deadlock.
+        let event = trx.selectFrom("events").select("id").where("id", "=", row.event_id);
+        if (this.dialect === "mysql") event = event.modifyEnd(sql`lock in share mode`);
+        if (!(await event.executeTakeFirst())) return false;
+      }
       await trx.insertInto("channels").values(row).execute();
       if (creatorRole) {
         await trx
@@ -101,6 +110,7 @@ export class ChannelsRepo {
           })
           .execute();
       }
+      return true;
     });
   }
 
@@ -239,10 +249,12 @@ export class ChannelsRepo {
     });
   }
 
-  /** Adds a direct member unless they already have a row; returns whether one was added. */
+  /** Adds a direct member unless they already have a row (or the channel is gone); returns
+   *  whether one was added. */
   async addMember(channelId: string, userId: string, role: ChannelRole): Promise<boolean> {
     try {
       return await this.db.transaction().execute(async (trx) => {
+        if (!(await this.lockChannel(trx, channelId, "share"))) return false;
         const existing = await trx
           .selectFrom("channel_members")
           .select("role")

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
 import type { Dialect } from "../db/database.js";
 import { isUniqueViolation } from "../db/errors.js";
 import type { DB, EventMembersTable, EventRow } from "../db/schema.js";
@@ -27,9 +27,15 @@ export class EventsRepo {
    * Locks the event row until the transaction ends, serialising membership changes of one event
    * (MySQL `FOR UPDATE`; SQLite runs one transaction at a time anyway). Returns whether it exists.
    */
-  private async lockEvent(trx: Transaction<DB>, eventId: string): Promise<boolean> {
+  private async lockEvent(
+    trx: Transaction<DB>,
+    eventId: string,
+    mode: "update" | "share" = "update",
+  ): Promise<boolean> {
     let q = trx.selectFrom("events").select("id").where("id", "=", eventId);
-    if (this.dialect === "mysql") q = q.forUpdate();
+    // MariaDB has no FOR SHARE; LOCK IN SHARE MODE works on both.
+    if (this.dialect === "mysql")
+      q = mode === "update" ? q.forUpdate() : q.modifyEnd(sql`lock in share mode`);
     return (await q.executeTakeFirst()) !== undefined;
   }
 
@@ -140,10 +146,13 @@ export class EventsRepo {
       .execute();
   }
 
-  /** Adds a member unless already one; returns whether they were added. */
+  /** Adds a member unless already one (or the event is gone); returns whether they were added. */
   async addMember(eventId: string, userId: string, role: EventRole): Promise<boolean> {
     try {
       return await this.db.transaction().execute(async (trx) => {
+        // A shared lock on the event: joins run side by side, a concurrent delete waits for them
+        // (or they for it, and find it gone) instead of deadlocking on the foreign key.
+        if (!(await this.lockEvent(trx, eventId, "share"))) return false;
         const existing = await trx
           .selectFrom("event_members")
           .select("role")
