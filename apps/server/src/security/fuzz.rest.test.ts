@@ -212,8 +212,11 @@ interface Fixture {
   t: TestApp;
   /** Caller of every route but logout: organiser of `event`, admin of `standalone`. */
   owner: TestUser;
-  /** A participant of `event`: target of member changes, caller of path fuzzing. */
+  /** A participant of `event`: target of member changes (the body fuzz may promote it). */
   member: TestUser;
+  /** A participant of `event` nobody changes: caller of path fuzzing, so nothing it reaches
+   *  can be destroyed (were it `member`, a promotion by the body fuzz would let it delete). */
+  prober: TestUser;
   /** Caller of logout cases; re-logged-in whenever a case logs it out. */
   leaver: TestUser;
   eventId: string;
@@ -232,7 +235,8 @@ describe("REST fuzzing (production)", () => {
 
   beforeAll(async () => {
     const t = await startApp(await createBacking("production"));
-    const [owner, member, leaver, stranger] = await Promise.all([
+    const [owner, member, leaver, stranger, prober] = await Promise.all([
+      t.api.user(),
       t.api.user(),
       t.api.user(),
       t.api.user(),
@@ -240,7 +244,7 @@ describe("REST fuzzing (production)", () => {
     ]);
     const ev = await t.api.post("/events", { name: "Fuzz" }, owner.token);
     const ch = await t.api.post("/channels", { name: "Fuzz", eventId: ev.body.id }, owner.token);
-    await t.api.post("/join", { code: ev.body.inviteCode }, member.token);
+    for (const who of [member, prober]) await t.api.post("/join", { code: ev.body.inviteCode }, who.token);
     const foreign = await t.api.post("/events", { name: "Foreign" }, stranger.token);
     for (let i = 0; i < 60; i++)
       await t.api.post(
@@ -277,11 +281,16 @@ describe("REST fuzzing (production)", () => {
       t,
       owner,
       member,
+      prober,
       leaver,
       eventId: ev.body.id,
       channelId: ch.body.id,
       foreignCode: foreign.body.inviteCode,
-      fp: { users: [owner.id, member.id, leaver.id], events: [ev.body.id], channels: [ch.body.id] },
+      fp: {
+        users: [owner.id, member.id, prober.id, leaver.id],
+        events: [ev.body.id],
+        channels: [ch.body.id],
+      },
     };
   });
 
@@ -542,7 +551,7 @@ describe("REST fuzzing (production)", () => {
   it(
     `path ids of every id-bearing route (${FUZZ_RUNS} cases)`,
     async () => {
-      // Real ids appear too, but the caller is a participant, so nothing destructive is allowed.
+      // Real ids appear too, but the caller is a participant nobody promotes: nothing destructive is allowed.
       const templates: [string, string, unknown?][] = [
         ["GET", "/events/:e"],
         ["PATCH", "/events/:e", { name: "x" }],
@@ -606,7 +615,7 @@ describe("REST fuzzing (production)", () => {
           method,
           `/api/v1${path}`,
           body === undefined ? undefined : { kind: "json", value: body },
-          fx.member.token,
+          fx.prober.token,
           "application/json",
         );
         if (method === "GET") return { res, readOnly: true };
@@ -649,7 +658,7 @@ describe("REST fuzzing (production)", () => {
         const [method, template] = pathTemplates[i] ?? ["GET", "/events/:e"];
         const path = template.replace(/:[ecr]/, segment).replace(":u", fx.member.id);
         return {
-          res: await inject(method, `/api/v1${path}`, undefined, fx.member.token),
+          res: await inject(method, `/api/v1${path}`, undefined, fx.prober.token),
           readOnly: method === "GET",
         };
       });
