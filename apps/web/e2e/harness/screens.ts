@@ -16,6 +16,9 @@ export async function shoot(page: Page, name: string, opts: { fullPage?: boolean
     await page.setViewportSize(size);
     await page.waitForTimeout(150);
     await page.screenshot({ path: `${SHOTS_DIR}${name}-${label}.png`, fullPage: opts.fullPage ?? false });
+    // Layout check on every screen we photograph: nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 1) throw new Error(`${name} overflows the ${label} viewport by ${overflow}px`);
   }
   if (original) await page.setViewportSize(original);
 }
