@@ -21,10 +21,9 @@ function useNow(active: boolean, everyMs = 250) {
 
 function denialText(reason: string, name?: string) {
   if (reason === "busy") return name ? `${name} is talking` : "Someone else is talking";
-  if (reason === "forbidden")
-    return name === "microphone blocked"
-      ? "Microphone blocked — allow it in the browser"
-      : "You may not talk on this channel";
+  if (reason === "forbidden") return "You may not talk on this channel";
+  if (reason === "no_microphone") return "Microphone blocked or missing — allow it in the browser";
+  if (reason === "no_encoder") return "This browser can't send voice (no Opus encoder); you can still listen";
   return "Not connected to the channel yet";
 }
 

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 const mic = vi.hoisted(() => ({
   onBlock: null as null | ((pcm: Float32Array, rms: number) => void),
   closed: 0,
+  fail: false,
 }));
 const enc = vi.hoisted(() => ({
   onPacket: null as null | ((p: Uint8Array) => void),
@@ -14,6 +15,7 @@ const enc = vi.hoisted(() => ({
 vi.mock("../audio/mic-capture", () => ({
   MicCapture: {
     open: async (_d: string, h: { onBlock: (pcm: Float32Array, rms: number) => void }) => {
+      if (mic.fail) throw Object.assign(new Error("Permission denied"), { name: "NotAllowedError" });
       mic.onBlock = h.onBlock;
       return { close: () => mic.closed++ };
     },
@@ -89,6 +91,7 @@ function setup() {
 beforeEach(() => {
   mic.onBlock = null;
   mic.closed = 0;
+  mic.fail = false;
   enc.finished = 0;
   enc.aborted = 0;
   live.reset();
@@ -155,6 +158,17 @@ describe("TalkController", () => {
     expect(getLive().talk).toBeNull();
     expect(mic.closed).toBe(1);
     expect(enc.aborted).toBe(1);
+  });
+
+  it("gives the floor back and says why when the microphone is blocked", async () => {
+    const { conn, talk } = setup();
+    mic.fail = true;
+    talk.press(CH);
+    await flush();
+    await flush();
+    expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
+    expect(getLive().talk).toBeNull();
+    expect(getLive().denial).toMatchObject({ channelId: CH, reason: "no_microphone" });
   });
 
   it("refuses to start when the socket is not ready", () => {

@@ -124,10 +124,10 @@ export class TalkController {
           this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
         this.closeCapture(tx, true);
         this.done(tx);
+        const noEncoder = e instanceof Error && /encode Opus/.test(e.message);
         live.deny({
           channelId: tx.channelId,
-          reason: "forbidden",
-          speakerName: "microphone blocked",
+          reason: noEncoder ? "no_encoder" : "no_microphone",
           at: Date.now(),
         });
         tones.denied();

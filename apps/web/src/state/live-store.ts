@@ -45,7 +45,8 @@ export interface TalkState {
 
 export interface Denial {
   channelId: string;
-  reason: DenyReason;
+  /** The server's reason, or a local one: no microphone / no Opus encoder in this browser. */
+  reason: DenyReason | "no_microphone" | "no_encoder";
   speakerName?: string;
   at: number;
 }
