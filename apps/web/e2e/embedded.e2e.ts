@@ -147,6 +147,40 @@ describe.skipIf(!serverBuilt())("web client against the embedded server (SQLite,
     }
   }, 60_000);
 
+  it("a standalone channel: created from home, its own invite code joins B straight into it", async () => {
+    const authA = await apiRegister(server!.url, person("sol", "Sol Organiser"));
+    const authB = await apiRegister(server!.url, person("sam", "Sam Steward"));
+    const a = await newUser(browser!, server!.url);
+    const b = await newUser(browser!, server!.url);
+    try {
+      await signInContext(a.context, authA);
+      await signInContext(b.context, authB);
+      await a.page.goto("/");
+      await a.page.getByText("Create a standalone channel").click();
+      await a.page.getByLabel("Channel name").fill("Car park");
+      await a.page.getByRole("button", { name: "Create channel" }).click();
+      await a.page.getByRole("heading", { name: "# Car park" }).waitFor();
+      await a.page.getByText("Channel tools").click();
+      const code = await a.page.getByTestId("invite-code").getAttribute("data-code");
+      expect(code).toMatch(/^[2-9A-Z]{8}$/);
+
+      await b.page.goto("/");
+      await b.page.getByLabel("Invite code").fill(`${code!.slice(0, 4)}-${code!.slice(4)}`);
+      await b.page.getByRole("button", { name: "Join", exact: true }).click();
+      await b.page.getByRole("heading", { name: "# Car park" }).waitFor();
+      await until("A sees B online", () =>
+        a.page.getByTestId("online-list").getByText("Sam Steward").isVisible(),
+      );
+      await b.page.goto("/");
+      await b.page.getByRole("link", { name: "# Car park" }).waitFor();
+      expect(a.problems).toEqual([]);
+      expect(b.problems).toEqual([]);
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  }, 60_000);
+
   it("refreshes the access token before it expires and re-authenticates the live socket", async () => {
     const { context, page } = await newUser(browser!, server!.url);
     try {
