@@ -10,6 +10,7 @@ import {
   type TestUser,
   WsClient,
 } from "../test/harness.js";
+import { MAX_PENDING_AUTH_PER_ADDRESS } from "./realtime.js";
 
 /**
  * The gateway on real services. Production: two instances sharing MariaDB and Redis, with the
@@ -263,6 +264,39 @@ describe("slow consumers", () => {
       (s.ws as unknown as { _socket: { resume(): void } })._socket.resume();
       expect((await s.closed).code).toBe(CLOSE.rateLimited);
     } finally {
+      await app.close();
+    }
+  });
+});
+
+describe("pre-auth bound", () => {
+  it("refuses upgrades beyond the pending-auth cap per address, and frees slots on auth", async () => {
+    const app = await startApp(await createBacking("embedded"));
+    const sockets: WsClient[] = [];
+    try {
+      const u = await app.api.user();
+      for (let i = 0; i < MAX_PENDING_AUTH_PER_ADDRESS; i++) sockets.push(await WsClient.open(app.wsUrl));
+      await expect(WsClient.open(app.wsUrl)).rejects.toThrow(/429/);
+      // Authenticating one frees its slot.
+      sockets[0]!.send({ type: "auth", token: u.token });
+      await sockets[0]!.next("ready");
+      const extra = await WsClient.open(app.wsUrl);
+      sockets.push(extra);
+      await expect(WsClient.open(app.wsUrl)).rejects.toThrow(/429/);
+      // Closing one frees a slot too.
+      sockets[1]!.close();
+      await sockets[1]!.closed;
+      await eventually(
+        async () => {
+          const c = await WsClient.open(app.wsUrl);
+          sockets.push(c);
+          return true;
+        },
+        3_000,
+        "a free slot",
+      );
+    } finally {
+      for (const s of sockets) s.close();
       await app.close();
     }
   });

@@ -35,6 +35,11 @@ import { Session } from "./session.js";
 import { Transmission, type TransmissionHost } from "./transmission.js";
 
 export const REALTIME_PATH = "/api/v1/realtime";
+/** Sockets that have not authenticated yet, per instance and per client address: they hold
+ *  memory for up to the auth deadline, so their number is bounded (STYLE.md #9). Per address is
+ *  generous because a venue's phones often share one public address. */
+export const MAX_PENDING_AUTH = 2_000;
+export const MAX_PENDING_AUTH_PER_ADDRESS = 200;
 const OPEN = 1;
 
 /** Internal channel events, handled by every node and never forwarded to clients. */
@@ -49,6 +54,8 @@ export class Realtime implements TransmissionHost {
   readonly leaseMs: number;
   readonly maxDurationMs: number;
   private readonly sessions = new Set<Session>();
+  private readonly pendingByAddress = new Map<string, number>();
+  private pendingTotal = 0;
   private readonly bySessionId = new Map<string, Set<Session>>();
   private readonly remote: RemoteStreams;
   private wss: WebSocketServer | null = null;
@@ -100,10 +107,31 @@ export class Realtime implements TransmissionHost {
       if (path !== REALTIME_PATH) return refuse(socket, 404, "Not Found");
       if (this.closing) return refuse(socket, 503, "Service Unavailable");
       if (!this.originAllowed(req)) return refuse(socket, 403, "Forbidden");
-      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws));
+      const address = this.clientAddress(req);
+      if (
+        this.pendingTotal >= MAX_PENDING_AUTH ||
+        (this.pendingByAddress.get(address) ?? 0) >= MAX_PENDING_AUTH_PER_ADDRESS
+      ) {
+        return refuse(socket, 429, "Too Many Requests");
+      }
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, address));
     });
     this.heartbeat = setInterval(() => this.beat(), LIMITS.heartbeatMs);
     this.heartbeat.unref();
+  }
+
+  /** The client's address: the socket's, or with TRUST_PROXY the first X-Forwarded-For hop. */
+  private clientAddress(req: IncomingMessage): string {
+    const forwarded = this.ctx.config.trustProxy ? req.headers["x-forwarded-for"] : undefined;
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
+    return first || req.socket.remoteAddress || "unknown";
+  }
+
+  private countPending(address: string, delta: 1 | -1): void {
+    this.pendingTotal += delta;
+    const n = (this.pendingByAddress.get(address) ?? 0) + delta;
+    if (n > 0) this.pendingByAddress.set(address, n);
+    else this.pendingByAddress.delete(address);
   }
 
   /** Browsers send Origin: it must be this host or in CORS_ORIGINS. Other clients send none. */
@@ -119,9 +147,15 @@ export class Realtime implements TransmissionHost {
     }
   }
 
-  private onConnection(ws: WebSocket): void {
+  private onConnection(ws: WebSocket, address: string): void {
     const session = new Session(ws, () => this.stats.slowClosed++);
     this.sessions.add(session);
+    this.countPending(address, 1);
+    let pending = true;
+    session.onReady = () => {
+      if (pending) this.countPending(address, -1);
+      pending = false;
+    };
     const authTimer = setTimeout(() => {
       if (!session.ready) session.close(CLOSE.authTimeout, "no auth in time");
     }, LIMITS.authTimeoutMs);
@@ -142,6 +176,7 @@ export class Realtime implements TransmissionHost {
     });
     ws.on("close", () => {
       clearTimeout(authTimer);
+      session.onReady();
       void chain.finally(() => this.onClose(session));
     });
     ws.on("error", () => ws.terminate());

@@ -36,6 +36,8 @@ export class Session {
   lastForeignStream = -1;
   alive = true;
   closed = false;
+  /** Called once the socket has authenticated (and on close), to release its pre-auth slot. */
+  onReady: () => void = () => undefined;
   pendingMessages = 0;
   readonly textRate = new TokenBucket(20, 60);
   readonly frameRate = new TokenBucket(75, 150);
@@ -93,6 +95,7 @@ export class Session {
   /** Closes 4401 when the access token expires, unless a fresh one arrives first. */
   setClaims(claims: AccessClaims, onExpire: () => void): void {
     this.claims = claims;
+    this.onReady();
     clearTimeout(this.expiryTimer);
     this.expiryTimer = setTimeout(onExpire, Math.max(0, claims.expiresAt - Date.now()));
     this.expiryTimer.unref();
