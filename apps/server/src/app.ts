@@ -109,6 +109,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(errorHandler);
+  // JSON only: a text/plain body is 415, not a string handed to the route.
+  fastify.removeContentTypeParser("text/plain");
   // The request id (ours, or the client's X-Request-Id) goes back so reports can quote it.
   fastify.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);

@@ -33,6 +33,12 @@ export async function postMessage(
   body: PostMessageBody,
 ): Promise<{ message: Message; created: boolean }> {
   await channelAccess(ctx, channelId, userId);
+  // A retry of an accepted message is answered without counting against the rate limit.
+  const earlier = await ctx.repos.messages.findByClientId(channelId, userId, body.clientId);
+  if (earlier) {
+    const [message] = await presentMessages(ctx, [earlier]);
+    return { message: message!, created: false };
+  }
   await enforceRate(ctx, `messages:user:${userId}`, ctx.config.rates.messagesPerUser, "messages");
   const { message: row, created } = await ctx.repos.messages
     .append(channelId, { senderId: userId, kind: "text", body: body.body, clientId: body.clientId })

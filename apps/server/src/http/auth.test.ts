@@ -485,6 +485,13 @@ describe.each(MODES)("auth (%s)", (mode) => {
       );
       expectProblem(post, 429, "rate_limited");
       expect(Number(post.headers["retry-after"])).toBeGreaterThan(0);
+      // A retry of an accepted message (same clientId) is still answered: it is not a new post.
+      const retry = await limited.api.post(
+        `/channels/${ch.id}/messages`,
+        { body: "x", clientId: "m0" },
+        u.token,
+      );
+      expect(retry.status).toBe(200);
       expect((await limited.api.get(`/channels/${ch.id}/messages`, u.token)).body.messages).toHaveLength(3);
       expect(
         (await limited.api.post(`/channels/${ch.id}/messages`, { body: "y", clientId: "o1" }, o.token))

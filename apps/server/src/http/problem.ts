@@ -49,6 +49,8 @@ export function isUnavailable(err: unknown): boolean {
     "ER_CON_COUNT_ERROR",
     "ER_SERVER_SHUTDOWN",
     "ER_LOCK_WAIT_TIMEOUT",
+    // A deadlock victim's transaction was rolled back whole: nothing was written, retrying works.
+    "ER_LOCK_DEADLOCK",
     "SQLITE_BUSY",
   ]);
   if (typeof e.code === "string" && codes.has(e.code)) return true;

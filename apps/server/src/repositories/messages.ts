@@ -79,6 +79,11 @@ export class MessagesRepo {
     }
   }
 
+  /** The message this sender already posted here with this idempotency key, if any. */
+  findByClientId(channelId: string, senderId: string, clientId: string): Promise<MessageRow | undefined> {
+    return this.byClientId(this.db, channelId, senderId, clientId);
+  }
+
   private byClientId(db: Kysely<DB>, channelId: string, senderId: string, clientId: string) {
     return db
       .selectFrom("messages")
