@@ -71,10 +71,12 @@ describe("fault injection", () => {
         s.state.streamId = (await a.next("ptt.granted")).streamId;
         await eventually(() => b.frames.length >= 10, 3_000, "frames before the outage");
 
+        const killedAt = Date.now();
         await redis.kill();
         // The speaker's node cannot renew the lease: it stops rather than risk two speakers.
         const stopped = await a.next("speaker.stopped", (m) => m.streamId === s.state.streamId, 6_000);
         expect(stopped.reason).toBe("timeout");
+        recordFigure("redis-kill: speaker stopped after", Date.now() - killedAt, "ms");
         s.state.streamId = 0;
         // Nobody gets the floor while its store is down.
         b.send({ type: "ptt.start", channelId });
@@ -92,8 +94,10 @@ describe("fault injection", () => {
         expect(during.status).toBe(503);
         expect(during.body.code).toBe("unavailable");
 
+        const restartedAt = Date.now();
         await redis.restart();
         await b.next("resync.truncated", () => true, 10_000);
+        recordFigure("redis-restart: clients told to resync after", Date.now() - restartedAt, "ms");
         await eventually(
           async () => (await one.app.ctx.engines.healthy()) && (await two.app.ctx.engines.healthy()),
           10_000,
@@ -105,6 +109,7 @@ describe("fault injection", () => {
         a.send({ type: "ptt.start", channelId });
         s.state.streamId = (await a.next("ptt.granted", () => true, 5_000)).streamId;
         await eventually(() => b.frames.length >= framesBefore + 10, 5_000, "frames after recovery");
+        recordFigure("redis-restart: live audio across instances again after", Date.now() - restartedAt, "ms");
         const post = await one.api.post(
           `/channels/${channelId}/messages`,
           { body: "after", clientId: "after" },
@@ -146,6 +151,7 @@ describe("fault injection", () => {
         const t0 = Date.now();
         const res = await one.api.get(`/channels/${ch.body.id}`, alice.token);
         expect(res.status).toBe(503);
+        recordFigure("redis-sigstop: request answered 503 after", Date.now() - t0, "ms");
         expect(Date.now() - t0).toBeLessThan(5_000);
         await sleep(1_500);
         expect((await one.api.get("/healthz")).status).toBe(200);
@@ -231,10 +237,13 @@ describe("fault injection", () => {
         );
         for (let i = 20; i < 30; i++) await post(i);
         expect(accepted).toHaveLength(20);
+        recordFigure("mariadb-stop: posts accepted (201)", accepted.length, "messages");
+        recordFigure("mariadb-stop: posts refused (503) while down", statuses.filter((x) => x === 503).length, "messages");
 
         const history = await two.api.get(`/channels/${ch.body.id}/messages?limit=200`, bob.token);
         const ids = history.body.messages.map((m: { id: string }) => m.id);
         expect(ids).toEqual(accepted);
+        recordFigure("mariadb-stop: accepted posts found in history", ids.length, "messages");
         const seqs = history.body.messages.map((m: { seq: number }) => m.seq);
         expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
         await eventually(

@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createConnection } from "mysql2/promise";
@@ -330,4 +330,14 @@ export async function http<T = any>(
     body: (text && res.headers.get("content-type")?.includes("json") ? JSON.parse(text) : text) as T,
     headers: Object.fromEntries(res.headers),
   };
+}
+
+/**
+ * Records a measured figure (recovery times, counts) for docs/reliability.md when
+ * RELIABILITY_FIGURES names a file; a no-op otherwise. Figures are reported, never asserted on
+ * beyond the tests' own deadlines.
+ */
+export function recordFigure(name: string, value: number, unit: string): void {
+  const file = process.env.RELIABILITY_FIGURES;
+  if (file) appendFileSync(file, `${JSON.stringify({ name, value, unit })}\n`);
 }
