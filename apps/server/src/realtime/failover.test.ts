@@ -6,6 +6,7 @@ import {
   createBacking,
   eventually,
   http,
+  recordFigure,
   type ServerProcess,
   spawnServer,
   WsClient,
@@ -102,7 +103,11 @@ describe("instance failover (SIGKILL)", () => {
     const seqs = again.of("message.created").map((m) => m.message.seq);
     expect(seqs.slice(-20)).toEqual(posted);
     expect(new Set(seqs).size).toBe(seqs.length);
-    recordFigure("sigkill: messages missed then replayed after reconnect", seqs.slice(-20).length, "messages");
+    recordFigure(
+      "sigkill: messages missed then replayed after reconnect",
+      seqs.slice(-20).length,
+      "messages",
+    );
 
     // Bob is back through his new socket: presence lists him once.
     const presence = await http(one.url, "GET", `/channels/${channelId}/presence`, undefined, alice.token);

@@ -5,6 +5,7 @@ import { silencePackets } from "../audio/test-speech.js";
 import {
   createBacking,
   eventually,
+  recordFigure,
   startApp,
   type TestApp,
   type TestUser,
@@ -109,7 +110,11 @@ describe("fault injection", () => {
         a.send({ type: "ptt.start", channelId });
         s.state.streamId = (await a.next("ptt.granted", () => true, 5_000)).streamId;
         await eventually(() => b.frames.length >= framesBefore + 10, 5_000, "frames after recovery");
-        recordFigure("redis-restart: live audio across instances again after", Date.now() - restartedAt, "ms");
+        recordFigure(
+          "redis-restart: live audio across instances again after",
+          Date.now() - restartedAt,
+          "ms",
+        );
         const post = await one.api.post(
           `/channels/${channelId}/messages`,
           { body: "after", clientId: "after" },
@@ -238,7 +243,11 @@ describe("fault injection", () => {
         for (let i = 20; i < 30; i++) await post(i);
         expect(accepted).toHaveLength(20);
         recordFigure("mariadb-stop: posts accepted (201)", accepted.length, "messages");
-        recordFigure("mariadb-stop: posts refused (503) while down", statuses.filter((x) => x === 503).length, "messages");
+        recordFigure(
+          "mariadb-stop: posts refused (503) while down",
+          statuses.filter((x) => x === 503).length,
+          "messages",
+        );
 
         const history = await two.api.get(`/channels/${ch.body.id}/messages?limit=200`, bob.token);
         const ids = history.body.messages.map((m: { id: string }) => m.id);
