@@ -119,6 +119,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   await fastify.register(helmet, {
     contentSecurityPolicy: {
       directives: {
+        // Not upgrade-insecure-requests: a laptop at a venue may serve plain http on the LAN.
+        upgradeInsecureRequests: null,
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
@@ -152,8 +154,14 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   });
   await fastify.register(swaggerUi, { routePrefix: "/docs" });
   fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
+  fastify.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
 
+  // Health at the root for load balancers, and under the API prefix as CONTRACT.md lists it.
   await fastify.register(serviceRoutes(ctx, () => shuttingDown));
+  await fastify.register(
+    serviceRoutes(ctx, () => shuttingDown),
+    { prefix: "/api/v1" },
+  );
   await fastify.register(metricsPlugin(ctx, () => realtime));
   await fastify.register(
     async (api) => {

@@ -170,7 +170,13 @@ export const PatchChannelMemberBody = z
 
 export const InviteCodeResult = z.object({ inviteCode: z.string() });
 
-export const Speaker = z.object({ userId: Id, streamId: z.number().int(), since: IsoDate });
+export const Speaker = z.object({
+  userId: Id,
+  streamId: z.number().int(),
+  since: IsoDate,
+  /** The speaker's profile (added to CONTRACT.md v1), so a client need not look it up. */
+  user: z.lazy(() => User).optional(),
+});
 export type Speaker = z.infer<typeof Speaker>;
 
 export const Presence = z.object({ online: z.array(User), speaker: Speaker.nullable() });

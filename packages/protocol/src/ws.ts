@@ -3,7 +3,7 @@
  * with a `type`; binary frames carry audio (see frame.ts).
  */
 import { z } from "zod";
-import { Channel, Id, Message, Speaker, User } from "./rest.js";
+import { Channel, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -93,6 +93,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
   }),
   z.object({ type: z.literal("channel.deleted"), channelId: Id }),
   z.object({ type: z.literal("access.revoked"), channelId: Id }),
+  /** Added to CONTRACT.md v1: your own role or speak permission in the channel changed. */
+  z.object({ type: z.literal("access.changed"), channelId: Id, myRole: ChannelRole, canSpeak: z.boolean() }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),

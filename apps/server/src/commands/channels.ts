@@ -171,15 +171,27 @@ export async function removeChannelMember(
 
 export async function channelPresence(ctx: AppContext, userId: string, channelId: string): Promise<Presence> {
   await channelAccess(ctx, channelId, userId);
+  return loadPresence(ctx, channelId);
+}
+
+/** Who is online in a channel and who holds its floor (no authorisation: callers check). */
+export async function loadPresence(ctx: AppContext, channelId: string): Promise<Presence> {
   const [ids, holder] = await Promise.all([
     ctx.engines.presence.users(channelId),
     ctx.engines.floor.current(channelId),
   ]);
-  const users = await ctx.repos.users.findMany(ids);
+  const users = await ctx.repos.users.findMany(holder ? [...ids, holder.userId] : ids);
+  const online = new Set(ids);
+  const speakerUser = holder ? users.find((u) => u.id === holder.userId) : undefined;
   return {
-    online: users.map(presentUser),
+    online: users.filter((u) => online.has(u.id)).map(presentUser),
     speaker: holder
-      ? { userId: holder.userId, streamId: holder.streamId, since: new Date(holder.since).toISOString() }
+      ? {
+          userId: holder.userId,
+          streamId: holder.streamId,
+          since: new Date(holder.since).toISOString(),
+          ...(speakerUser ? { user: presentUser(speakerUser) } : {}),
+        }
       : null,
   };
 }

@@ -218,6 +218,14 @@ describe.each(MODES)("push-to-talk (%s)", (mode) => {
     const second = await boss.next("ptt.granted");
     const stopped = await talker.next("speaker.stopped", (m) => m.streamId === first.streamId);
     expect(stopped.reason).toBe("preempted");
+    // A socket subscribing now learns who holds the floor, with their profile.
+    const probe = await connect(one, listener);
+    const { speaker } = probe.of("subscribed")[0]!;
+    expect(speaker.streamId).toBe(second.streamId);
+    expect(speaker.user.id).toBe(admin.id);
+    const presence = await one.api.get(`/channels/${channelId}/presence`, listener.token);
+    expect(presence.body.speaker.user.id).toBe(admin.id);
+    probe.close();
     // The member cannot pre-empt back, priority or not.
     talker.send({ type: "ptt.start", channelId, priority: true });
     expect((await talker.next("ptt.denied")).reason).toBe("busy");
@@ -246,6 +254,30 @@ describe.each(MODES)("push-to-talk (%s)", (mode) => {
       "not_subscribed",
     );
     q.close();
+  });
+
+  it("cuts a member off mid-transmission when they are made listen-only, and tells them", async () => {
+    const muted = await one.api.user();
+    const code = (await one.api.get(`/channels/${channelId}`, admin.token)).body.inviteCode;
+    await one.api.post("/join", { code }, muted.token);
+    const m = await connect(two, muted);
+    const other = await connect(one, listener);
+    m.send({ type: "ptt.start", channelId });
+    const { streamId } = await m.next("ptt.granted");
+    await stream(m, streamId, speech.slice(0, 5));
+    const patch = await one.api.patch(
+      `/channels/${channelId}/members/${muted.id}`,
+      { canSpeak: false },
+      admin.token,
+    );
+    expect(patch.status).toBe(200);
+    const changed = await m.next("access.changed", (x) => x.channelId === channelId);
+    expect(changed).toMatchObject({ myRole: "member", canSpeak: false });
+    expect((await other.next("speaker.stopped", (x) => x.streamId === streamId)).reason).toBe("revoked");
+    m.send({ type: "ptt.start", channelId });
+    expect((await m.next("ptt.denied")).reason).toBe("forbidden");
+    m.close();
+    other.close();
   });
 
   it("drops foreign and malformed frames with one error and keeps relaying", async () => {

@@ -15,6 +15,7 @@ import {
   frameStreamId,
   LIMITS,
   type Message,
+  type Presence,
   type ServerMessage,
   type StopReason,
   type User,
@@ -22,6 +23,7 @@ import {
 } from "@won/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { AccessClaims } from "../auth/tokens.js";
+import { loadPresence } from "../commands/channels.js";
 import { presentMessages } from "../commands/messages.js";
 import type { AppContext } from "../context.js";
 import { AppError, isUnavailable } from "../http/problem.js";
@@ -304,25 +306,12 @@ export class Realtime implements TransmissionHost {
     return access;
   }
 
-  async channelState(channelId: string): Promise<{
-    lastSeq: number;
-    presence: User[];
-    speaker: ServerMessage & { type: "subscribed" } extends { speaker: infer S } ? S : never;
-  } | null> {
-    const [channel, ids, holder] = await Promise.all([
+  async channelState(channelId: string): Promise<(Presence & { lastSeq: number }) | null> {
+    const [channel, presence] = await Promise.all([
       this.ctx.repos.channels.findById(channelId),
-      this.ctx.engines.presence.users(channelId),
-      this.ctx.engines.floor.current(channelId),
+      loadPresence(this.ctx, channelId),
     ]);
-    if (!channel) return null;
-    const users = await this.ctx.repos.users.findMany(ids);
-    return {
-      lastSeq: Number(channel.last_seq),
-      presence: users.map(presentUser),
-      speaker: holder
-        ? { userId: holder.userId, streamId: holder.streamId, since: new Date(holder.since).toISOString() }
-        : null,
-    };
+    return channel ? { lastSeq: Number(channel.last_seq), ...presence } : null;
   }
 
   async join(session: Session, channelId: string): Promise<void> {
@@ -404,8 +393,7 @@ export class Realtime implements TransmissionHost {
           }
           break;
         case "_access.changed":
-          if (s.userId === event.userId && s.transmission?.channelId === channelId)
-            void this.recheckSpeaker(s);
+          if (s.userId === event.userId) void this.accessChanged(s, channelId).catch(() => undefined);
           break;
         case "_floor.preempted":
           if (s.transmission?.channelId === channelId && s.transmission.streamId === event.streamId)
@@ -415,12 +403,15 @@ export class Realtime implements TransmissionHost {
     }
   }
 
-  private async recheckSpeaker(session: Session): Promise<void> {
-    const t = session.transmission;
-    if (!t) return;
-    const channel = await this.ctx.repos.channels.findById(t.channelId);
+  /** The user's role or speak permission changed: tell their socket, and end a transmission
+   *  they may no longer make. */
+  private async accessChanged(session: Session, channelId: string): Promise<void> {
+    const channel = await this.ctx.repos.channels.findById(channelId);
     const access = channel ? await this.ctx.repos.channels.access(channel, session.userId) : null;
-    if (!access?.canSpeak) await t.end("revoked");
+    if (!access) return;
+    session.send({ type: "access.changed", channelId, myRole: access.role, canSpeak: access.canSpeak });
+    const t = session.transmission;
+    if (t?.channelId === channelId && !access.canSpeak) await t.end("revoked");
   }
 
   /** A remote speaker's node went quiet without `speaker.stopped` (it crashed): tell local listeners. */

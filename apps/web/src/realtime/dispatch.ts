@@ -17,7 +17,7 @@ type Handlers = { [T in ServerMessage["type"]]?: (m: ServerMessageOf<T>, conn: R
 const handlers: Handlers = {
   subscribed: (m) => {
     const sp = m.speaker;
-    const speakerUser = sp ? m.presence.find((u) => u.id === sp.userId) : undefined;
+    const speakerUser = sp ? (sp.user ?? m.presence.find((u) => u.id === sp.userId)) : undefined;
     live.subscribed(
       m.channelId,
       m.presence,
@@ -68,6 +68,11 @@ const handlers: Handlers = {
     void queryClient.invalidateQueries({ queryKey: qk.channel(m.channel.id) });
     void queryClient.invalidateQueries({ queryKey: qk.channels });
     if (m.channel.eventId) void queryClient.invalidateQueries({ queryKey: qk.event(m.channel.eventId) });
+  },
+  "access.changed": (m) => {
+    // My role or "can talk" changed: refetch the channel for the new permissions.
+    void queryClient.invalidateQueries({ queryKey: qk.channel(m.channelId) });
+    void queryClient.invalidateQueries({ queryKey: qk.channels });
   },
   error: (m) => {
     if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);

@@ -31,7 +31,7 @@ export const subscribe: Handler<"subscribe"> = async (rt, session, msg) => {
     type: "subscribed",
     channelId,
     lastSeq: state.lastSeq,
-    presence: state.presence,
+    presence: state.online,
     speaker: state.speaker,
   });
   await replay(rt, session, channelId, sinceSeq, state.lastSeq);
