@@ -1,11 +1,13 @@
 import { CLOSE } from "@won/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TokenService } from "../auth/tokens.js";
 import {
   type Backing,
   createBacking,
   eventually,
   MODES,
   startApp,
+  TEST_JWT_SECRET,
   type TestApp,
   type TestUser,
   WsClient,
@@ -297,6 +299,28 @@ describe("pre-auth bound", () => {
       );
     } finally {
       for (const s of sockets) s.close();
+      await app.close();
+    }
+  });
+});
+
+describe("long-lived tokens", () => {
+  it("keeps a socket whose token expires beyond the 24.8-day timer limit open", async () => {
+    const app = await startApp(await createBacking("embedded"));
+    try {
+      const u = await app.api.user();
+      const tokens = new TokenService(TEST_JWT_SECRET, 40 * 24 * 3600);
+      const { token } = await tokens.issueAccess(u.id, crypto.randomUUID());
+      const c = await WsClient.connect(app.wsUrl, token);
+      const closed = await Promise.race([
+        c.closed.then(() => true),
+        new Promise((r) => setTimeout(() => r(false), 500)),
+      ]);
+      expect(closed).toBe(false);
+      c.send({ type: "ping" });
+      await c.next("pong");
+      c.close();
+    } finally {
       await app.close();
     }
   });

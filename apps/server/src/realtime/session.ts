@@ -97,7 +97,12 @@ export class Session {
     this.claims = claims;
     this.onReady();
     clearTimeout(this.expiryTimer);
-    this.expiryTimer = setTimeout(onExpire, Math.max(0, claims.expiresAt - Date.now()));
+    // Timers take at most 2^31 - 1 ms (~24.8 days); a later expiry re-arms when that fires.
+    const delay = Math.min(Math.max(0, claims.expiresAt - Date.now()), 2_147_483_647);
+    this.expiryTimer = setTimeout(() => {
+      if (Date.now() >= claims.expiresAt) onExpire();
+      else if (this.claims === claims) this.setClaims(claims, onExpire);
+    }, delay);
     this.expiryTimer.unref();
   }
 
