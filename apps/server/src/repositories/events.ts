@@ -69,14 +69,8 @@ export class EventsRepo {
     return this.db.selectFrom("events").selectAll().where("invite_code", "=", code).executeTakeFirst();
   }
 
-  async roleOf(eventId: string, userId: string): Promise<EventRole | null> {
-    const row = await this.db
-      .selectFrom("event_members")
-      .select("role")
-      .where("event_id", "=", eventId)
-      .where("user_id", "=", userId)
-      .executeTakeFirst();
-    return row?.role ?? null;
+  roleOf(eventId: string, userId: string): Promise<EventRole | null> {
+    return this.roleIn(this.db, eventId, userId);
   }
 
   async memberCount(eventId: string): Promise<number> {
@@ -220,7 +214,7 @@ export class EventsRepo {
     });
   }
 
-  private async roleIn(trx: Transaction<DB>, eventId: string, userId: string): Promise<EventRole | null> {
+  private async roleIn(trx: Kysely<DB>, eventId: string, userId: string): Promise<EventRole | null> {
     const row = await trx
       .selectFrom("event_members")
       .select("role")
