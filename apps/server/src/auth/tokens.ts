@@ -4,7 +4,7 @@
  * `sid` (session = refresh family) checked on every use (RFC 8725).
  * Refresh tokens: 256-bit random opaque strings; only their SHA-256 is stored.
  */
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createSecretKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 
 export const ISSUER = "operation-won";
@@ -21,12 +21,13 @@ export interface AccessClaims {
 }
 
 export class TokenService {
-  private readonly key: Uint8Array;
+  /** A KeyObject made once: given raw bytes, jose would import a WebCrypto key on every use. */
+  private readonly key: KeyObject;
   constructor(
     secret: string,
     readonly accessTtlS: number,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, "utf8"));
   }
 
   async issueAccess(userId: string, sessionId: string): Promise<{ token: string; claims: AccessClaims }> {
