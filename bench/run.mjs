@@ -1,0 +1,244 @@
+// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest]`
+//
+// Starts everything it measures on 127.0.0.1 (throwaway MariaDB + Redis, two Operation Won
+// instances, the raw-ws ceiling relay, two Socket.IO + Redis-adapter peers), drives them with the
+// same generator processes and frames, writes bench/results/<scenario>.json and renders
+// bench/results/latest.md with SVG charts. Bounded: every scenario has fixed counts and durations
+// and the whole run has a hard deadline.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { openCounters } from "./lib/counters.mjs";
+import { log, QUIET } from "./lib/measure.mjs";
+import { seed, startBacking, startOurs, startPeer, stopChildren } from "./lib/stack.mjs";
+import { startWorkers } from "./lib/workers.mjs";
+import { render } from "./report.mjs";
+import { manyChannels } from "./scenarios/channels.mjs";
+import { chat } from "./scenarios/chat.mjs";
+import { fanout } from "./scenarios/fanout.mjs";
+import { idleConnections } from "./scenarios/idle.mjs";
+import { rest } from "./scenarios/rest.mjs";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const RESULTS = join(HERE, "results");
+const quick = process.argv.includes("--quick");
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
+const want = (s) => !only || only.includes(s);
+const onlyTargets = process.argv
+  .find((a) => a.startsWith("--targets="))
+  ?.slice(10)
+  .split(",");
+
+/** Scenario parameters: the full run fits ~15 minutes on a 2-core machine, --quick ~2. */
+const PLAN = quick
+  ? {
+      fanout: { ns: [100, 500], durationMs: 3_000, search: null },
+      channels: { channels: 50, durationMs: 3_000 },
+      idle: { steps: [500, 2_000], probeMs: 2_000, sample: 60 },
+      chat: { rates: [100, 300], durationMs: 2_000 },
+      rest: { durationS: 2, connections: 32 },
+      deadlineMs: 5 * 60_000,
+      quiet: { maxWaitMs: 0, maxForeignPct: 50 },
+    }
+  : {
+      fanout: {
+        ns: [100, 1_000, 2_500],
+        durationMs: 20_000,
+        search: { maxSteps: 3, durationMs: 10_000, cap: 8_000 },
+      },
+      channels: { channels: 200, durationMs: 15_000 },
+      idle: { steps: [1_000, 5_000, 10_000, 19_000], probeMs: 5_000, sample: 150 },
+      chat: { rates: [100, 300, 1_000, 2_000], durationMs: 5_000 },
+      rest: { durationS: 10, connections: 32 },
+      deadlineMs: 25 * 60_000,
+      quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
+    };
+
+function machine() {
+  const cpus = os.cpus();
+  const ver = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8" }).stdout?.trim().split("\n")[0] ?? "?";
+  return {
+    cpu: `${cpus[0]?.model ?? "?"} × ${cpus.length}`,
+    memoryGB: Math.round(os.totalmem() / 1e9),
+    os: `${os.type()} ${os.release()}`,
+    distro: ver("sh", ["-c", ". /etc/os-release && echo $PRETTY_NAME"]),
+    node: process.version,
+    mariadb: ver("/usr/sbin/mariadbd", ["--version"]).replace(/^.*Ver\s+/, ""),
+    redis: ver("redis-server", ["--version"]),
+    fdLimit: ver("sh", ["-c", "ulimit -n"]),
+    commit: ver("git", ["rev-parse", "--short", "HEAD"]),
+    uncommittedServerFiles: spawnSync(
+      "git",
+      ["status", "--short", "apps/server/src", "packages/protocol/src"],
+      { encoding: "utf8" },
+    )
+      .stdout.trim()
+      .split("\n")
+      .filter(Boolean),
+    loadAverageAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+  };
+}
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(RESULTS, { recursive: true });
+  Object.assign(QUIET, PLAN.quiet);
+  const deadline = setTimeout(() => {
+    console.error(`[bench] hard deadline of ${PLAN.deadlineMs / 60_000} min reached; stopping`);
+    cleanup().finally(() => process.exit(2));
+  }, PLAN.deadlineMs);
+  deadline.unref();
+
+  // A private temp dir for everything we start (MariaDB puts its temp tables in $TMPDIR; a
+  // shared /tmp with other jobs' cleanups has made it fail).
+  const tmp = mkdtempSync(join(os.tmpdir(), "won-bench-"));
+  process.env.TMPDIR = tmp;
+  cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  log(`mode: ${quick ? "quick" : "full"}; starting MariaDB, Redis, servers and peers`);
+  const backing = await startBacking();
+  cleanups.push(
+    () => backing.db.destroy(),
+    () => backing.redis.destroy(),
+  );
+  const a = await startOurs("won-a", backing);
+  const b = await startOurs("won-b", backing);
+  const ceiling = await startPeer("raw-ws", "raw-relay.mjs");
+  const ceilingPre = await startPeer("raw-ws-preframed", "raw-relay.mjs", { PREFRAME: "1" });
+  const sioA = await startPeer("sio-a", "sio-relay.mjs", {
+    REDIS_URL: backing.redis.url,
+    REDIS_PREFIX: "sio-bench",
+  });
+  const sioB = await startPeer("sio-b", "sio-relay.mjs", {
+    REDIS_URL: backing.redis.url,
+    REDIS_PREFIX: "sio-bench",
+  });
+  const server = (p) => ({ name: p.name, pid: p.pid, role: "server" });
+  const targets = [
+    {
+      key: "ceiling",
+      label: "raw ws relay (ceiling)",
+      proto: "raw",
+      urls: [ceiling.ws],
+      bases: [ceiling.base],
+      procs: [server(ceiling)],
+    },
+    {
+      key: "peer",
+      label: "Socket.IO + Redis adapter ×2 (peer)",
+      proto: "sio",
+      urls: [sioA.ws, sioB.ws],
+      bases: [sioA.base, sioB.base],
+      procs: [server(sioA), server(sioB)],
+    },
+    {
+      key: "ours",
+      label: "Operation Won ×2 (MariaDB + Redis)",
+      proto: "won",
+      urls: [a.ws, b.ws],
+      bases: [a.base, b.base],
+      procs: [server(a), server(b)],
+    },
+  ];
+  /** Fan-out only, fixed N only: the ceiling with frames built once (what DESIGN.md recommends). */
+  const preframed = {
+    key: "preframed",
+    label: "raw ws relay, frame built once (ceiling variant)",
+    proto: "raw",
+    urls: [ceilingPre.ws],
+    bases: [ceilingPre.base],
+    procs: [server(ceilingPre)],
+  };
+
+  const run = onlyTargets ? targets.filter((t) => onlyTargets.includes(t.key)) : targets;
+  log("seeding users, events and channels over REST");
+  const seedData = await seed(a.base, {
+    listenerUsers: 20,
+    manyChannels: PLAN.channels.channels,
+    manyUsers: 20,
+  });
+  const w = startWorkers(3);
+  cleanups.unshift(() => w.stop());
+  const aux = [
+    { name: "redis", pid: backing.redisPid, role: "redis" },
+    { name: "mariadb", pid: backing.dbPid, role: "db" },
+  ];
+  const counters = await openCounters(backing.databaseUrl, backing.redis.url);
+  cleanups.unshift(() => counters.close());
+  const ctx = { w, seedData, aux, counters };
+  const meta = {
+    quick,
+    startedAt: new Date(started).toISOString(),
+    machine: machine(),
+    plan: PLAN,
+    targets: targets.map(({ key, label }) => ({ key, label })),
+  };
+  const write = (name, data) =>
+    writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ meta, ...data }, null, 2)}\n`);
+
+  if (want("fanout")) {
+    log("scenario fan-out: 1 speaker → N listeners");
+    const results = [];
+    for (const t of run) results.push(await fanout(ctx, t, PLAN.fanout));
+    if (!onlyTargets || onlyTargets.includes("preframed"))
+      results.push(await fanout(ctx, preframed, { ...PLAN.fanout, search: null }));
+    write("fanout", { results });
+  }
+  if (want("channels")) {
+    log(`scenario many channels: ${PLAN.channels.channels} × (1 speaker + 5 listeners)`);
+    const results = [];
+    for (const t of run) results.push(await manyChannels(ctx, t, PLAN.channels));
+    write("channels", { results });
+  }
+  if (want("idle")) {
+    log("scenario idle connections (one instance each)");
+    const results = [];
+    for (const t of run) results.push(await idleConnections(ctx, t, PLAN.idle));
+    write("idle", { results });
+  }
+  if (want("chat")) {
+    log("scenario chat: REST posts → 10 listeners");
+    const results = [];
+    for (const t of run) results.push(await chat(ctx, t, PLAN.chat));
+    write("chat", { results });
+  }
+  if (want("rest")) {
+    log("scenario REST (autocannon, Operation Won only)");
+    write("rest", { results: [await rest(ctx, targets[2], PLAN.rest)] });
+  }
+  meta.finishedAt = new Date().toISOString();
+  meta.durationS = Math.round((Date.now() - started) / 1000);
+  // A partial run (--only/--targets) refreshes its scenarios' files but not the full run's record.
+  if (!only && !onlyTargets) writeFileSync(join(RESULTS, "run.json"), `${JSON.stringify(meta, null, 2)}\n`);
+  await cleanup();
+  const report = render(RESULTS);
+  log(`done in ${meta.durationS} s; report: ${report}`);
+}
+
+const cleanups = [stopChildren];
+let cleaning = null;
+/** Stops everything this run started, once; later calls wait for the same cleanup. */
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.splice(0)) await Promise.resolve(fn()).catch(() => undefined);
+  })();
+  return cleaning;
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.once(sig, () => {
+    console.error(`[bench] ${sig}: stopping everything this run started`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+main().catch(async (err) => {
+  console.error(err);
+  await cleanup();
+  process.exit(1);
+});
