@@ -118,7 +118,7 @@ function load(dir, name) {
   return existsSync(f) ? JSON.parse(readFileSync(f, "utf8")) : null;
 }
 
-export function render(dir) {
+export function render(dir, { readme = true } = {}) {
   const run = load(dir, "run");
   const fan = load(dir, "fanout");
   const chn = load(dir, "channels");
@@ -650,14 +650,19 @@ export function render(dir) {
   }
   const out = join(dir, "latest.md");
   writeFileSync(out, `${md.join("\n")}\n`);
-  updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign });
+  if (readme) updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign });
   return out;
 }
 
 /** The headline figures, written between the markers of bench/README.md after every full run. */
 function updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign }) {
   const readme = join(dir, "../README.md");
-  if (!existsSync(readme) || meta.quick) return;
+  // Only figures of full runs go into the README (a --quick or profiling run must not).
+  if (
+    !existsSync(readme) ||
+    [meta, fan?.meta, chn?.meta, idle?.meta, chat?.meta, rest?.meta].some((m) => m?.quick)
+  )
+    return;
   const text = readFileSync(readme, "utf8");
   const START = "<!-- bench:summary:start -->";
   const END = "<!-- bench:summary:end -->";

@@ -216,7 +216,8 @@ async function main() {
   // A partial run (--only/--targets) refreshes its scenarios' files but not the full run's record.
   if (!only && !onlyTargets) writeFileSync(join(RESULTS, "run.json"), `${JSON.stringify(meta, null, 2)}\n`);
   await cleanup();
-  const report = render(RESULTS);
+  // README figures come from complete full runs; re-render by hand after a partial re-run.
+  const report = render(RESULTS, { readme: !quick && !only && !onlyTargets });
   log(`done in ${meta.durationS} s; report: ${report}`);
 }
 
