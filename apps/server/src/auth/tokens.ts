@@ -4,7 +4,7 @@
  * `sid` (session = refresh family) checked on every use (RFC 8725).
  * Refresh tokens: 256-bit random opaque strings; only their SHA-256 is stored.
  */
-import { createHash, createSecretKey, type KeyObject, randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID, webcrypto } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 
 export const ISSUER = "operation-won";
@@ -21,13 +21,19 @@ export interface AccessClaims {
 }
 
 export class TokenService {
-  /** A KeyObject made once: given raw bytes, jose would import a WebCrypto key on every use. */
-  private readonly key: KeyObject;
+  /** A WebCrypto key imported once: given raw bytes or a KeyObject, jose imports one per use. */
+  private readonly key: Promise<webcrypto.CryptoKey>;
   constructor(
     secret: string,
     readonly accessTtlS: number,
   ) {
-    this.key = createSecretKey(Buffer.from(secret, "utf8"));
+    this.key = webcrypto.subtle.importKey(
+      "raw",
+      Buffer.from(secret, "utf8"),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign", "verify"],
+    );
   }
 
   async issueAccess(userId: string, sessionId: string): Promise<{ token: string; claims: AccessClaims }> {
@@ -41,7 +47,7 @@ export class TokenService {
       .setJti(jti)
       .setIssuedAt(now)
       .setExpirationTime(now + this.accessTtlS)
-      .sign(this.key);
+      .sign(await this.key);
     return { token, claims: { userId, sessionId, jti, expiresAt: (now + this.accessTtlS) * 1000 } };
   }
 
@@ -49,7 +55,7 @@ export class TokenService {
   async verifyAccess(token: string): Promise<AccessClaims | null> {
     if (token.length > 4096) return null;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.key, {
         algorithms: ["HS256"],
         issuer: ISSUER,
         audience: AUDIENCE,

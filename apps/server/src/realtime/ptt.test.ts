@@ -100,6 +100,11 @@ describe.each(MODES)("push-to-talk (%s)", (mode) => {
 
     const stopped = await far.next("speaker.stopped", (m) => m.streamId === granted.streamId);
     expect(stopped.reason).toBe("released");
+    // Exactly one stop per listener: the speaker's own node never takes its transmission for a
+    // remote stream that went quiet.
+    await near.next("speaker.stopped", (m) => m.streamId === granted.streamId);
+    for (const l of [near, far])
+      expect(l.of("speaker.stopped").filter((m) => m.streamId === granted.streamId)).toHaveLength(1);
     expect(stopped.userId).toBe(member.id);
     const message = stopped.message;
     expect(message.kind).toBe("audio");

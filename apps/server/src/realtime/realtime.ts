@@ -72,7 +72,7 @@ export class Realtime implements TransmissionHost {
     this.leaseMs = ctx.config.ptt.floorLeaseMs;
     this.maxDurationMs = ctx.config.ptt.maxTransmissionMs;
     this.hub = new ChannelHub(ctx.engines.broker, (channelId, payload) =>
-      this.onPayload(channelId, payload, null),
+      this.onPayload(channelId, payload, true),
     );
     this.remote = new RemoteStreams(this.leaseMs, (channelId, streamId, userId) =>
       this.onRemoteStreamLost(channelId, streamId, userId),
@@ -341,16 +341,20 @@ export class Realtime implements TransmissionHost {
     } catch (err) {
       this.ctx.log.warn({ err: (err as Error).message, type: event.type }, "broker publish failed");
     }
-    this.onPayload(channelId, bytes, null);
+    this.onPayload(channelId, bytes, false);
   }
 
-  /** Every channel payload, local or remote, passes here: audio is relayed, JSON handled. */
-  private onPayload(channelId: string, payload: Buffer, speaker: Session | null): void {
+  /**
+   * Every channel payload from the broker, and every event this node emits, passes here: audio
+   * is relayed, JSON handled. (A local speaker's frames take `relay` instead.) Only broker
+   * payloads feed the remote-stream watchdog: this node's own transmissions are not remote.
+   */
+  private onPayload(channelId: string, payload: Buffer, fromBroker: boolean): void {
     if (payload[0] === FRAME_KIND_AUDIO) {
-      // The broker's buffer is only ours during this call; sockets may hold on to it longer.
       const t0 = performance.now();
-      if (!speaker) this.remote.frame(channelId, frameStreamId(payload));
-      this.stats.framesDelivered += this.hub.deliverAudio(channelId, payload, speaker);
+      if (fromBroker) this.remote.frame(channelId, frameStreamId(payload));
+      // Framing copies the payload: the broker's buffer is only ours during this call.
+      this.stats.framesDelivered += this.hub.deliverAudio(channelId, payload, null);
       this.relayObserver?.((performance.now() - t0) / 1000);
       return;
     }
@@ -365,10 +369,10 @@ export class Realtime implements TransmissionHost {
       this.onControl(event as ControlEvent);
       return;
     }
-    const bytes = speaker ? payload : Buffer.from(payload);
+    const bytes = fromBroker ? Buffer.from(payload) : payload;
     switch (event.type) {
       case "speaker.started":
-        this.remote.started(channelId, event.streamId, event.user.id);
+        if (fromBroker) this.remote.started(channelId, event.streamId, event.user.id);
         break;
       case "speaker.stopped":
         this.remote.stopped(channelId, event.streamId);
