@@ -18,7 +18,6 @@ import {
   type Presence,
   type ServerMessage,
   type StopReason,
-  type User,
   validateAudioFrame,
 } from "@won/protocol";
 import { type WebSocket, WebSocketServer } from "ws";
