@@ -5,7 +5,6 @@
  * frames on every node. See docs/protocol.md for the messages and docs/architecture.md for the flow.
  */
 
-import { randomInt } from "node:crypto";
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import {
@@ -14,7 +13,6 @@ import {
   FRAME_KIND_AUDIO,
   frameStreamId,
   LIMITS,
-  type Message,
   type Presence,
   type ServerMessage,
   type StopReason,
@@ -23,17 +21,15 @@ import {
 import { type WebSocket, WebSocketServer } from "ws";
 import type { AccessClaims } from "../auth/tokens.js";
 import { loadPresence } from "../commands/channels.js";
-import { presentMessages } from "../commands/messages.js";
 import type { AppContext } from "../context.js";
 import { AppError, isUnavailable } from "../http/problem.js";
-import { presentUser } from "../presenters/index.js";
 import type { ChannelAccess } from "../repositories/channels.js";
 import { ChannelHub, channelTopic } from "./channel-hub.js";
 import { handlers } from "./handlers/index.js";
 import type { LiveEvents } from "./live-events.js";
+import { PushToTalk } from "./push-to-talk.js";
 import { RemoteStreams } from "./remote-streams.js";
 import { Session } from "./session.js";
-import { Transmission, type TransmissionHost } from "./transmission.js";
 
 export const REALTIME_PATH = "/api/v1/realtime";
 /** Sockets that have not authenticated yet, per instance and per client address: they hold
@@ -44,16 +40,16 @@ export const MAX_PENDING_AUTH_PER_ADDRESS = 200;
 const OPEN = 1;
 
 /** Internal channel events, handled by every node and never forwarded to clients. */
-type ControlEvent =
+export type ControlEvent =
   | { type: "_access.revoked"; channelId: string; userIds: string[] }
   | { type: "_access.changed"; channelId: string; userId: string }
   | { type: "_floor.preempted"; channelId: string; streamId: number };
 
-export class Realtime implements TransmissionHost {
+export class Realtime {
   readonly hub: ChannelHub;
+  /** Push-to-talk: the floor, transmissions and their recordings (push-to-talk.ts). */
+  readonly ptt: PushToTalk;
   readonly live: LiveEvents;
-  readonly leaseMs: number;
-  readonly maxDurationMs: number;
   private readonly sessions = new Set<Session>();
   private readonly pendingByAddress = new Map<string, number>();
   private pendingTotal = 0;
@@ -68,15 +64,14 @@ export class Realtime implements TransmissionHost {
   readonly stats = { framesIn: 0, framesDelivered: 0, framesDropped: 0, transmissions: 0, slowClosed: 0 };
 
   constructor(readonly ctx: AppContext) {
-    this.leaseMs = ctx.config.ptt.floorLeaseMs;
-    this.maxDurationMs = ctx.config.ptt.maxTransmissionMs;
     this.hub = new ChannelHub(ctx.engines.broker, (channelId, payload) =>
       this.onPayload(channelId, payload, true),
     );
-    this.remote = new RemoteStreams(this.leaseMs, (channelId, streamId, userId) =>
+    this.remote = new RemoteStreams(ctx.config.ptt.floorLeaseMs, (channelId, streamId, userId) =>
       this.onRemoteStreamLost(channelId, streamId, userId),
     );
     this.live = this.liveEvents();
+    this.ptt = new PushToTalk(this);
     ctx.engines.revocations.onRevoked((sid) => {
       for (const s of this.bySessionId.get(sid) ?? []) s.close(CLOSE.unauthenticated, "session revoked");
     });
@@ -430,129 +425,6 @@ export class Realtime implements TransmissionHost {
       reason: "disconnected",
     };
     this.hub.deliverText(channelId, Buffer.from(JSON.stringify(event)));
-  }
-
-  // ------------------------------------------------------------------ push-to-talk
-
-  /**
-   * `ptt.start`: grants the floor if it is free, or pre-empts a member's transmission when a
-   * channel moderator/admin (event organisers and moderators included) asks with priority.
-   */
-  async startTransmission(session: Session, channelId: string, wantsPriority: boolean): Promise<void> {
-    if (!session.subscriptions.has(channelId)) {
-      return session.send({ type: "ptt.denied", channelId, reason: "not_subscribed" });
-    }
-    const current = session.transmission;
-    if (current?.channelId === channelId && !current.ended) {
-      return session.send({
-        type: "ptt.granted",
-        channelId,
-        streamId: current.streamId,
-        maxDurationMs: this.maxDurationMs,
-      });
-    }
-    const channel = await this.ctx.repos.channels.findById(channelId);
-    const access = channel ? await this.ctx.repos.channels.access(channel, session.userId) : null;
-    if (!access?.canSpeak) return session.send({ type: "ptt.denied", channelId, reason: "forbidden" });
-    // Talk on one channel at a time.
-    if (current) await current.end("released");
-    const priority = wantsPriority && (access.role === "admin" || access.role === "moderator");
-    const streamId = randomInt(1, 2 ** 32 - 1);
-    const result = await this.ctx.engines.floor.acquire(
-      channelId,
-      { userId: session.userId, connId: session.id, nodeId: this.ctx.engines.nodeId, streamId, priority },
-      { leaseMs: this.leaseMs, preempt: priority },
-    );
-    if (!result.granted) {
-      const holderUser = await this.ctx.repos.users.findById(result.holder.userId);
-      return session.send({
-        type: "ptt.denied",
-        channelId,
-        reason: "busy",
-        ...(holderUser
-          ? {
-              speaker: {
-                user: presentUser(holderUser),
-                streamId: result.holder.streamId,
-                since: new Date(result.holder.since).toISOString(),
-              },
-            }
-          : {}),
-      });
-    }
-    if (session.closed || !session.subscriptions.has(channelId)) {
-      await this.ctx.engines.floor.release(channelId, streamId);
-      return;
-    }
-    if (result.preempted)
-      await this.emit(channelId, {
-        type: "_floor.preempted",
-        channelId,
-        streamId: result.preempted.streamId,
-      });
-    session.transmission = new Transmission(this, session, channelId, streamId, priority);
-    this.stats.transmissions++;
-    // speaker.started goes out on the channel's topic before any frame of the stream can.
-    await this.emit(channelId, {
-      type: "speaker.started",
-      channelId,
-      streamId,
-      user: session.user!,
-      priority,
-    });
-    session.send({ type: "ptt.granted", channelId, streamId, maxDurationMs: this.maxDurationMs });
-  }
-
-  relay(channelId: string, frame: Buffer, speaker: Session): void {
-    this.ctx.engines.broker.publish(channelTopic(channelId), frame).catch(() => undefined);
-    this.stats.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
-  }
-
-  renew(channelId: string, streamId: number): Promise<boolean> {
-    return this.ctx.engines.floor.renew(channelId, streamId, this.leaseMs);
-  }
-
-  async release(channelId: string, streamId: number): Promise<void> {
-    await this.ctx.engines.floor.release(channelId, streamId);
-  }
-
-  onEnded(t: Transmission): void {
-    if (t.session.transmission === t) t.session.transmission = null;
-    t.session.lastStream = { channelId: t.channelId, streamId: t.streamId };
-  }
-
-  async store(t: Transmission, ogg: Buffer, durationMs: number): Promise<Message | null> {
-    try {
-      const { message: row } = await this.ctx.repos.messages.append(t.channelId, {
-        senderId: t.session.userId,
-        kind: "audio",
-        recording: {
-          id: crypto.randomUUID(),
-          stream_id: t.streamId,
-          duration_ms: durationMs,
-          size_bytes: ogg.length,
-          data: ogg,
-        },
-      });
-      const [message] = await presentMessages(this.ctx, [row]);
-      return message ?? null;
-    } catch (err) {
-      this.ctx.log.error({ err, channelId: t.channelId }, "could not store a recording");
-      return null;
-    }
-  }
-
-  async stopped(t: Transmission, reason: StopReason, message: Message | null): Promise<void> {
-    const { channelId, streamId } = t;
-    await this.emit(channelId, {
-      type: "speaker.stopped",
-      channelId,
-      streamId,
-      userId: t.session.userId,
-      reason,
-      ...(message ? { message } : {}),
-    });
-    if (message) await this.emit(channelId, { type: "message.created", channelId, message });
   }
 
   // ------------------------------------------------------------------ commands → sockets

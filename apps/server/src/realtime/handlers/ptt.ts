@@ -1,8 +1,8 @@
 import type { Handler } from "./types.js";
 
-/** `ptt.start`: asks for the floor of a subscribed channel (see Realtime.startTransmission). */
+/** `ptt.start`: asks for the floor of a subscribed channel (see PushToTalk.start). */
 export const pttStart: Handler<"ptt.start"> = (rt, session, msg) =>
-  rt.startTransmission(session, msg.channelId, msg.priority === true);
+  rt.ptt.start(session, msg.channelId, msg.priority === true);
 
 /** `ptt.stop`: ends the caller's transmission on the channel; answered with `ptt.stopped`. */
 export const pttStop: Handler<"ptt.stop"> = async (_rt, session, msg) => {
