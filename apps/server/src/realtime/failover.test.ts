@@ -12,6 +12,18 @@ import {
   WsClient,
 } from "../test/harness.js";
 
+/** Registers a user on a server process; returns its id and access token. */
+async function register(base: string, name: string): Promise<{ id: string; token: string }> {
+  const suffixed = `${name}_${Date.now().toString(36)}`;
+  const r = await http(base, "POST", "/auth/register", {
+    username: suffixed,
+    email: `${suffixed}@example.test`,
+    password: "correct horse battery",
+  });
+  expect(r.status).toBe(201);
+  return { id: r.body.user.id as string, token: r.body.accessToken as string };
+}
+
 /**
  * Instance death, for real: two server processes sharing MariaDB and Redis; one is SIGKILLed.
  * Its users must leave presence on the survivor, its speaker's floor must free up within the
@@ -36,18 +48,8 @@ describe("instance failover (SIGKILL)", () => {
   });
 
   it("removes the dead instance's users, frees its floor, and lets its clients resync", async () => {
-    const register = async (name: string) => {
-      const r = await http(one.url, "POST", "/auth/register", {
-        username: name,
-        email: `${name}@example.test`,
-        password: "correct horse battery",
-      });
-      expect(r.status).toBe(201);
-      return { id: r.body.user.id as string, token: r.body.accessToken as string };
-    };
-    const suffix = Date.now().toString(36);
-    const alice = await register(`alice_${suffix}`);
-    const bob = await register(`bob_${suffix}`);
+    const alice = await register(one.url, "alice");
+    const bob = await register(one.url, "bob");
     const ch = await http(one.url, "POST", "/channels", { name: "Gate" }, alice.token);
     await http(one.url, "POST", "/join", { code: ch.body.inviteCode }, bob.token);
     const channelId = ch.body.id as string;
@@ -121,39 +123,24 @@ describe("instance failover (SIGKILL)", () => {
       spawnServer(backing.env, await freePort()),
     ]);
     try {
-      const reg = async (n: string) =>
-        (
-          await http(p1.url, "POST", "/auth/register", {
-            username: n,
-            email: `${n}@example.test`,
-            password: "correct horse battery",
-          })
-        ).body;
-      const s = Date.now().toString(36);
-      const carol = await reg(`carol_${s}`);
-      const dan = await reg(`dan_${s}`);
-      const ch = await http(p1.url, "POST", "/channels", { name: "Sweep" }, carol.accessToken);
-      await http(p1.url, "POST", "/join", { code: ch.body.inviteCode }, dan.accessToken);
-      const c = await WsClient.connect(p1.wsUrl, carol.accessToken);
-      const d = await WsClient.connect(p2.wsUrl, dan.accessToken);
+      const carol = await register(p1.url, "carol");
+      const dan = await register(p1.url, "dan");
+      const ch = await http(p1.url, "POST", "/channels", { name: "Sweep" }, carol.token);
+      await http(p1.url, "POST", "/join", { code: ch.body.inviteCode }, dan.token);
+      const c = await WsClient.connect(p1.wsUrl, carol.token);
+      const d = await WsClient.connect(p2.wsUrl, dan.token);
       clients.push(c, d);
       await c.subscribe(ch.body.id);
       await d.subscribe(ch.body.id);
-      await c.next("presence.joined", (m) => m.user.id === dan.user.id);
+      await c.next("presence.joined", (m) => m.user.id === dan.id);
       const killedAt = Date.now();
       await p2.kill("SIGKILL");
-      await c.next("presence.left", (m) => m.userId === dan.user.id, 12_000);
+      await c.next("presence.left", (m) => m.userId === dan.id, 12_000);
       const took = Date.now() - killedAt;
       recordFigure("sigkill: dead instance's user left presence after", took, "ms");
       expect(took).toBeLessThan(12_000);
-      const presence = await http(
-        p1.url,
-        "GET",
-        `/channels/${ch.body.id}/presence`,
-        undefined,
-        carol.accessToken,
-      );
-      expect(presence.body.online.map((u: { id: string }) => u.id)).toEqual([carol.user.id]);
+      const presence = await http(p1.url, "GET", `/channels/${ch.body.id}/presence`, undefined, carol.token);
+      expect(presence.body.online.map((u: { id: string }) => u.id)).toEqual([carol.id]);
     } finally {
       await Promise.all([p1.kill("SIGKILL"), p2.kill("SIGKILL")]);
     }
@@ -166,18 +153,9 @@ describe("instance failover (SIGKILL)", () => {
       spawnServer(backing.env, await freePort()),
     ]);
     try {
-      const reg = async (n: string) =>
-        (
-          await http(p1.url, "POST", "/auth/register", {
-            username: n,
-            email: `${n}@example.test`,
-            password: "correct horse battery",
-          })
-        ).body;
-      const s = Date.now().toString(36);
-      const erin = await reg(`erin_${s}`);
-      const ch = await http(p1.url, "POST", "/channels", { name: "Drain" }, erin.accessToken);
-      const speaker = await WsClient.connect(p2.wsUrl, erin.accessToken);
+      const erin = await register(p1.url, "erin");
+      const ch = await http(p1.url, "POST", "/channels", { name: "Drain" }, erin.token);
+      const speaker = await WsClient.connect(p2.wsUrl, erin.token);
       clients.push(speaker);
       await speaker.subscribe(ch.body.id);
       speaker.send({ type: "ptt.start", channelId: ch.body.id });
@@ -193,13 +171,7 @@ describe("instance failover (SIGKILL)", () => {
       expect(Date.now() - started).toBeLessThan(10_000);
       recordFigure("sigterm: graceful exit after", Date.now() - started, "ms");
 
-      const history = await http(
-        p1.url,
-        "GET",
-        `/channels/${ch.body.id}/messages`,
-        undefined,
-        erin.accessToken,
-      );
+      const history = await http(p1.url, "GET", `/channels/${ch.body.id}/messages`, undefined, erin.token);
       const audio = history.body.messages.filter((m: { kind: string }) => m.kind === "audio");
       expect(audio).toHaveLength(1);
       expect(audio[0].recording.durationMs).toBeGreaterThan(900);

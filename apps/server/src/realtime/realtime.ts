@@ -29,7 +29,7 @@ import { handlers } from "./handlers/index.js";
 import type { LiveEvents } from "./live-events.js";
 import { PushToTalk } from "./push-to-talk.js";
 import { RemoteStreams } from "./remote-streams.js";
-import { Session } from "./session.js";
+import { MAX_PENDING_MESSAGES, Session } from "./session.js";
 
 export const REALTIME_PATH = "/api/v1/realtime";
 /** Sockets that have not authenticated yet, per instance and per client address: they hold
@@ -165,7 +165,7 @@ export class Realtime {
       session.alive = true;
       if (isBinary) return this.onBinary(session, data);
       if (!session.textRate.take()) return session.close(CLOSE.rateLimited, "too many messages");
-      if (++session.pendingMessages > 64)
+      if (++session.pendingMessages > MAX_PENDING_MESSAGES)
         return session.close(CLOSE.rateLimited, "too many messages in flight");
       // Text messages are handled one at a time, in order; audio frames do not wait behind them.
       chain = chain.then(() => this.onText(session, data)).finally(() => session.pendingMessages--);

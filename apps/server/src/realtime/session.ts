@@ -67,13 +67,7 @@ export class Session {
   /** Writes one WebSocket message. A socket whose backlog exceeds MAX_BUFFERED_BYTES cannot
    *  keep up: it is closed (4429) rather than allowed to grow the server's memory. */
   sendBytes(bytes: Buffer, binary: boolean): void {
-    if (this.closed || this.ws.readyState !== 1) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.onSlow();
-      this.close(CLOSE.rateLimited, "too slow to keep up");
-      return;
-    }
-    this.ws.send(bytes, { binary });
+    if (this.canWrite()) this.ws.send(bytes, { binary });
   }
 
   /**
@@ -82,14 +76,18 @@ export class Session {
    * writes stay in order with its own. Same backlog rule as sendBytes.
    */
   sendFramed(framed: Buffer): void {
-    if (this.closed || this.ws.readyState !== 1) return;
-    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      this.onSlow();
-      this.close(CLOSE.rateLimited, "too slow to keep up");
-      return;
-    }
+    if (!this.canWrite()) return;
     const socket = (this.ws as unknown as { _socket?: { write(b: Buffer): boolean } })._socket;
     if (socket) socket.write(framed);
+  }
+
+  /** Whether a message may be written now; closes (4429) a socket too slow to keep up. */
+  private canWrite(): boolean {
+    if (this.closed || this.ws.readyState !== 1) return false;
+    if (this.ws.bufferedAmount <= MAX_BUFFERED_BYTES) return true;
+    this.onSlow();
+    this.close(CLOSE.rateLimited, "too slow to keep up");
+    return false;
   }
 
   /** Closes 4401 when the access token expires, unless a fresh one arrives first. */

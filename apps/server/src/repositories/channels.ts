@@ -225,11 +225,6 @@ export class ChannelsRepo {
     return [...byUser.values()].sort((a, b) => a.joined_at - b.joined_at);
   }
 
-  /** Every user who can open the channel (for fan-out of access changes). */
-  async memberIds(channel: Pick<ChannelRow, "id" | "event_id">): Promise<string[]> {
-    return (await this.members(channel)).map((m) => m.user_id);
-  }
-
   async update(
     id: string,
     patch: Partial<Pick<ChannelRow, "name" | "description" | "invite_code">>,
