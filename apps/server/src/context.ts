@@ -40,7 +40,7 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     sessions: new SessionsRepo(db, config.refreshTokenTtlS * 1000),
     events: new EventsRepo(db, config.database.kind),
     channels: new ChannelsRepo(db, config.database.kind),
-    messages: new MessagesRepo(db),
+    messages: new MessagesRepo(db, config.database.kind),
     recordings: new RecordingsRepo(db),
   };
 }

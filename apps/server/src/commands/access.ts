@@ -34,14 +34,10 @@ export async function channelAccess(
   userId: string,
   allowed?: readonly ChannelRole[],
 ): Promise<{ channel: ChannelRow; access: ChannelAccess }> {
-  const channel = await ctx.repos.channels.findById(channelId);
-  if (!channel) throw new AppError("not_found", "No such channel");
-  const access = await ctx.repos.channels.access(channel, userId);
-  if (!access) {
-    // Deleted between the two reads (with its event, say): it is gone, not forbidden.
-    if (!(await ctx.repos.channels.findById(channelId))) throw new AppError("not_found", "No such channel");
-    throw new AppError("not_a_member", "You are not a member of this channel");
-  }
+  const found = await ctx.repos.channels.findWithAccess(channelId, userId);
+  if (!found) throw new AppError("not_found", "No such channel");
+  const { channel, access } = found;
+  if (!access) throw new AppError("not_a_member", "You are not a member of this channel");
   if (allowed && !allowed.includes(access.role))
     throw new AppError("forbidden", `Only channel ${allowed.join(" or ")} may do this`);
   return { channel, access };

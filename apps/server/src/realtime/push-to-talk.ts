@@ -39,8 +39,7 @@ export class PushToTalk implements TransmissionHost {
         maxDurationMs: this.maxDurationMs,
       });
     }
-    const channel = await this.rt.ctx.repos.channels.findById(channelId);
-    const access = channel ? await this.rt.ctx.repos.channels.access(channel, session.userId) : null;
+    const access = (await this.rt.ctx.repos.channels.findWithAccess(channelId, session.userId))?.access;
     if (!access?.canSpeak) return session.send({ type: "ptt.denied", channelId, reason: "forbidden" });
     // Talk on one channel at a time.
     if (current) await current.end("released");

@@ -290,12 +290,12 @@ export class Realtime {
 
   /** The caller's access to a channel, or null after telling them why not. */
   async channelAccess(session: Session, channelId: string): Promise<ChannelAccess | null> {
-    const channel = await this.ctx.repos.channels.findById(channelId);
-    if (!channel) {
+    const found = await this.ctx.repos.channels.findWithAccess(channelId, session.userId);
+    if (!found) {
       session.error("not_found", "No such channel", channelId);
       return null;
     }
-    const access = await this.ctx.repos.channels.access(channel, session.userId);
+    const { access } = found;
     if (!access) session.error("not_a_member", "You are not a member of this channel", channelId);
     return access;
   }
@@ -404,8 +404,7 @@ export class Realtime {
   /** The user's role or speak permission changed: tell their socket, and end a transmission
    *  they may no longer make. */
   private async accessChanged(session: Session, channelId: string): Promise<void> {
-    const channel = await this.ctx.repos.channels.findById(channelId);
-    const access = channel ? await this.ctx.repos.channels.access(channel, session.userId) : null;
+    const access = (await this.ctx.repos.channels.findWithAccess(channelId, session.userId))?.access;
     if (!access) return;
     session.send({ type: "access.changed", channelId, myRole: access.role, canSpeak: access.canSpeak });
     const t = session.transmission;

@@ -131,6 +131,36 @@ export class ChannelsRepo {
       .execute();
   }
 
+  /**
+   * The channel and the user's access to it in one statement (the channel row with the user's
+   * `channel_members` and `event_members` rows joined): undefined when the channel does not
+   * exist, `access: null` when the user is not in it. One consistent read, one round trip.
+   */
+  async findWithAccess(
+    channelId: string,
+    userId: string,
+  ): Promise<{ channel: ChannelRow; access: ChannelAccess | null } | undefined> {
+    const row = await this.db
+      .selectFrom("channels as c")
+      .leftJoin("channel_members as cm", (j) =>
+        j.onRef("cm.channel_id", "=", "c.id").on("cm.user_id", "=", userId),
+      )
+      .leftJoin("event_members as em", (j) =>
+        j.onRef("em.event_id", "=", "c.event_id").on("em.user_id", "=", userId),
+      )
+      .selectAll("c")
+      .select(["cm.role as member_role", "cm.can_speak as member_can_speak", "em.role as event_role"])
+      .where("c.id", "=", channelId)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const { member_role, member_can_speak, event_role, ...channel } = row;
+    const access = effectiveAccess(
+      event_role ?? null,
+      member_role ? { role: member_role, can_speak: Number(member_can_speak) } : undefined,
+    );
+    return { channel, access };
+  }
+
   async access(channel: Pick<ChannelRow, "id" | "event_id">, userId: string): Promise<ChannelAccess | null> {
     const [row, ev] = await Promise.all([
       this.db

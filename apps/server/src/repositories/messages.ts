@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Dialect } from "../db/database.js";
 import { isUniqueViolation } from "../db/errors.js";
 import type { DB, MessageRow, RecordingsTable } from "../db/schema.js";
 
@@ -22,32 +23,26 @@ export class ChannelGoneError extends Error {
 
 /**
  * Channel history. Every message gets the next `seq` of its channel inside the transaction that
- * stores it: `UPDATE channels SET last_seq = last_seq + 1` takes the channel's row lock, so
- * concurrent writers queue up and a rolled-back insert gives its seq back — no gaps, no repeats.
+ * stores it: bumping `channels.last_seq` takes the channel's row lock, so concurrent writers queue
+ * up and a rolled-back insert gives its seq back — no gaps, no repeats. Posts to one channel
+ * serialise on that lock, so the transaction holds it for as few round trips as it can: the bump
+ * returns the new seq itself (MySQL `LAST_INSERT_ID(expr)` comes back in the OK packet; SQLite
+ * `RETURNING`), then the insert, then the commit.
  */
 export class MessagesRepo {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly dialect: Dialect,
+  ) {}
 
-  /** Appends a message; with a `clientId` already used by this sender here, returns that one.
-   *  Throws ChannelGoneError when the channel no longer exists. */
+  /** Appends a message; with a `clientId` already used by this sender here, returns that one
+   *  (the unique index on (channel, sender, clientId) decides a race, and the loser's seq is rolled
+   *  back). Throws ChannelGoneError when the channel no longer exists. */
   async append(channelId: string, m: NewChannelMessage): Promise<{ message: MessageRow; created: boolean }> {
     try {
       return await this.db.transaction().execute(async (trx) => {
-        if (m.clientId) {
-          const existing = await this.byClientId(trx, channelId, m.senderId, m.clientId);
-          if (existing) return { message: existing, created: false };
-        }
-        const bumped = await trx
-          .updateTable("channels")
-          .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
-          .where("id", "=", channelId)
-          .executeTakeFirst();
-        if (Number(bumped.numUpdatedRows) === 0) throw new ChannelGoneError(channelId);
-        const { last_seq } = await trx
-          .selectFrom("channels")
-          .select("last_seq")
-          .where("id", "=", channelId)
-          .executeTakeFirstOrThrow();
+        const seq = await this.nextSeq(trx, channelId);
+        if (seq === undefined) throw new ChannelGoneError(channelId);
         const now = Date.now();
         if (m.recording) {
           await trx
@@ -58,7 +53,7 @@ export class MessagesRepo {
         const row: MessageRow = {
           id: randomUUID(),
           channel_id: channelId,
-          seq: Number(last_seq),
+          seq,
           sender_id: m.senderId,
           kind: m.kind,
           body: m.body ?? null,
@@ -77,6 +72,24 @@ export class MessagesRepo {
       }
       throw err;
     }
+  }
+
+  /** Bumps the channel's `last_seq` under its row lock and returns it, in one statement. */
+  private async nextSeq(trx: Transaction<DB>, channelId: string): Promise<number | undefined> {
+    if (this.dialect === "mysql") {
+      const r =
+        await sql`update channels set last_seq = last_insert_id(last_seq + 1) where id = ${channelId}`.execute(
+          trx,
+        );
+      return r.numAffectedRows ? Number(r.insertId) : undefined;
+    }
+    const row = await trx
+      .updateTable("channels")
+      .set((eb) => ({ last_seq: eb("last_seq", "+", 1) }))
+      .where("id", "=", channelId)
+      .returning("last_seq")
+      .executeTakeFirst();
+    return row ? Number(row.last_seq) : undefined;
   }
 
   /** The message this sender already posted here with this idempotency key, if any. */
