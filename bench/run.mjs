@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest]`
+// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest] [-- --ns=2500]`
 //
 // Starts everything it measures on 127.0.0.1 (throwaway MariaDB + Redis, two Operation Won
 // instances, the raw-ws ceiling relay, two Socket.IO + Redis-adapter peers), drives them with the
@@ -59,6 +59,10 @@ const PLAN = quick
       deadlineMs: 25 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
     };
+
+// --ns=2500,4000: fan-out at just these listener counts, no search (for before/after checks).
+const ns = process.argv.find((a) => a.startsWith("--ns="));
+if (ns) PLAN.fanout = { ...PLAN.fanout, ns: ns.slice(5).split(",").map(Number), search: null };
 
 function machine() {
   const cpus = os.cpus();

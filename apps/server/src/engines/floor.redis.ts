@@ -1,12 +1,19 @@
 import type { Redis } from "ioredis";
+import { settleWithin } from "../lib/settle-within.js";
 import type { Floor, FloorClaim, FloorHolder, FloorResult } from "./floor.js";
 import { LuaScript } from "./lua-script.js";
 
 export interface RedisFloorOptions {
-  /** Command connection (shared with the other engines; not closed by `close`). */
+  /**
+   * Command connection (not closed by `close`). Give it no `commandTimeout`: the floor bounds its
+   * own commands with `timeoutMs`, in a way that survives a lagging event loop (see
+   * lib/settle-within.ts) — a renewal answered in time must never read as a lost lease.
+   */
   redis: Redis;
   /** Key prefix; default "won:". The floor of a channel is `${prefix}floor:${channelId}`. */
   prefix?: string;
+  /** How long a floor command may go unanswered before it fails; default 2,000 ms. */
+  timeoutMs?: number;
 }
 
 /**
@@ -59,10 +66,16 @@ return 0
 export class RedisFloor implements Floor {
   private readonly redis: Redis;
   private readonly prefix: string;
+  private readonly timeoutMs: number;
 
   constructor(opts: RedisFloorOptions) {
     this.redis = opts.redis;
     this.prefix = `${opts.prefix ?? "won:"}floor:`;
+    this.timeoutMs = opts.timeoutMs ?? 2_000;
+  }
+
+  private bounded<T>(p: Promise<T>, what: string): Promise<T> {
+    return settleWithin(p, this.timeoutMs, `floor ${what}`);
   }
 
   async acquire(
@@ -78,10 +91,13 @@ export class RedisFloor implements Floor {
       priority: claim.priority,
       since: Date.now(),
     };
-    const [granted, other] = (await ACQUIRE.run(
-      this.redis,
-      [this.prefix + channelId],
-      [JSON.stringify(holder), Math.max(1, Math.round(opts.leaseMs)), opts.preempt ? "1" : "0"],
+    const [granted, other] = (await this.bounded(
+      ACQUIRE.run(
+        this.redis,
+        [this.prefix + channelId],
+        [JSON.stringify(holder), Math.max(1, Math.round(opts.leaseMs)), opts.preempt ? "1" : "0"],
+      ),
+      "acquire",
     )) as [number, string];
     if (granted === 1)
       return { granted: true, holder, preempted: other ? (JSON.parse(other) as FloorHolder) : null };
@@ -89,20 +105,21 @@ export class RedisFloor implements Floor {
   }
 
   async renew(channelId: string, streamId: number, leaseMs: number): Promise<boolean> {
-    const ok = await RENEW.run(
-      this.redis,
-      [this.prefix + channelId],
-      [streamId, Math.max(1, Math.round(leaseMs))],
+    const ok = await this.bounded(
+      RENEW.run(this.redis, [this.prefix + channelId], [streamId, Math.max(1, Math.round(leaseMs))]),
+      "renew",
     );
     return ok === 1;
   }
 
   async release(channelId: string, streamId: number): Promise<boolean> {
-    return (await RELEASE.run(this.redis, [this.prefix + channelId], [streamId])) === 1;
+    return (
+      (await this.bounded(RELEASE.run(this.redis, [this.prefix + channelId], [streamId]), "release")) === 1
+    );
   }
 
   async current(channelId: string): Promise<FloorHolder | null> {
-    const json = await this.redis.get(this.prefix + channelId);
+    const json = await this.bounded(this.redis.get(this.prefix + channelId), "current");
     return json ? (JSON.parse(json) as FloorHolder) : null;
   }
 

@@ -61,8 +61,9 @@ const PING_TIMEOUT_MS = 1_000;
 
 /**
  * Builds a node's engines: memory engines without `redisUrl` (one process, its own fresh hub unless
- * `hub` is given), Redis engines with it. Redis engines share two connections: one for commands
- * (publish, scripts) and one the broker subscribes on; revocation notices travel on the broker.
+ * `hub` is given), Redis engines with it. Redis engines use three connections: one for commands
+ * (publish, scripts), one the broker subscribes on (revocation notices travel on the broker), and
+ * one for the floor, which times its commands out itself.
  */
 export function createEngines(opts: EnginesOptions = {}): Engines {
   const nodeId = opts.nodeId ?? randomBytes(8).toString("hex");
@@ -122,7 +123,19 @@ function createRedisEngines(
   );
   const broker = new RedisBroker({ nodeId, redis, subscriber, prefix, logger });
   const presence = new RedisPresence({ nodeId, redis, prefix, logger, leaseMs: opts.presenceLeaseMs });
-  const floor = new RedisFloor({ redis, prefix });
+  // The floor has its own connection without ioredis' commandTimeout: it bounds its commands
+  // itself so that a loop stall never turns an answered lease renewal into a timeout.
+  const floorConn = watch(
+    new Redis(url, {
+      ...common,
+      connectionName: `won-${nodeId}-floor`,
+      commandTimeout: undefined,
+      enableAutoPipelining: true,
+    }),
+    "floor",
+    logger,
+  );
+  const floor = new RedisFloor({ redis: floorConn, prefix, timeoutMs: common.commandTimeout });
   const rateLimiter = new RedisRateLimiter({ redis, prefix });
   const revocations = new RedisTokenRevocations({ redis, broker, prefix, logger });
   return {
@@ -135,7 +148,7 @@ function createRedisEngines(
     async close() {
       await Promise.all([revocations.close(), presence.close(), floor.close(), rateLimiter.close()]);
       await broker.close();
-      await Promise.all([quit(redis), quit(subscriber)]);
+      await Promise.all([quit(redis), quit(subscriber), quit(floorConn)]);
     },
     async healthy() {
       if (!(await broker.healthy())) return false;

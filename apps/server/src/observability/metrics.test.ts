@@ -156,6 +156,9 @@ describe.each(MODES)("GET /metrics (%s)", (mode) => {
     expect(delta("won_audio_frames_in_total")).toBe(frames + 1);
     expect(delta("won_audio_frames_delivered_total")).toBe(frames);
     expect(delta("won_audio_frames_dropped_total")).toBe(1);
+    // Nothing lagged here: no frame waited for the lease.
+    expect(delta("won_audio_frames_held_total")).toBe(0);
+    expect(after).toContain("# TYPE won_audio_frames_held_total counter");
     expect(after).toContain("# TYPE won_audio_frames_in_total counter");
     expect(after).toContain("# TYPE won_ws_slow_closed_total counter");
     // Every relayed frame (the speaker's 10 here) is timed.

@@ -22,6 +22,7 @@ export interface RealtimeMetricsSource {
     readonly framesIn: number;
     readonly framesDelivered: number;
     readonly framesDropped: number;
+    readonly framesHeld: number;
     readonly transmissions: number;
     readonly slowClosed: number;
   };
@@ -131,8 +132,13 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
     ],
     [
       "audio_frames_dropped_total",
-      "Audio frames dropped: malformed, or for a stream the sender does not hold.",
+      "Audio frames dropped: malformed, for a stream the sender does not hold, or held past the lease and never proven (see audio_frames_held_total).",
       "framesDropped",
+    ],
+    [
+      "audio_frames_held_total",
+      "Audio frames held back until the floor store confirmed the speaker's lease: this instance lagged by more than the lease.",
+      "framesHeld",
     ],
     ["transmissions_total", "Push-to-talk transmissions granted on this instance.", "transmissions"],
     [

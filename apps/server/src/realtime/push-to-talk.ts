@@ -106,6 +106,8 @@ export class PushToTalk implements TransmissionHost {
   onEnded(t: Transmission): void {
     if (t.session.transmission === t) t.session.transmission = null;
     t.session.lastStream = { channelId: t.channelId, streamId: t.streamId };
+    this.rt.stats.framesHeld += t.heldFrames;
+    this.rt.stats.framesDropped += t.droppedFrames;
   }
 
   async store(t: Transmission, ogg: Buffer, durationMs: number): Promise<Message | null> {

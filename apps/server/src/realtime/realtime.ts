@@ -61,7 +61,14 @@ export class Realtime {
   /** Told how long each audio frame took to relay here, in seconds (the metrics histogram). */
   relayObserver: ((seconds: number) => void) | null = null;
   /** Counters for /metrics and tests. */
-  readonly stats = { framesIn: 0, framesDelivered: 0, framesDropped: 0, transmissions: 0, slowClosed: 0 };
+  readonly stats = {
+    framesIn: 0,
+    framesDelivered: 0,
+    framesDropped: 0,
+    framesHeld: 0,
+    transmissions: 0,
+    slowClosed: 0,
+  };
 
   constructor(readonly ctx: AppContext) {
     this.hub = new ChannelHub(ctx.engines.broker, (channelId, payload) =>

@@ -23,17 +23,52 @@ export interface TransmissionHost {
   onEnded(t: Transmission): void;
 }
 
+/** Frames held while the floor store confirms a lease that looks lapsed: 6 s of audio at 50/s. */
+export const MAX_HELD_FRAMES = 300;
+
+/**
+ * The lease under loop lag. A renewal is asked every `leaseMs / 3` while frames flow, without
+ * waiting for the previous answer, so the store keeps extending the lease as long as this node
+ * makes any progress on the speaker's frames — however late it reads the answers. The lease is
+ * good until `leaseFrom + leaseMs`, where `leaseFrom` is when the newest successful renewal was
+ * *asked* (the store applied it later), so a frame received before then was certainly spoken
+ * under our floor.
+ *
+ * On an overloaded node the loop lags by seconds: answers sit unread and frames arrive after
+ * the lease looks spent. Ending the transmission there would cut the speaker off for the node's
+ * sake. A frame received past the lease is held instead (bounded), and relayed in order once an
+ * answer proves the floor was ours when it arrived — nobody else can have spoken — or dropped
+ * with the transmission when an answer says the floor is gone. The idle check likewise skips a
+ * tick that itself ran late, so frames queued behind the stall are read before the speaker is
+ * judged silent.
+ */
 export class Transmission {
   private readonly recorder = new TransmissionRecorder();
   private readonly startedAt = Date.now();
   private lastFrameAt = Date.now();
-  /** When the last successful renewal was asked for: the lease is good until this + leaseMs. */
+  /** When the newest successful renewal was asked for: the lease is good until this + leaseMs. */
   private leaseFrom = Date.now();
-  private renewing = false;
+  /** When the newest renewal (answered or not) was asked for. */
+  private lastAskedAt = Date.now();
+  private renewalsInFlight = 0;
+  /** Frames received past the lease, with when, waiting for a renewal to prove the floor ours. */
+  private held: { frame: Buffer; at: number }[] = [];
+  private readonly tickMs: number;
+  private lastTickAt = Date.now();
   private ending: Promise<void> | null = null;
+  /** ptt.stop came while frames were held: release once they are out. */
+  private releaseWhenFlushed = false;
+  private resolveEnded!: () => void;
+  private readonly whenEnded = new Promise<void>((resolve) => {
+    this.resolveEnded = resolve;
+  });
   private readonly tick: NodeJS.Timeout;
   private readonly cap: NodeJS.Timeout;
   frames = 0;
+  /** Frames held back until a renewal proved the lease (the node lagged). */
+  heldFrames = 0;
+  /** Held frames never relayed: over MAX_HELD_FRAMES, or the floor turned out to be lost. */
+  droppedFrames = 0;
 
   constructor(
     private readonly host: TransmissionHost,
@@ -42,7 +77,8 @@ export class Transmission {
     readonly streamId: number,
     readonly priority: boolean,
   ) {
-    this.tick = setInterval(() => this.onTick(), Math.max(100, Math.floor(host.leaseMs / 3)));
+    this.tickMs = Math.max(100, Math.floor(host.leaseMs / 3));
+    this.tick = setInterval(() => this.onTick(), this.tickMs);
     this.tick.unref();
     this.cap = setTimeout(() => void this.end("timeout"), host.maxDurationMs);
     this.cap.unref();
@@ -56,43 +92,88 @@ export class Transmission {
   onFrame(frame: Buffer): void {
     if (this.ending) return;
     const now = Date.now();
-    // The lease may have lapsed (frames stalled longer than it): someone else may hold the floor.
-    if (now - this.leaseFrom >= this.host.leaseMs) {
-      void this.end("timeout");
-      return;
-    }
     this.lastFrameAt = now;
+    // Renew first: a renewal asked now also proves this frame if it has to be held.
+    if (now - this.lastAskedAt >= this.host.leaseMs / 3) this.renew(now);
+    if (this.held.length > 0 || now - this.leaseFrom >= this.host.leaseMs) this.hold(frame, now);
+    else this.accept(frame);
+  }
+
+  private accept(frame: Buffer): void {
     this.frames++;
     this.host.relay(this.channelId, frame, this.session);
     this.recorder.push((frame[6]! << 8) | frame[7]!, frame.subarray(FRAME_HEADER_BYTES));
     if (frame[1]! & FRAME_FLAG_LAST) void this.end("released");
-    else if (now - this.leaseFrom >= this.host.leaseMs / 3) this.renew(now);
+  }
+
+  /** Every held frame has a renewal in flight asked less than leaseMs / 3 before it arrived
+   *  (onFrame sees to that), whose answer settles it. */
+  private hold(frame: Buffer, at: number): void {
+    // Copied: held frames outlive the handler that received them.
+    this.held.push({ frame: Buffer.from(frame), at });
+    this.heldFrames++;
+    if (this.held.length > MAX_HELD_FRAMES) {
+      this.held.shift();
+      this.droppedFrames++;
+    }
   }
 
   private renew(askedAt: number): void {
-    if (this.renewing) return;
-    this.renewing = true;
+    this.lastAskedAt = askedAt;
+    this.renewalsInFlight++;
     this.host.renew(this.channelId, this.streamId).then(
       (ok) => {
-        this.renewing = false;
-        if (ok) this.leaseFrom = askedAt;
-        else void this.end("preempted");
+        this.renewalsInFlight--;
+        if (this.ending) return;
+        if (!ok) {
+          // Within our lease nobody can have taken the floor but by pre-emption; past it, the
+          // lease ran out while this node lagged.
+          void this.end(Date.now() - this.leaseFrom < this.host.leaseMs ? "preempted" : "timeout");
+          return;
+        }
+        this.leaseFrom = Math.max(this.leaseFrom, askedAt);
+        this.flushHeld();
       },
       () => {
-        // Cannot reach the floor store: stop rather than risk two speakers.
-        this.renewing = false;
-        void this.end("timeout");
+        // No answer from the floor store. While the lease lasts a later renewal may still get
+        // through; once it has run out, stop rather than risk two speakers.
+        this.renewalsInFlight--;
+        if (Date.now() - this.leaseFrom >= this.host.leaseMs) void this.end("timeout");
+        else if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(Date.now());
       },
     );
   }
 
+  /** Relays, in order, the held frames that arrived within the (renewed) lease. */
+  private flushHeld(): void {
+    let n = 0;
+    while (n < this.held.length && this.held[n]!.at - this.leaseFrom < this.host.leaseMs) n++;
+    for (const { frame } of this.held.splice(0, n)) {
+      if (this.ending)
+        this.droppedFrames++; // after a last frame
+      else this.accept(frame);
+    }
+    if (this.releaseWhenFlushed && this.held.length === 0) void this.end("released");
+    // Not expected (each held frame has its renewal), but never leave frames without one.
+    if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(Date.now());
+  }
+
   private onTick(): void {
     const now = Date.now();
+    const late = now - this.lastTickAt > this.tickMs * 2;
+    this.lastTickAt = now;
+    // A tick that ran late means the loop stalled: frames may be waiting unread behind it.
+    if (late) return;
     if (now - this.lastFrameAt >= this.host.leaseMs) void this.end("timeout");
   }
 
-  /** Ends the transmission once, whatever asks first; later calls wait for the same end. */
+  /** Ends the transmission once, whatever asks first; later calls wait for the same end. A
+   *  release while frames are held waits for them to go out (or for the floor to prove lost). */
   end(reason: StopReason): Promise<void> {
+    if (!this.ending && reason === "released" && this.held.length > 0) {
+      this.releaseWhenFlushed = true;
+      return this.whenEnded;
+    }
     this.ending ??= this.finish(reason);
     return this.ending;
   }
@@ -100,7 +181,17 @@ export class Transmission {
   private async finish(reason: StopReason): Promise<void> {
     clearInterval(this.tick);
     clearTimeout(this.cap);
+    this.droppedFrames += this.held.length;
+    this.held = [];
     this.host.onEnded(this);
+    try {
+      await this.stop(reason);
+    } finally {
+      this.resolveEnded();
+    }
+  }
+
+  private async stop(reason: StopReason): Promise<void> {
     // Pre-empted: the floor is someone else's now, and release is compare-and-delete anyway.
     await this.host.release(this.channelId, this.streamId).catch(() => undefined);
     const rec = this.recorder.finish();
