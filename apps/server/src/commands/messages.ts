@@ -28,7 +28,8 @@ export async function presentMessages(ctx: AppContext, rows: readonly MessageRow
  *
  * Posts to one channel serialise on its row lock, so the reads that need no lock (access, the
  * earlier post with this clientId, the sender to present) run side by side before it, and the
- * new message is presented from them rather than read back: 3 statements, then the append.
+ * new message is presented from them rather than read back: 2–3 statements (the sender's profile
+ * is usually cached), then the append.
  */
 export async function postMessage(
   ctx: AppContext,
@@ -39,7 +40,7 @@ export async function postMessage(
   const [, earlier, sender] = await Promise.all([
     channelAccess(ctx, channelId, userId),
     ctx.repos.messages.findByClientId(channelId, userId, body.clientId),
-    ctx.repos.users.findById(userId),
+    ctx.repos.users.profile(userId),
   ]);
   if (!sender) throw new AppError("invalid_token", "This account no longer exists");
   // A retry of an accepted message is answered without counting against the rate limit.

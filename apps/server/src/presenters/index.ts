@@ -6,11 +6,12 @@ import type { Channel, Event, EventWithChannels, Me, Member, Message, User } fro
 import type { ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
 import type { ChannelAccess, ChannelMemberRow } from "../repositories/channels.js";
 import type { EventMemberRow, EventRole } from "../repositories/events.js";
+import type { UserProfile } from "../repositories/users.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function presentUser(u: UserRow): User {
+export function presentUser(u: UserProfile): User {
   return { id: u.id, username: u.username, displayName: u.display_name, createdAt: iso(u.created_at) };
 }
 
@@ -67,7 +68,7 @@ export function presentChannelMember(m: ChannelMemberRow, user: UserRow): Member
 
 export function presentMessage(
   m: MessageRow,
-  sender: UserRow,
+  sender: UserProfile,
   recording?: { id: string; duration_ms: number },
 ): Message {
   return {

@@ -12,6 +12,7 @@ import { createBacking, MODES } from "../test/harness.js";
 import { effectiveAccess } from "./channels.js";
 import { ChannelGoneError } from "./messages.js";
 import { SessionsRepo } from "./sessions.js";
+import { UsersRepo } from "./users.js";
 
 describe.each(MODES)("repositories (%s)", (mode) => {
   let database: Database;
@@ -169,6 +170,47 @@ describe.each(MODES)("repositories (%s)", (mode) => {
       await repos.sessions.revoke(sessionId);
       expect(await repos.sessions.isActive(sessionId)).toBe(false);
       expect(await repos.sessions.rotate(r.refreshToken)).toEqual({ status: "invalid" });
+    });
+  });
+
+  describe("user profiles", () => {
+    const rename = (id: string, name: string) =>
+      database.db.updateTable("users").set({ display_name: name }).where("id", "=", id).execute();
+
+    it("serves public fields only, from the cache once read", async () => {
+      const id = await user();
+      const first = await repos.users.profile(id);
+      expect(Object.keys(first!).sort()).toEqual(["created_at", "display_name", "id", "username"]);
+      // Changed behind the repository's back: the cached profile is served (for PROFILE_TTL_MS).
+      await rename(id, "behind");
+      expect((await repos.users.profile(id))!.display_name).toBe(first!.display_name);
+      expect(await repos.users.profile(randomUUID())).toBeUndefined();
+    });
+
+    it("an update through the repository is seen at once, even one overlapping a read", async () => {
+      const id = await user();
+      await repos.users.profile(id);
+      await repos.users.update(id, { display_name: "Renamed" });
+      expect((await repos.users.profile(id))!.display_name).toBe("Renamed");
+      // A read racing an update must not cache the name it read before the update.
+      const fresh = new UsersRepo(database.db);
+      const racing = fresh.profile(id);
+      await fresh.update(id, { display_name: "Again" });
+      await racing;
+      expect((await fresh.profile(id))!.display_name).toBe("Again");
+    });
+
+    it("keeps at most its bound, dropping the least recently read", async () => {
+      const small = new UsersRepo(database.db, 2);
+      const [a, b, c] = [await user(), await user(), await user()];
+      await small.profile(a);
+      await small.profile(b);
+      await small.profile(a); // a is now the most recent
+      await small.profile(c); // b goes
+      await Promise.all([rename(a, "a2"), rename(b, "b2"), rename(c, "c2")]);
+      expect((await small.profile(a))!.display_name).not.toBe("a2");
+      expect((await small.profile(c))!.display_name).not.toBe("c2");
+      expect((await small.profile(b))!.display_name).toBe("b2");
     });
   });
 

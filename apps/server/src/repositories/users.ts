@@ -1,8 +1,48 @@
 import type { Kysely } from "kysely";
 import type { DB, UserRow } from "../db/schema.js";
 
+/** What other people see of a user: no credentials, no email. */
+export type UserProfile = Pick<UserRow, "id" | "username" | "display_name" | "created_at">;
+
+/** How long a cached profile is served; a rename on another instance shows within this. */
+export const PROFILE_TTL_MS = 30_000;
+
 export class UsersRepo {
-  constructor(private readonly db: Kysely<DB>) {}
+  /** Recently read profiles, oldest first (a Map keeps insertion order; a hit moves to the end). */
+  private readonly profiles = new Map<string, { profile: UserProfile; until: number }>();
+  /** Bumped by every update: a read that overlapped one does not cache what it read. */
+  private updates = 0;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly maxProfiles = 10_000,
+  ) {}
+
+  /**
+   * A user's public profile, from a short-lived cache: sockets reconnecting (phones switching
+   * networks) and chat posts present their user without a query. Bounded (10,000 entries, least
+   * recently read out first); an update on this instance drops the entry at once.
+   */
+  async profile(id: string): Promise<UserProfile | undefined> {
+    const now = Date.now();
+    const hit = this.profiles.get(id);
+    if (hit && hit.until > now) {
+      this.profiles.delete(id);
+      this.profiles.set(id, hit);
+      return hit.profile;
+    }
+    const updates = this.updates;
+    const row = await this.db
+      .selectFrom("users")
+      .select(["id", "username", "display_name", "created_at"])
+      .where("id", "=", id)
+      .executeTakeFirst();
+    this.profiles.delete(id);
+    if (!row || updates !== this.updates) return row;
+    this.profiles.set(id, { profile: row, until: now + PROFILE_TTL_MS });
+    if (this.profiles.size > this.maxProfiles) this.profiles.delete(this.profiles.keys().next().value!);
+    return row;
+  }
 
   async create(row: UserRow): Promise<UserRow> {
     await this.db.insertInto("users").values(row).execute();
@@ -31,6 +71,13 @@ export class UsersRepo {
 
   async update(id: string, patch: { display_name?: string; password_hash?: string }): Promise<void> {
     if (Object.keys(patch).length === 0) return;
-    await this.db.updateTable("users").set(patch).where("id", "=", id).execute();
+    this.updates++;
+    this.profiles.delete(id);
+    try {
+      await this.db.updateTable("users").set(patch).where("id", "=", id).execute();
+    } finally {
+      this.updates++;
+      this.profiles.delete(id);
+    }
   }
 }

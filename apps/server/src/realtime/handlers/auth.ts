@@ -15,7 +15,7 @@ export const auth: Handler<"auth"> = async (rt, session, msg) => {
     return;
   }
   if (!session.ready) {
-    const user = await rt.ctx.repos.users.findById(claims.userId);
+    const user = await rt.ctx.repos.users.profile(claims.userId);
     if (!user) {
       session.close(CLOSE.unauthenticated, "no such user");
       return;
