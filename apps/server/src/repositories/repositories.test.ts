@@ -10,7 +10,7 @@ import { createRepos, type Repos } from "../context.js";
 import { type Database, migrateToLatest, openDatabase } from "../db/database.js";
 import { createBacking, MODES } from "../test/harness.js";
 import { effectiveAccess } from "./channels.js";
-import { ChannelGoneError } from "./messages.js";
+import { ChannelGoneError, MAX_APPEND_BATCH, MessagesRepo } from "./messages.js";
 import { SessionsRepo } from "./sessions.js";
 import { UsersRepo } from "./users.js";
 
@@ -229,6 +229,54 @@ describe.each(MODES)("repositories (%s)", (mode) => {
       const stored = await repos.messages.page(channelId, { limit: 200 });
       expect(stored.rows.map((r) => r.seq)).toEqual(seqs);
       expect(Number((await repos.channels.findById(channelId))!.last_seq)).toBe(50);
+    });
+
+    it("concurrent appends group-commit: in arrival order, far fewer transactions than messages", async () => {
+      const uid = await user();
+      const channelId = await standaloneChannel(uid);
+      const before = repos.messages.stats.transactions;
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          repos.messages.append(channelId, { senderId: uid, kind: "text", body: `m${i}` }),
+        ),
+      );
+      const used = repos.messages.stats.transactions - before;
+      // The first goes alone; the rest wait for it and go in batches of at most MAX_APPEND_BATCH.
+      expect(used).toBeGreaterThanOrEqual(1 + Math.ceil(99 / MAX_APPEND_BATCH));
+      expect(used).toBeLessThan(10);
+      expect(results.map((r) => r.message.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+      expect(results.map((r) => r.message.body)).toEqual(Array.from({ length: 100 }, (_, i) => `m${i}`));
+    });
+
+    it("two instances appending to one channel at once: gap-free seqs across both", async () => {
+      const uid = await user();
+      const channelId = await standaloneChannel(uid);
+      const other = new MessagesRepo(database.db, database.dialect);
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          (i % 2 ? other : repos.messages).append(channelId, { senderId: uid, kind: "text", body: `m${i}` }),
+        ),
+      );
+      const seqs = results.map((r) => r.message.seq).sort((a, b) => a - b);
+      expect(seqs).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+      const stored = await repos.messages.page(channelId, { limit: 200 });
+      expect(stored.rows.map((r) => r.seq)).toEqual(seqs);
+    });
+
+    it("a repeated clientId inside a batch: the others are stored, the repeat answers the first", async () => {
+      const uid = await user();
+      const channelId = await standaloneChannel(uid);
+      const results = await Promise.all([
+        repos.messages.append(channelId, { senderId: uid, kind: "text", body: "lead" }),
+        ...["a", "dup", "b", "dup", "c"].map((k, i) =>
+          repos.messages.append(channelId, { senderId: uid, kind: "text", body: `${k}${i}`, clientId: k }),
+        ),
+      ]);
+      expect(results.map((r) => r.created)).toEqual([true, true, true, true, false, true]);
+      expect(results[4]!.message.id).toBe(results[2]!.message.id);
+      const stored = await repos.messages.page(channelId, { limit: 200 });
+      expect(stored.rows.map((r) => r.seq)).toEqual([1, 2, 3, 4, 5]);
+      expect(stored.rows.map((r) => r.body)).toEqual(["lead", "a0", "dup1", "b2", "c4"]);
     });
 
     it("concurrent appends to different channels each count from 1", async () => {
