@@ -12,7 +12,7 @@ import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openCounters } from "./lib/counters.mjs";
-import { log, QUIET } from "./lib/measure.mjs";
+import { DRAIN, log, QUIET } from "./lib/measure.mjs";
 import { seed, startBacking, startOurs, startPeer, stopChildren } from "./lib/stack.mjs";
 import { startWorkers } from "./lib/workers.mjs";
 import { render } from "./report.mjs";
@@ -38,19 +38,21 @@ const onlyTargets = process.argv
 /** Scenario parameters: the full run fits ~15 minutes on a 2-core machine, --quick ~2. */
 const PLAN = quick
   ? {
-      fanout: { ns: [100, 500], durationMs: 3_000, search: null },
-      channels: { channels: 50, durationMs: 3_000 },
-      idle: { steps: [500, 2_000], probeMs: 2_000, sample: 60 },
-      chat: { rates: [100, 300], durationMs: 2_000 },
+      fanout: { ns: [100, 500], durationMs: 2_000, search: null, preframed: false },
+      channels: { channels: 50, durationMs: 2_000 },
+      idle: { steps: [1_500], probeMs: 1_500, sample: 60 },
+      chat: { rates: [100, 300], durationMs: 1_500 },
       rest: { durationS: 2, connections: 32 },
       deadlineMs: 5 * 60_000,
       quiet: { maxWaitMs: 0, maxForeignPct: 50 },
+      drainMs: 1_000,
     }
   : {
       fanout: {
         ns: [100, 1_000, 2_500],
         durationMs: 20_000,
         search: { maxSteps: 3, durationMs: 10_000, cap: 8_000 },
+        preframed: true,
       },
       channels: { channels: 200, durationMs: 15_000 },
       idle: { steps: [1_000, 5_000, 10_000, 19_000], probeMs: 5_000, sample: 150 },
@@ -58,6 +60,7 @@ const PLAN = quick
       rest: { durationS: 10, connections: 32 },
       deadlineMs: 25 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
+      drainMs: 1_500,
     };
 
 // --ns=2500,4000: fan-out at just these listener counts, no search (for before/after checks).
@@ -93,6 +96,7 @@ async function main() {
   const started = Date.now();
   mkdirSync(RESULTS, { recursive: true });
   Object.assign(QUIET, PLAN.quiet);
+  DRAIN.ms = PLAN.drainMs;
   const deadline = setTimeout(() => {
     console.error(`[bench] hard deadline of ${PLAN.deadlineMs / 60_000} min reached; stopping`);
     cleanup().finally(() => process.exit(2));
@@ -189,7 +193,7 @@ async function main() {
     log("scenario fan-out: 1 speaker → N listeners");
     const results = [];
     for (const t of run) results.push(await fanout(ctx, t, PLAN.fanout));
-    if (!onlyTargets || onlyTargets.includes("preframed"))
+    if (PLAN.fanout.preframed && (!onlyTargets || onlyTargets.includes("preframed")))
       results.push(await fanout(ctx, preframed, { ...PLAN.fanout, search: null }));
     write("fanout", { results });
   }

@@ -34,8 +34,10 @@ export async function waitForQuiet(
 
 /** Set by run.mjs from the plan. */
 export const QUIET = { maxWaitMs: 20_000, maxForeignPct: 50 };
+/** How long in-flight traffic may drain after a window (a scenario may ask for longer); set by run.mjs. */
+export const DRAIN = { ms: 1_500 };
 
-export async function measured(ctx, target, run, { drainMs = 1_500 } = {}) {
+export async function measured(ctx, target, run, { drainMs = DRAIN.ms } = {}) {
   const mine = [...target.procs, ...ctx.aux, ...ctx.w.procs()];
   const quiet = await waitForQuiet([process.pid, ...mine.map((p) => p.pid)]);
   await Promise.all(ctx.w.all.map((w) => w.call("reset")));
