@@ -139,7 +139,6 @@ export class Transmission {
         // through; once it has run out, stop rather than risk two speakers.
         this.renewalsInFlight--;
         if (Date.now() - this.leaseFrom >= this.host.leaseMs) void this.end("timeout");
-        else if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(Date.now());
       },
     );
   }
@@ -154,8 +153,6 @@ export class Transmission {
       else this.accept(frame);
     }
     if (this.releaseWhenFlushed && this.held.length === 0) void this.end("released");
-    // Not expected (each held frame has its renewal), but never leave frames without one.
-    if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(Date.now());
   }
 
   private onTick(): void {
@@ -165,6 +162,8 @@ export class Transmission {
     // A tick that ran late means the loop stalled: frames may be waiting unread behind it.
     if (late) return;
     if (now - this.lastFrameAt >= this.host.leaseMs) void this.end("timeout");
+    // Held frames whose renewal failed while the lease lasted (a blip): ask again for them.
+    else if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(now);
   }
 
   /** Ends the transmission once, whatever asks first; later calls wait for the same end. A

@@ -91,7 +91,7 @@ export class MessagesRepo {
   private async commit(channelId: string, batch: PendingAppend[]): Promise<void> {
     try {
       const rows = await this.store(channelId, batch);
-      batch.forEach((p, i) => p.resolve({ message: rows[i]!, created: true }));
+      for (const [i, p] of batch.entries()) p.resolve({ message: rows[i]!, created: true });
     } catch (err) {
       if (!isUniqueViolation(err)) {
         for (const p of batch) p.reject(err);
