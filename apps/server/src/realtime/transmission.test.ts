@@ -11,7 +11,7 @@ import { silencePackets } from "../audio/test-speech.js";
 import { MemoryFloor } from "../engines/floor.memory.js";
 import { MemoryHub } from "../engines/memory-hub.js";
 import type { Session } from "./session.js";
-import { MAX_HELD_FRAMES, Transmission, type TransmissionHost } from "./transmission.js";
+import { MAX_HELD_FRAMES, RELAY_SLICE_MS, Transmission, type TransmissionHost } from "./transmission.js";
 
 const CHANNEL = "c1";
 const STREAM = 7;
@@ -39,6 +39,10 @@ async function harness(opts: {
   storeLeaseMs?: number;
   /** Replaces the store's answer (the renewal is still applied to the floor). */
   answer?: (stored: boolean) => Promise<boolean>;
+  /** Busy time per relayed frame: a node fanning out to many sockets. */
+  relayCostMs?: number;
+  /** Told of every renewal asked. */
+  onRenew?: () => void;
 }): Promise<Harness> {
   const floor = new MemoryFloor({ hub: new MemoryHub() });
   const granted = await floor.acquire(
@@ -56,9 +60,14 @@ async function harness(opts: {
     leaseMs: opts.leaseMs,
     maxDurationMs: 60_000,
     relay: (_channelId, frame) => {
+      const until = Date.now() + (opts.relayCostMs ?? 0);
+      while (Date.now() < until) {
+        /* the fan-out's synchronous cost */
+      }
       relayed.push({ seq: frame.readUInt16BE(6), at: Date.now() });
     },
     renew: async (channelId, streamId) => {
+      opts.onRenew?.();
       if (opts.requestDelayMs) await sleep(opts.requestDelayMs);
       const ok = await floor.renew(channelId, streamId, opts.storeLeaseMs ?? opts.leaseMs);
       if (opts.answerDelayMs) await sleep(opts.answerDelayMs);
@@ -172,6 +181,32 @@ describe("Transmission lease under loop lag", () => {
     await sleep(10);
     const flushed = Array.from({ length: MAX_HELD_FRAMES }, (_, i) => seq - MAX_HELD_FRAMES + i);
     expect(h.relayed.map((r) => r.seq)).toEqual([...Array.from({ length: before }, (_, i) => i), ...flushed]);
+  });
+
+  it("a burst read at once is relayed in slices: the loop, and renewals, get through in between", async () => {
+    // 10 ms of fan-out per frame, 120 frames in one synchronous burst (one socket read): 1.2 s of
+    // relaying, four times the lease. Without slices no renewal could leave in time.
+    let renewals = 0;
+    const h = await harness({ leaseMs: 300, relayCostMs: 10, onRenew: () => renewals++ });
+    open.push(h.t);
+    const turns: number[] = [];
+    const ticker = setInterval(() => turns.push(Date.now()), 5);
+    try {
+      for (let seq = 0; seq < 120; seq++) h.t.onFrame(h.frame(seq));
+      // The first slice went out synchronously, the rest are held for later turns.
+      expect(h.relayed.length).toBeLessThanOrEqual(Math.ceil(RELAY_SLICE_MS / 10) + 1);
+      h.t.onFrame(h.frame(120, true));
+      expect(await h.ended).toBe("released");
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(h.relayed.map((r) => r.seq)).toEqual(Array.from({ length: 121 }, (_, i) => i));
+    expect(h.t.droppedFrames).toBe(0);
+    // Timers ran while it relayed, and the lease was renewed along the way.
+    const first = h.relayed[0]!.at;
+    const last = h.relayed.at(-1)!.at;
+    expect(turns.filter((t) => t > first && t < last).length).toBeGreaterThan(5);
+    expect(renewals).toBeGreaterThanOrEqual(3);
   });
 
   it("a release while frames are held lets them out first", async () => {

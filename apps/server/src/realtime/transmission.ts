@@ -25,6 +25,8 @@ export interface TransmissionHost {
 
 /** Frames held while the floor store confirms a lease that looks lapsed: 6 s of audio at 50/s. */
 export const MAX_HELD_FRAMES = 300;
+/** The longest one transmission relays without yielding to the event loop. */
+export const RELAY_SLICE_MS = 50;
 
 /**
  * The lease under loop lag. A renewal is asked every `leaseMs / 3` while frames flow, without
@@ -41,6 +43,13 @@ export const MAX_HELD_FRAMES = 300;
  * with the transmission when an answer says the floor is gone. The idle check likewise skips a
  * tick that itself ran late, so frames queued behind the stall are read before the speaker is
  * judged silent.
+ *
+ * Relaying is done in slices of at most RELAY_SLICE_MS. A lagging node reads hundreds of the
+ * speaker's frames in one socket read, and fanning them all out at once would be one synchronous
+ * stretch of seconds in which no renewal can leave — the lease would run out in the store while
+ * the node was busy proving it. Past the slice, frames are held and relayed from the next loop
+ * turn, after renewals, heartbeats and other speakers got their turn; when the node cannot keep
+ * up at all, the oldest held audio is dropped (MAX_HELD_FRAMES) rather than delivered ever later.
  */
 export class Transmission {
   private readonly recorder = new TransmissionRecorder();
@@ -53,6 +62,9 @@ export class Transmission {
   private renewalsInFlight = 0;
   /** Frames received past the lease, with when, waiting for a renewal to prove the floor ours. */
   private held: { frame: Buffer; at: number }[] = [];
+  /** When the current synchronous stretch of relaying began; 0 when none is running. */
+  private sliceStartedAt = 0;
+  private flushScheduled = false;
   private readonly tickMs: number;
   private lastTickAt = Date.now();
   private ending: Promise<void> | null = null;
@@ -95,8 +107,33 @@ export class Transmission {
     this.lastFrameAt = now;
     // Renew first: a renewal asked now also proves this frame if it has to be held.
     if (now - this.lastAskedAt >= this.host.leaseMs / 3) this.renew(now);
-    if (this.held.length > 0 || now - this.leaseFrom >= this.host.leaseMs) this.hold(frame, now);
-    else this.accept(frame);
+    if (this.held.length === 0 && now - this.leaseFrom < this.host.leaseMs && this.inSlice(now)) {
+      this.accept(frame);
+      return;
+    }
+    this.hold(frame, now);
+    this.scheduleFlush();
+  }
+
+  /** Whether the current synchronous stretch of relaying may go on (starting one if none is). */
+  private inSlice(now: number): boolean {
+    if (this.sliceStartedAt === 0) {
+      this.sliceStartedAt = now;
+      setImmediate(() => {
+        this.sliceStartedAt = 0;
+      });
+      return true;
+    }
+    return now - this.sliceStartedAt < RELAY_SLICE_MS;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flushHeld();
+    });
   }
 
   private accept(frame: Buffer): void {
@@ -143,14 +180,20 @@ export class Transmission {
     );
   }
 
-  /** Relays, in order, the held frames that arrived within the (renewed) lease. */
+  /** Relays, in order, the held frames that arrived within the (renewed) lease, one slice at a
+   *  time; the rest wait for the next loop turn or for their renewal's answer. */
   private flushHeld(): void {
-    let n = 0;
-    while (n < this.held.length && this.held[n]!.at - this.leaseFrom < this.host.leaseMs) n++;
-    for (const { frame } of this.held.splice(0, n)) {
-      if (this.ending)
-        this.droppedFrames++; // after a last frame
-      else this.accept(frame);
+    while (this.held.length > 0 && !this.ending) {
+      const next = this.held[0]!;
+      if (next.at - this.leaseFrom >= this.host.leaseMs) break;
+      const now = Date.now();
+      if (!this.inSlice(now)) {
+        if (now - this.lastAskedAt >= this.host.leaseMs / 3) this.renew(now);
+        this.scheduleFlush();
+        return;
+      }
+      this.held.shift();
+      this.accept(next.frame);
     }
     if (this.releaseWhenFlushed && this.held.length === 0) void this.end("released");
   }
@@ -161,9 +204,13 @@ export class Transmission {
     this.lastTickAt = now;
     // A tick that ran late means the loop stalled: frames may be waiting unread behind it.
     if (late) return;
-    if (now - this.lastFrameAt >= this.host.leaseMs) void this.end("timeout");
-    // Held frames whose renewal failed while the lease lasted (a blip): ask again for them.
-    else if (this.held.length > 0 && this.renewalsInFlight === 0) this.renew(now);
+    // Frames still held are not silence: they are being relayed, or wait for a renewal.
+    if (this.held.length === 0) {
+      if (now - this.lastFrameAt >= this.host.leaseMs) void this.end("timeout");
+    } else if (this.renewalsInFlight === 0 && this.held[0]!.at - this.leaseFrom >= this.host.leaseMs) {
+      // Their renewal failed while the lease lasted (a blip): ask again for them.
+      this.renew(now);
+    }
   }
 
   /** Ends the transmission once, whatever asks first; later calls wait for the same end. A
