@@ -104,12 +104,13 @@ export function lineChart({ title, xLabel, yLabel, series, logY = false, hLine }
 
 // ------------------------------------------------------------------ tables
 
-const table = (head, rows) =>
-  [
-    `| ${head.join(" | ")} |`,
-    `|${head.map(() => "---").join("|")}|`,
-    ...rows.map((r) => `| ${r.map((c) => (c == null ? "–" : c)).join(" | ")} |`),
-  ].join("\n");
+/** A Markdown table with its columns padded, as a formatter would leave it. */
+const table = (head, rows) => {
+  const cells = rows.map((r) => r.map((c) => (c == null ? "–" : String(c))));
+  const width = head.map((h, i) => Math.max(3, h.length, ...cells.map((r) => r[i].length)));
+  const line = (r) => `| ${r.map((c, i) => c.padEnd(width[i])).join(" | ")} |`;
+  return [line(head), line(width.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n");
+};
 const ratio = (a, b) => (a != null && b != null && b !== 0 ? `${(a / b).toFixed(2)}×` : "–");
 const n = (v) => (v == null ? "–" : typeof v === "number" ? v.toLocaleString("en-US") : v);
 

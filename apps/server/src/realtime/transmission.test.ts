@@ -85,6 +85,28 @@ async function harness(opts: {
   return { t, floor, relayed, ended, frame };
 }
 
+/** A 300 ms lease whose renewals are answered only when the test says so. */
+async function withHeldAnswers(): Promise<{ h: Harness; answers: (() => void)[] }> {
+  const answers: (() => void)[] = [];
+  const h = await harness({
+    leaseMs: 300,
+    answer: (stored) => new Promise<boolean>((r) => answers.push(() => r(stored))),
+  });
+  open.push(h.t);
+  return { h, answers };
+}
+
+/** Sends a frame every 20 ms for `ms`; returns the next seq. */
+async function talkFor(h: Harness, ms: number): Promise<number> {
+  let seq = 0;
+  const start = Date.now();
+  while (Date.now() - start < ms) {
+    h.t.onFrame(h.frame(seq++));
+    await sleep(20);
+  }
+  return seq;
+}
+
 let open: Transmission[] = [];
 afterEach(async () => {
   await Promise.all(open.map((t) => t.end("released")));
@@ -158,18 +180,8 @@ describe("Transmission lease under loop lag", () => {
   });
 
   it("holds at most MAX_HELD_FRAMES while renewals are outstanding, dropping the oldest", async () => {
-    const answers: (() => void)[] = [];
-    const h = await harness({
-      leaseMs: 300,
-      answer: (stored) => new Promise<boolean>((r) => answers.push(() => r(stored))),
-    });
-    open.push(h.t);
-    let seq = 0;
-    const start = Date.now();
-    while (Date.now() - start < 340) {
-      h.t.onFrame(h.frame(seq++));
-      await sleep(20);
-    }
+    const { h, answers } = await withHeldAnswers();
+    let seq = await talkFor(h, 340);
     const before = h.relayed.length;
     expect(before).toBeGreaterThan(5);
     expect(before).toBeLessThan(seq);
@@ -210,18 +222,8 @@ describe("Transmission lease under loop lag", () => {
   });
 
   it("a release while frames are held lets them out first", async () => {
-    const answers: (() => void)[] = [];
-    const h = await harness({
-      leaseMs: 300,
-      answer: (stored) => new Promise<boolean>((r) => answers.push(() => r(stored))),
-    });
-    open.push(h.t);
-    let seq = 0;
-    const start = Date.now();
-    while (Date.now() - start < 400) {
-      h.t.onFrame(h.frame(seq++));
-      await sleep(20);
-    }
+    const { h, answers } = await withHeldAnswers();
+    const seq = await talkFor(h, 400);
     expect(h.t.heldFrames).toBeGreaterThan(0);
     const released = h.t.end("released");
     await sleep(20);
