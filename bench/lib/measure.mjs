@@ -96,4 +96,35 @@ export const serverRss = (procs) =>
 
 export const pctOfCore = (us, wallMs) => Math.round((us / (wallMs * 1000)) * 1000) / 10;
 
+const round2 = (x) => Math.round(x * 100) / 100;
+
+/** The figures every audio window reports (fan-out, many channels), from a `measured` result. */
+export function audioFigures(m) {
+  return {
+    latency: m.audio,
+    cpuUsPerFrame: m.received ? round2(m.serverCpuUs / m.received) : null,
+    cpuUsPerFrameInclRedis: m.received ? round2((m.serverCpuUs + m.redisCpuUs) / m.received) : null,
+    serverCpuPct: pctOfCore(m.serverCpuUs, m.wallMs),
+    redisCpuPct: pctOfCore(m.redisCpuUs, m.wallMs),
+    generatorCpuPct: pctOfCore(m.generatorCpuUs, m.wallMs),
+    foreignCpuPct: m.foreignCpuPct,
+    waitedForQuietMs: m.quiet.waitedMs,
+    redisCommandsPerFrameIn: m.out.sent ? round2(m.ops.redisCommands / m.out.sent) : null,
+    dbStatements: m.ops.dbStatements,
+    serverRssMB: serverRss(m.procs),
+    unexpectedCloses: m.unexpectedCloses,
+    notes: m.notes,
+    speakerLateTicks: m.out.lateTicks,
+    stopErrors: m.out.stopErrors,
+    procs: m.procs,
+    windowUs: m.windowUs,
+  };
+}
+
+/** The tail of an audio window's log line: latency, CPU shares and anything unusual. */
+export const audioLogTail = (row) =>
+  `p50=${row.latency.p50Ms}ms p99=${row.latency.p99Ms}ms max=${row.latency.maxMs}ms ` +
+  `cpu/frame=${row.cpuUsPerFrame}µs server=${row.serverCpuPct}% redis=${row.redisCpuPct}% gen=${row.generatorCpuPct}% other=${row.foreignCpuPct}%` +
+  (Object.keys(row.notes).length ? ` ${JSON.stringify(row.notes)}` : "");
+
 export const log = (...a) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);

@@ -1,7 +1,7 @@
 // Many channels: C channels × (1 speaker + 5 listeners) at once, speakers and listeners spread over
 // the target's instances, every speaker at 50 frames/s of 60 bytes.
 import { setTimeout as sleep } from "node:timers/promises";
-import { log, measured, pctOfCore, serverRss } from "../lib/measure.mjs";
+import { audioFigures, audioLogTail, log, measured } from "../lib/measure.mjs";
 import { openSpread } from "../lib/workers.mjs";
 
 const PER_CHANNEL = 5;
@@ -47,30 +47,9 @@ export async function manyChannels(ctx, target, { channels, durationMs }) {
     framesExpected: expected,
     framesDelivered: m.received,
     framesLost: expected - m.received,
-    latency: m.audio,
-    cpuUsPerFrame: m.received ? Math.round((m.serverCpuUs / m.received) * 100) / 100 : null,
-    cpuUsPerFrameInclRedis: m.received
-      ? Math.round(((m.serverCpuUs + m.redisCpuUs) / m.received) * 100) / 100
-      : null,
-    serverCpuPct: pctOfCore(m.serverCpuUs, m.wallMs),
-    redisCpuPct: pctOfCore(m.redisCpuUs, m.wallMs),
-    generatorCpuPct: pctOfCore(m.generatorCpuUs, m.wallMs),
-    foreignCpuPct: m.foreignCpuPct,
-    waitedForQuietMs: m.quiet.waitedMs,
-    redisCommandsPerFrameIn: m.out.sent ? Math.round((m.ops.redisCommands / m.out.sent) * 100) / 100 : null,
-    dbStatements: m.ops.dbStatements,
-    serverRssMB: serverRss(m.procs),
-    unexpectedCloses: m.unexpectedCloses,
-    notes: m.notes,
-    speakerLateTicks: m.out.lateTicks,
-    stopErrors: m.out.stopErrors,
-    procs: m.procs,
-    windowUs: m.windowUs,
+    ...audioFigures(m),
   };
-  log(
-    `  ${target.key.padEnd(7)} ${ids.length} ch: lost=${row.framesLost}/${expected} p50=${m.audio.p50Ms}ms p99=${m.audio.p99Ms}ms max=${m.audio.maxMs}ms ` +
-      `cpu/frame=${row.cpuUsPerFrame}µs server=${row.serverCpuPct}% redis=${row.redisCpuPct}% gen=${row.generatorCpuPct}% other=${row.foreignCpuPct}%${Object.keys(m.notes).length ? ` ${JSON.stringify(m.notes)}` : ""}`,
-  );
+  log(`  ${target.key.padEnd(7)} ${ids.length} ch: lost=${row.framesLost}/${expected} ${audioLogTail(row)}`);
   await Promise.all(ctx.w.all.map((w) => w.call("closeAll")));
   await sleep(2_000);
   return { target: target.key, ...row };

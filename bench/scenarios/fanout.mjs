@@ -2,7 +2,7 @@
 // (the speaker is on the first), 50 frames/s of 60-byte payloads carrying the send time.
 // Then a search for the largest N with 0 frames lost and p99 added latency < 50 ms.
 import { setTimeout as sleep } from "node:timers/promises";
-import { log, measured, pctOfCore, serverRss } from "../lib/measure.mjs";
+import { audioFigures, audioLogTail, log, measured } from "../lib/measure.mjs";
 import { openSpread } from "../lib/workers.mjs";
 
 const FPS = 50;
@@ -60,28 +60,12 @@ export async function fanout(ctx, target, { ns, durationMs, search }) {
       framesDelivered: m.received,
       framesLost: lost,
       lossPct: expected ? Math.round((lost / expected) * 1e5) / 1e3 : 0,
-      latency: m.audio,
-      cpuUsPerFrame: m.received ? round2(m.serverCpuUs / m.received) : null,
-      cpuUsPerFrameInclRedis: m.received ? round2((m.serverCpuUs + m.redisCpuUs) / m.received) : null,
-      serverCpuPct: pctOfCore(m.serverCpuUs, m.wallMs),
-      redisCpuPct: pctOfCore(m.redisCpuUs, m.wallMs),
-      generatorCpuPct: pctOfCore(m.generatorCpuUs, m.wallMs),
-      foreignCpuPct: m.foreignCpuPct,
-      waitedForQuietMs: m.quiet.waitedMs,
-      redisCommandsPerFrameIn: m.out.sent ? Math.round((m.ops.redisCommands / m.out.sent) * 100) / 100 : null,
-      dbStatements: m.ops.dbStatements,
-      serverRssMB: serverRss(m.procs),
-      unexpectedCloses: m.unexpectedCloses,
-      notes: m.notes,
-      speakerLateTicks: m.out.lateTicks,
-      procs: m.procs,
-      windowUs: m.windowUs,
+      ...audioFigures(m),
     };
     row.pass =
       row.framesLost === 0 && row.unexpectedCloses === 0 && (row.latency.p99Ms ?? Infinity) < P99_LIMIT_MS;
     log(
-      `  ${target.key.padEnd(7)} N=${String(open).padStart(5)} lost=${lost} p50=${m.audio.p50Ms}ms p99=${m.audio.p99Ms}ms max=${m.audio.maxMs}ms ` +
-        `cpu/frame=${row.cpuUsPerFrame}µs server=${row.serverCpuPct}% redis=${row.redisCpuPct}% gen=${row.generatorCpuPct}% other=${row.foreignCpuPct}% rss=${row.serverRssMB}MB${Object.keys(m.notes).length ? ` ${JSON.stringify(m.notes)}` : ""}`,
+      `  ${target.key.padEnd(7)} N=${String(open).padStart(5)} lost=${lost} ${audioLogTail(row)} rss=${row.serverRssMB}MB`,
     );
     return row;
   }
@@ -113,5 +97,3 @@ export async function fanout(ctx, target, { ns, durationMs, search }) {
   await sleep(2_000);
   return { target: target.key, runs, searchRuns, maxPassing };
 }
-
-const round2 = (x) => Math.round(x * 100) / 100;
