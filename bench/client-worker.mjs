@@ -36,12 +36,15 @@ let speakers = [];
 /** @type {Conn[]} */
 let idle = [];
 
+/** TOC byte of a one-frame 20 ms Opus packet (RFC 6716 §3.1: config 31, code 0). */
+const OPUS_TOC_20MS = 0xf8;
+
 function onAudio(data, start = 0, len = data.length) {
-  if (len < 16 || data[start] !== 1) {
+  if (len < 17 || data[start] !== 1) {
     counters.badFrames++;
     return;
   }
-  add(audio, nowUs() - data.readDoubleLE(start + 8));
+  add(audio, nowUs() - data.readDoubleLE(start + 9));
   counters.received++;
 }
 
@@ -305,7 +308,11 @@ async function openMany(proto, conns, concurrency, raw = false) {
   return { conns: out, failed: errors.length, errors: [...new Set(errors)].slice(0, 5) };
 }
 
-/** Every speaker sends `fps` frames/s of `payloadBytes` (send timestamp in the first 8) for `durationMs`. */
+/**
+ * Every speaker sends `fps` frames/s of `payloadBytes` for `durationMs`. The payload is an Opus
+ * packet as far as its TOC byte goes (0xf8: one 20 ms CELT frame; the server refuses packets of
+ * other durations), then the send timestamp in 8 bytes, then filler.
+ */
 async function transmit({ durationMs, fps, payloadBytes }) {
   const streamIds = await Promise.all(speakers.map((s) => s.startTalking(s.channelId)));
   const interval = 1000 / fps;
@@ -320,12 +327,13 @@ async function transmit({ durationMs, fps, payloadBytes }) {
     else if (wait < -interval) lateTicks++;
     for (let i = 0; i < speakers.length; i++) {
       const frame = Buffer.allocUnsafe(8 + payloadBytes);
-      frame.fill(0x5a, 16);
+      frame.fill(0x5a, 17);
       frame[0] = 1;
       frame[1] = 0;
       frame.writeUInt32BE(streamIds[i], 2);
       frame.writeUInt16BE(k & 0xffff, 6);
-      frame.writeDoubleLE(nowUs(), 8);
+      frame[8] = OPUS_TOC_20MS;
+      frame.writeDoubleLE(nowUs(), 9);
       speakers[i].sendFrame(frame);
       sent++;
     }

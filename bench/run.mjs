@@ -153,7 +153,7 @@ async function main() {
       procs: [server(a), server(b)],
     },
   ];
-  /** Fan-out only, fixed N only: the ceiling with frames built once (what DESIGN.md recommends). */
+  /** Fan-out only, fixed N only: the ceiling with frames built once (what docs/architecture.md recommends). */
   const preframed = {
     key: "preframed",
     label: "raw ws relay, frame built once (ceiling variant)",

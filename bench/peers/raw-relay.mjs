@@ -6,7 +6,7 @@
 // the body as `message.created` (no persistence), for the chat comparison.
 //
 //
-// PREFRAME=1 is the variant DESIGN.md's performance notes recommend: build the WebSocket frame
+// PREFRAME=1 is the variant docs/architecture.md recommends: build the WebSocket frame
 // (header + payload) ONCE per audio frame and write that one buffer to every socket, instead of
 // `ws.send` framing it again per socket (which writes header and payload with writev).
 //

@@ -1,6 +1,6 @@
 /**
  * buildApp(config, deps) returns a ready Fastify instance with every route, the WebSocket
- * gateway and the web client; main.ts listens and handles signals (STYLE.md #1). Tests build an
+ * gateway and the web client; main.ts listens and handles signals. Tests build an
  * app per suite and use `inject()` or listen on port 0.
  */
 import { existsSync } from "node:fs";
@@ -17,6 +17,7 @@ import type { Config } from "./config.js";
 import { type AppContext, createRepos, createTokenService } from "./context.js";
 import { migrateToLatest, openDatabase } from "./db/database.js";
 import { createEngines, type Engines, type MemoryHub } from "./engines/index.js";
+import { proxyTrust } from "./http/client-address.js";
 import { errorHandler } from "./http/error-handler.js";
 import { problem } from "./http/problem.js";
 import { authRoutes } from "./http/routes/auth.js";
@@ -90,7 +91,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   let shuttingDown = false;
   const fastify = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    trustProxy: config.trustProxy,
+    // The same trust as WebSocket upgrades (http/client-address.ts): `request.ip` is the client.
+    trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: 64 * 1024,
     requestIdHeader: "x-request-id",
     genReqId: () => crypto.randomUUID(),
@@ -156,7 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
   fastify.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
 
-  // Health at the root for load balancers, and under the API prefix as CONTRACT.md lists it.
+  // Health at the root for load balancers, and under the API prefix as the contract lists it.
   await fastify.register(serviceRoutes(ctx, () => shuttingDown));
   await fastify.register(
     serviceRoutes(ctx, () => shuttingDown),

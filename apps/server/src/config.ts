@@ -1,6 +1,6 @@
 /**
  * Configuration: parsed once from the environment, validated, frozen. A bad value stops the
- * process at start with a readable list of every problem (STYLE.md #8). Every option is
+ * process at start with a readable list of every problem. Every option is
  * documented in the README with its default and unit.
  */
 import { randomBytes } from "node:crypto";
@@ -8,10 +8,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { invalidProxyAddresses } from "./http/client-address.js";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((s) =>
   s
@@ -19,6 +17,47 @@ const list = z.string().transform((s) =>
     .map((x) => x.trim())
     .filter(Boolean),
 );
+
+/**
+ * Which peers may tell the server the client's address in X-Forwarded-For (TRUST_PROXY):
+ * - `none`: nobody; the client is the socket peer and the header is ignored;
+ * - `hops`: the nearest `hops` addresses (the socket peer first) are proxies, whatever they are;
+ *   the instances must then be reachable only through those proxies;
+ * - `addresses`: proxies are the listed addresses and CIDR ranges, wherever they sit.
+ * http/client-address.ts applies it, to REST requests and WebSocket upgrades alike.
+ */
+export type TrustProxy =
+  | { readonly kind: "none" }
+  | { readonly kind: "hops"; readonly hops: number }
+  | { readonly kind: "addresses"; readonly addresses: readonly string[] };
+
+/** More proxies than this in front of one server is a typo, not a deployment. */
+const MAX_PROXY_HOPS = 20;
+
+/** `true`/`yes` = one hop (a single load balancer), `false`/`no`/`0` = none, `n` = n hops,
+ *  anything else a comma-separated list of proxy addresses and CIDR ranges. */
+const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const value = raw.trim().toLowerCase();
+  if (value === "false" || value === "no" || value === "0") return { kind: "none" };
+  if (value === "true" || value === "yes") return { kind: "hops", hops: 1 };
+  const usage = `must be true, false, a hop count (1–${MAX_PROXY_HOPS}) or a comma-separated list of proxy addresses and CIDR ranges`;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops <= MAX_PROXY_HOPS) return { kind: "hops", hops };
+    ctx.addIssue({ code: "custom", message: `${usage}; ${hops} hops is too many` });
+    return z.NEVER;
+  }
+  const addresses = raw
+    .split(",")
+    .map((x) => x.trim())
+    .filter(Boolean);
+  const problems = addresses.length > 0 ? invalidProxyAddresses(addresses) : ["the list is empty"];
+  if (problems.length > 0) {
+    ctx.addIssue({ code: "custom", message: `${usage}; ${problems.join("; ")}` });
+    return z.NEVER;
+  }
+  return { kind: "addresses", addresses };
+});
 
 const defaultWebDist = resolve(dirname(fileURLToPath(import.meta.url)), "../../web/dist");
 
@@ -45,16 +84,24 @@ const EnvSchema = z
     CORS_ORIGINS: list.default([]),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     WEB_DIST_DIR: z.string().default(defaultWebDist),
-    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY: trustProxy.default({ kind: "none" }),
     MAX_TRANSMISSION_MS: int(1_000, 600_000).default(60_000),
     FLOOR_LEASE_MS: int(500, 30_000).default(3_000),
     PRESENCE_LEASE_MS: int(1_000, 120_000).default(6_000),
     RECORDING_RETENTION_DAYS: int(0, 3_650).default(30),
     RATE_LOGIN_PER_ACCOUNT: int(1, 1_000_000).default(10),
+    RATE_LOGIN_PER_ACCOUNT_ADDRESS: int(1, 1_000_000).default(5),
+    RATE_LOGIN_SLOWDOWN_MAX_MS: int(0, 30_000).default(3_000),
     RATE_LOGIN_PER_IP: int(1, 1_000_000).default(100),
     RATE_REGISTER_PER_IP: int(1, 1_000_000).default(30),
     RATE_JOIN_PER_USER: int(1, 1_000_000).default(30),
     RATE_MESSAGES_PER_USER: int(1, 1_000_000).default(60),
+    RATE_HISTORY_PER_USER: int(1, 1_000_000).default(120),
+    MAX_SOCKETS_PER_USER: int(1, 10_000).default(20),
+    QUOTA_RECORDING_BYTES_PER_USER: int(0, 2 ** 50).default(200 * 1024 * 1024),
+    QUOTA_RECORDING_BYTES_PER_EVENT: int(0, 2 ** 50).default(2 * 1024 * 1024 * 1024),
+    MAX_EVENTS_PER_USER: int(0, 1_000_000).default(50),
+    MAX_CHANNELS_PER_USER: int(0, 1_000_000).default(200),
   })
   .superRefine((env, ctx) => {
     if ((env.DATABASE_URL || env.REDIS_URL) && !env.JWT_SECRET) {
@@ -94,13 +141,29 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     /** A crashed instance's sockets leave presence within about 1.5 × this. */
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
     recordingRetentionDays: env.RECORDING_RETENTION_DAYS,
+    /** Authenticated sockets one user may hold on one instance. */
+    maxSocketsPerUser: env.MAX_SOCKETS_PER_USER,
     /** Rate limits: `limit` hits per `windowMs`. */
     rates: {
+      /** Per login name across addresses: past it, attempts are slowed (commands/login.ts). */
       loginPerAccount: { limit: env.RATE_LOGIN_PER_ACCOUNT, windowMs: 15 * 60_000 },
+      /** Per login name and client address: past it, 429. */
+      loginPerAccountAddress: { limit: env.RATE_LOGIN_PER_ACCOUNT_ADDRESS, windowMs: 15 * 60_000 },
+      /** The longest wait past `loginPerAccount`; 0 = never slowed. */
+      loginSlowdownMaxMs: env.RATE_LOGIN_SLOWDOWN_MAX_MS,
       loginPerIp: { limit: env.RATE_LOGIN_PER_IP, windowMs: 15 * 60_000 },
       registerPerIp: { limit: env.RATE_REGISTER_PER_IP, windowMs: 60 * 60_000 },
       joinPerUser: { limit: env.RATE_JOIN_PER_USER, windowMs: 10 * 60_000 },
       messagesPerUser: { limit: env.RATE_MESSAGES_PER_USER, windowMs: 10_000 },
+      /** History reads (REST pages and socket replays) per user per minute. */
+      historyPerUser: { limit: env.RATE_HISTORY_PER_USER, windowMs: 60_000 },
+    },
+    /** Per-user and per-event holdings (commands/storage-quota.ts); 0 = unlimited. */
+    quotas: {
+      recordingBytesPerUser: env.QUOTA_RECORDING_BYTES_PER_USER,
+      recordingBytesPerEvent: env.QUOTA_RECORDING_BYTES_PER_EVENT,
+      eventsPerUser: env.MAX_EVENTS_PER_USER,
+      channelsPerUser: env.MAX_CHANNELS_PER_USER,
     },
   };
 }

@@ -11,6 +11,7 @@ import { EventsRepo } from "./repositories/events.js";
 import { MessagesRepo } from "./repositories/messages.js";
 import { RecordingsRepo } from "./repositories/recordings.js";
 import { SessionsRepo } from "./repositories/sessions.js";
+import { UsageRepo } from "./repositories/usage.js";
 import { UsersRepo } from "./repositories/users.js";
 
 /** Everything a command needs, built once per app instance. */
@@ -32,6 +33,7 @@ export interface Repos {
   channels: ChannelsRepo;
   messages: MessagesRepo;
   recordings: RecordingsRepo;
+  usage: UsageRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -42,6 +44,7 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     channels: new ChannelsRepo(db, config.database.kind),
     messages: new MessagesRepo(db, config.database.kind),
     recordings: new RecordingsRepo(db),
+    usage: new UsageRepo(db),
   };
 }
 

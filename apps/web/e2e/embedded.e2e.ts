@@ -1,5 +1,5 @@
 /**
- * Issue 5 "Done when", embedded mode (`npm start` with nothing configured): SQLite in a temp
+ * The core scenario, embedded mode (`npm start` with nothing configured): SQLite in a temp
  * DATA_DIR, in-process engines, one instance serving the built client, the API and the socket.
  */
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * Issue 5 "Done when", production mode: MariaDB + Redis, two server instances, A's browser on one
+ * The core scenario, production mode: MariaDB + Redis, two server instances, A's browser on one
  * and B's on the other. Needs `npm test` (TEST_MYSQL_URL, TEST_REDIS_URL) and a built server.
  */
 

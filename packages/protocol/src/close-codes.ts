@@ -16,6 +16,9 @@ export const CLOSE = {
   unauthenticated: 4401,
   /** No `auth` message within the deadline. Reconnect and authenticate promptly. */
   authTimeout: 4408,
+  /** The user already holds the most sockets allowed (per instance): close another one (a tab,
+   *  a device) first. Do not reconnect automatically. */
+  tooManyConnections: 4409,
   /** Rate limited, or too slow to keep up with its own queue: reconnect with backoff. */
   rateLimited: 4429,
 } as const;

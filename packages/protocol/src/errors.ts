@@ -21,6 +21,12 @@ export const ERRORS = {
   username_taken: { status: 409, title: "This username is taken" },
   email_taken: { status: 409, title: "This email is already registered" },
   last_organiser: { status: 409, title: "An event must keep at least one organiser" },
+  /**
+   * A per-user or per-event storage or creation limit is reached. 409, not 413 (the request
+   * itself is small) nor 507 (a 5xx reads as the server's fault and invites a retry): the
+   * caller's current holdings conflict with the request until something is deleted or expires.
+   */
+  quota_exceeded: { status: 409, title: "A storage or creation quota is reached" },
   payload_too_large: { status: 413, title: "The request is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported content type" },
   range_not_satisfiable: { status: 416, title: "The requested range is not satisfiable" },

@@ -1,5 +1,5 @@
 /**
- * Binary audio frame codec (CONTRACT.md "Binary audio frame"). One WebSocket binary message is
+ * Binary audio frame codec (docs/protocol.md, "Binary audio frames"). One WebSocket binary message is
  * one frame carrying one Opus packet (RFC 6716), 48 kHz mono, normally 20 ms.
  *
  *   offset 0  u8     kind = 0x01 (audio)

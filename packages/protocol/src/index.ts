@@ -1,4 +1,5 @@
 export * from "./close-codes.js";
+export * from "./display-name.js";
 export * from "./errors.js";
 export * from "./frame.js";
 export * from "./limits.js";

@@ -27,6 +27,16 @@ export const LIMITS = {
   /** Opus packets are 1..1275 bytes (RFC 6716 §3.4). */
   opusPacketMax: 1_275,
   audioHeaderBytes: 8,
+  /**
+   * Audio one frame's Opus packet may hold, in ms: the frame duration its TOC byte names times
+   * its frame count (RFC 6716 §3.1–3.2). 20 ms is the default; 40 and 60 ms leave room to adapt
+   * the frame size to a slow link. Anything else (2.5–10 ms, which would outrun the per-socket
+   * frame rate, or 80–120 ms) is refused with
+   * `invalid_frame`: the server caps transmissions by this declared audio, and these bounds
+   * keep a packet's claim close to the pace of speech.
+   */
+  audioPacketMs: [20, 40, 60],
+  defaultAudioPacketMs: 20,
   defaultMaxTransmissionMs: 60_000,
   heartbeatMs: 25_000,
 } as const;

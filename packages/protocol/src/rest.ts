@@ -1,11 +1,21 @@
 /**
- * Schemas of every REST body, query and response of CONTRACT.md (prefix /api/v1). Request
+ * Schemas of every REST body, query and response of the wire contract (prefix /api/v1). Request
  * schemas are strict: unknown fields are rejected, so a typo in a client is an error, not a no-op.
  */
 import { z } from "zod";
+import { HIDDEN_NAME_MESSAGE, normaliseDisplayName } from "./display-name.js";
 import { INVITE_CODE_ALPHABET, LIMITS } from "./limits.js";
 
-export const Id = z.uuid();
+/**
+ * Ids are UUIDs in the lower-case form the server issues, and only that form is accepted: MySQL
+ * would match "ABC…" to the row "abc…", while the server keys presence, floors and broker topics
+ * by the string as sent, so another case would open a second floor on the same channel.
+ */
+export const Id = z.stringFormat(
+  "uuid",
+  /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/,
+  { error: "must be a UUID in lower case" },
+);
 export const IsoDate = z.iso.datetime({ offset: true });
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
@@ -16,7 +26,18 @@ export const Username = z
   .max(LIMITS.usernameMax)
   .regex(/^[a-zA-Z0-9_.-]+$/, "may contain only letters, digits, '_', '.' and '-'");
 export const Password = z.string().min(LIMITS.passwordMin).max(LIMITS.passwordMax);
-export const DisplayName = trimmed(LIMITS.displayNameMax);
+/** See display-name.ts for what is normalised and refused, and why. */
+export const DisplayName = z
+  .string()
+  // Bounds the normalisation work; the limit that matters applies to the result.
+  .max(LIMITS.displayNameMax * 4)
+  .transform((raw, ctx) => {
+    const name = normaliseDisplayName(raw);
+    if (name !== null) return name;
+    ctx.addIssue({ code: "custom", message: HIDDEN_NAME_MESSAGE, input: raw });
+    return z.NEVER;
+  })
+  .pipe(z.string().min(1, "must not be empty").max(LIMITS.displayNameMax));
 export const Email = z.email().max(LIMITS.emailMax);
 export const InviteCode = z
   .string()
@@ -79,6 +100,53 @@ export type EventRole = z.infer<typeof EventRole>;
 export const ChannelRole = z.enum(["admin", "moderator", "member"]);
 export type ChannelRole = z.infer<typeof ChannelRole>;
 
+/**
+ * What the caller may do, computed by the server's policy module: clients decide what to show
+ * from these, never from role strings. More keys may be added.
+ */
+export const EventAbilities = z.object({
+  edit: z.boolean(),
+  delete: z.boolean(),
+  /** See and share the invite code. */
+  invite: z.boolean(),
+  /** Issue a new invite code (the old one stops working). */
+  rotateInvite: z.boolean(),
+  /** Remove members (organisers anyone, moderators participants). */
+  manageMembers: z.boolean(),
+  changeRoles: z.boolean(),
+  createChannel: z.boolean(),
+  handleAlerts: z.boolean(),
+  patch: z.boolean(),
+  allCall: z.boolean(),
+});
+export type EventAbilities = z.infer<typeof EventAbilities>;
+
+export const ChannelAbilities = z.object({
+  talk: z.boolean(),
+  /** Pre-empt a member's transmission (`ptt.start` with `priority`). */
+  interrupt: z.boolean(),
+  /** Restrict members to listening, remove plain members. */
+  moderate: z.boolean(),
+  edit: z.boolean(),
+  delete: z.boolean(),
+  invite: z.boolean(),
+  rotateInvite: z.boolean(),
+  /** Change members' channel roles. */
+  manageMembers: z.boolean(),
+  /** Leave this channel (membership of one's own, not through the event). */
+  leave: z.boolean(),
+  requireAck: z.boolean(),
+});
+export type ChannelAbilities = z.infer<typeof ChannelAbilities>;
+
+/** What the caller may do to one member of a member list. */
+export const MemberAbilities = z.object({
+  remove: z.boolean(),
+  changeRole: z.boolean(),
+  setCanSpeak: z.boolean(),
+});
+export type MemberAbilities = z.infer<typeof MemberAbilities>;
+
 export const Channel = z.object({
   id: Id,
   name: z.string(),
@@ -88,6 +156,7 @@ export const Channel = z.object({
   canSpeak: z.boolean(),
   lastSeq: z.number().int(),
   inviteCode: z.string().optional(),
+  abilities: ChannelAbilities,
   createdAt: IsoDate,
 });
 export type Channel = z.infer<typeof Channel>;
@@ -101,6 +170,7 @@ export const Event = z.object({
   myRole: EventRole,
   memberCount: z.number().int(),
   inviteCode: z.string().optional(),
+  abilities: EventAbilities,
   createdAt: IsoDate,
 });
 export type Event = z.infer<typeof Event>;
@@ -142,6 +212,8 @@ export const Member = z.object({
   role: z.union([EventRole, ChannelRole]),
   /** Channel members only: whether this member may transmit. */
   canSpeak: z.boolean().optional(),
+  /** What the caller may do to this member. */
+  abilities: MemberAbilities,
   joinedAt: IsoDate,
 });
 export type Member = z.infer<typeof Member>;
@@ -174,7 +246,7 @@ export const Speaker = z.object({
   userId: Id,
   streamId: z.number().int(),
   since: IsoDate,
-  /** The speaker's profile (added to CONTRACT.md v1), so a client need not look it up. */
+  /** The speaker's profile (an addition to the contract), so a client need not look it up. */
   user: z.lazy(() => User).optional(),
 });
 export type Speaker = z.infer<typeof Speaker>;

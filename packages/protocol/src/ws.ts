@@ -1,9 +1,9 @@
 /**
- * WebSocket messages of CONTRACT.md (`GET /api/v1/realtime`). Text frames carry one JSON object
+ * WebSocket messages of the wire contract (`GET /api/v1/realtime`). Text frames carry one JSON object
  * with a `type`; binary frames carry audio (see frame.ts).
  */
 import { z } from "zod";
-import { Channel, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
+import { Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -42,7 +42,8 @@ export const CLIENT_MESSAGE_TYPES = ClientMessage.options.map((o) => o.shape.typ
 
 export const StopReason = z.enum(["released", "timeout", "disconnected", "preempted", "revoked"]);
 export type StopReason = z.infer<typeof StopReason>;
-export const DenyReason = z.enum(["busy", "forbidden", "not_subscribed"]);
+/** `quota_exceeded` (an addition): the speaker's or the event's stored recordings are over quota. */
+export const DenyReason = z.enum(["busy", "forbidden", "not_subscribed", "quota_exceeded"]);
 export type DenyReason = z.infer<typeof DenyReason>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
@@ -89,12 +90,18 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("presence.left"), channelId: Id, userId: Id }),
   z.object({
     type: z.literal("channel.updated"),
-    channel: Channel.omit({ myRole: true, canSpeak: true, inviteCode: true }),
+    channel: Channel.omit({ myRole: true, canSpeak: true, inviteCode: true, abilities: true }),
   }),
   z.object({ type: z.literal("channel.deleted"), channelId: Id }),
   z.object({ type: z.literal("access.revoked"), channelId: Id }),
-  /** Added to CONTRACT.md v1: your own role or speak permission in the channel changed. */
-  z.object({ type: z.literal("access.changed"), channelId: Id, myRole: ChannelRole, canSpeak: z.boolean() }),
+  /** Added to the contract: your own role or speak permission in the channel changed. */
+  z.object({
+    type: z.literal("access.changed"),
+    channelId: Id,
+    myRole: ChannelRole,
+    canSpeak: z.boolean(),
+    abilities: ChannelAbilities,
+  }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),

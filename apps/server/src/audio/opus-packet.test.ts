@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OPUS_MAX_PACKET_SAMPLES, opusPacketSamples } from "./opus-packet.js";
+import { allowedPacketSamples, OPUS_MAX_PACKET_SAMPLES, opusPacketSamples } from "./opus-packet.js";
 
 /** A packet with TOC (config, stereo = 0, code) and `extra` payload bytes. */
 const packet = (config: number, code: number, ...extra: number[]) =>
@@ -55,5 +55,40 @@ describe("opusPacketSamples", () => {
     expect(opusPacketSamples(packet(3, 3, 3))).toBe(0); // 3 × 60 ms
     expect(opusPacketSamples(packet(16, 3, 48))).toBe(5_760); // 48 × 2.5 ms = 120 ms is the limit
     expect(opusPacketSamples(packet(16, 3, 49))).toBe(0);
+  });
+});
+
+describe("allowedPacketSamples", () => {
+  it("accepts 20, 40 and 60 ms packets, however framed, and nothing else", () => {
+    const ok: Array<[Uint8Array, number]> = [
+      [packet(31, 0, 0xaa), 20],
+      [packet(2, 0, 0xaa), 40],
+      [packet(3, 0, 0xaa), 60],
+      [packet(31, 1, 1, 2), 40], // two 20 ms frames
+      [packet(31, 3, 3), 60], // three 20 ms frames
+      [packet(18, 3, 6), 60], // six 10 ms frames
+    ];
+    for (const [p, ms] of ok) expect(allowedPacketSamples(p), `${p[0]}`).toBe(ms * 48);
+    const refused = [
+      packet(30, 0, 0xaa), // 10 ms
+      packet(17, 1, 1, 2), // two 5 ms frames
+      packet(16, 3, 4), // four 2.5 ms frames
+      packet(16, 0, 0xaa), // 2.5 ms
+      packet(17, 0, 0xaa), // 5 ms
+      packet(16, 1, 1, 2), // 2 × 2.5 ms
+      packet(31, 3, 4), // 80 ms
+      packet(3, 1, 1, 2), // 120 ms
+      packet(31, 3, 6), // 120 ms
+      packet(31, 3, 0), // invalid
+      new Uint8Array(0),
+    ];
+    for (const p of refused) expect(allowedPacketSamples(p), `${[...p]}`).toBe(0);
+  });
+
+  it("reads a packet in place after a header", () => {
+    const frame = Uint8Array.from([1, 0, 0, 0, 0, 7, 0, 1, (31 << 3) | 3, 3]);
+    expect(allowedPacketSamples(frame, 8)).toBe(60 * 48);
+    expect(opusPacketSamples(frame, 8)).toBe(60 * 48);
+    expect(allowedPacketSamples(frame, 10)).toBe(0);
   });
 });

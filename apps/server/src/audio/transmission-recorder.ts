@@ -1,6 +1,6 @@
 /**
  * Collects the Opus packets of one push-to-talk transmission as its frames arrive and turns
- * them into an Ogg Opus file when it ends (DESIGN.md "Recording").
+ * them into an Ogg Opus file when it ends.
  */
 import { LIMITS } from "@won/protocol";
 import { DEFAULT_PRE_SKIP, muxOggOpus, type OggOpusOptions, oggPlaybackMs } from "./ogg-opus.js";

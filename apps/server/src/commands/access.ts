@@ -1,19 +1,45 @@
 /**
- * Authorisation checks shared by commands: load the resource, then the caller's role in it.
- * A resource that does not exist is 404; one that exists but the caller is not in is 403
- * `not_a_member`; a member without the needed role gets 403 `forbidden`.
+ * Loading a resource with the caller's standing in it, then asking the policy module
+ * (`domain/policy.ts`). A resource that does not exist is 404; one that exists but the caller is
+ * not in is 403 `not_a_member`; a member the policy refuses gets 403 `forbidden`.
  */
+import type { ChannelAbilities, EventAbilities } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import type { ChannelRow, EventRow } from "../db/schema.js";
+import { type ChannelGrant, channelAbilities, type EventRole, eventAbilities } from "../domain/policy.js";
 import { AppError } from "../http/problem.js";
-import type { ChannelAccess, ChannelRole } from "../repositories/channels.js";
-import type { EventRole } from "../repositories/events.js";
+
+const EVENT_REFUSALS: Record<keyof EventAbilities, string> = {
+  edit: "Only organisers may edit this event",
+  delete: "Only organisers may delete this event",
+  invite: "Only organisers and moderators may see the invite code",
+  rotateInvite: "Only organisers may issue a new invite code",
+  manageMembers: "Only organisers and moderators may manage members",
+  changeRoles: "Only organisers may change roles",
+  createChannel: "Only organisers and moderators may create channels in this event",
+  handleAlerts: "Only organisers and moderators may handle alerts",
+  patch: "Only organisers and moderators may patch channels",
+  allCall: "Only organisers may call the whole event",
+};
+
+const CHANNEL_REFUSALS: Record<keyof ChannelAbilities, string> = {
+  talk: "You may only listen in this channel",
+  interrupt: "Only channel moderators and admins may interrupt",
+  moderate: "Only channel moderators and admins may do this",
+  edit: "Only channel moderators and admins may edit this channel",
+  delete: "Only channel admins may delete this channel",
+  invite: "Only channel moderators and admins may see the invite code",
+  rotateInvite: "Only channel moderators and admins may issue a new invite code",
+  manageMembers: "Only channel admins may change roles",
+  leave: "Membership of this channel comes from its event",
+  requireAck: "Only channel moderators and admins may require acknowledgement",
+};
 
 export async function eventAccess(
   ctx: AppContext,
   eventId: string,
   userId: string,
-  allowed?: readonly EventRole[],
+  needs?: keyof EventAbilities,
 ): Promise<{ event: EventRow; role: EventRole }> {
   const event = await ctx.repos.events.findById(eventId);
   if (!event) throw new AppError("not_found", "No such event");
@@ -23,8 +49,7 @@ export async function eventAccess(
     if (!(await ctx.repos.events.findById(eventId))) throw new AppError("not_found", "No such event");
     throw new AppError("not_a_member", "You are not a member of this event");
   }
-  if (allowed && !allowed.includes(role))
-    throw new AppError("forbidden", `Only ${allowed.join(" or ")} may do this`);
+  if (needs && !eventAbilities(role)[needs]) throw new AppError("forbidden", EVENT_REFUSALS[needs]);
   return { event, role };
 }
 
@@ -32,13 +57,12 @@ export async function channelAccess(
   ctx: AppContext,
   channelId: string,
   userId: string,
-  allowed?: readonly ChannelRole[],
-): Promise<{ channel: ChannelRow; access: ChannelAccess }> {
+  needs?: keyof ChannelAbilities,
+): Promise<{ channel: ChannelRow; access: ChannelGrant }> {
   const found = await ctx.repos.channels.findWithAccess(channelId, userId);
   if (!found) throw new AppError("not_found", "No such channel");
   const { channel, access } = found;
   if (!access) throw new AppError("not_a_member", "You are not a member of this channel");
-  if (allowed && !allowed.includes(access.role))
-    throw new AppError("forbidden", `Only channel ${allowed.join(" or ")} may do this`);
+  if (needs && !channelAbilities(access)[needs]) throw new AppError("forbidden", CHANNEL_REFUSALS[needs]);
   return { channel, access };
 }

@@ -3,6 +3,13 @@ import { randomUUID } from "node:crypto";
 import type { Channel, CreateChannelBody, Member, Presence } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import { retryOnCollision } from "../db/errors.js";
+import {
+  type ChannelMemberStanding,
+  type ChannelRole,
+  mayChangeChannelRole,
+  mayRemoveChannelMember,
+  maySetCanSpeak,
+} from "../domain/policy.js";
 import { AppError } from "../http/problem.js";
 import {
   presentChannel,
@@ -10,9 +17,9 @@ import {
   presentChannelPublic,
   presentUser,
 } from "../presenters/index.js";
-import { type ChannelRole, effectiveAccess, outranks } from "../repositories/channels.js";
 import { channelAccess, eventAccess } from "./access.js";
 import { freshInviteCode } from "./events.js";
+import { assertCanCreate } from "./storage-quota.js";
 
 export async function listChannels(ctx: AppContext, userId: string): Promise<Channel[]> {
   const rows = await ctx.repos.channels.listForUser(userId);
@@ -26,7 +33,8 @@ export async function createChannel(
   userId: string,
   body: CreateChannelBody,
 ): Promise<Channel> {
-  if (body.eventId) await eventAccess(ctx, body.eventId, userId, ["organiser", "moderator"]);
+  if (body.eventId) await eventAccess(ctx, body.eventId, userId, "createChannel");
+  await assertCanCreate(ctx, userId, "channel");
   const id = randomUUID();
   const created = await retryOnCollision("invite_code", 5, async () =>
     ctx.repos.channels.create(
@@ -57,7 +65,7 @@ export async function updateChannel(
   channelId: string,
   patch: { name?: string; description?: string },
 ): Promise<Channel> {
-  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
+  const { channel, access } = await channelAccess(ctx, channelId, userId, "edit");
   await ctx.repos.channels.update(channelId, patch);
   const next = { ...channel, ...patch };
   await ctx.live.channelUpdated(presentChannelPublic(next));
@@ -65,7 +73,7 @@ export async function updateChannel(
 }
 
 export async function deleteChannel(ctx: AppContext, userId: string, channelId: string): Promise<void> {
-  await channelAccess(ctx, channelId, userId, ["admin"]);
+  await channelAccess(ctx, channelId, userId, "delete");
   await ctx.repos.channels.delete(channelId);
   await ctx.live.channelDeleted(channelId);
 }
@@ -75,7 +83,7 @@ export async function regenerateChannelCode(
   userId: string,
   channelId: string,
 ): Promise<Channel> {
-  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
+  const { channel, access } = await channelAccess(ctx, channelId, userId, "rotateInvite");
   const invite_code = await retryOnCollision("invite_code", 5, async () => {
     const code = await freshInviteCode(ctx);
     await ctx.repos.channels.update(channelId, { invite_code: code });
@@ -89,20 +97,22 @@ export async function listChannelMembers(
   userId: string,
   channelId: string,
 ): Promise<Member[]> {
-  const { channel } = await channelAccess(ctx, channelId, userId);
+  const { channel, access } = await channelAccess(ctx, channelId, userId);
   const members = await ctx.repos.channels.members(channel);
   const users = new Map(
     (await ctx.repos.users.findMany(members.map((m) => m.user_id))).map((u) => [u.id, u]),
   );
+  const actor = { userId, grant: access };
   return members.flatMap((m) => {
     const u = users.get(m.user_id);
-    return u ? [presentChannelMember(m, u)] : [];
+    return u ? [presentChannelMember(m, u, actor)] : [];
   });
 }
 
 /**
- * Changes a member's role (admins only) or speak permission (admins, and moderators for plain
- * members). A member's effective role never drops below what their event role gives them.
+ * Changes a member's role (admins) or whether they may speak (admins, and moderators for plain
+ * members). A role is stored only as far as it raises the event role (which is a floor); a
+ * listen-only restriction is a record of its own that outlives leaving and rejoining.
  */
 export async function updateChannelMember(
   ctx: AppContext,
@@ -111,32 +121,28 @@ export async function updateChannelMember(
   targetId: string,
   patch: { role?: ChannelRole; canSpeak?: boolean },
 ): Promise<Member> {
-  const { channel, access } = await channelAccess(ctx, channelId, userId, ["admin", "moderator"]);
-  const target = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId);
-  if (!target) throw new AppError("not_found", "That user is not a member of this channel");
-  if (access.role === "moderator" && (patch.role !== undefined || target.role !== "member")) {
-    throw new AppError("forbidden", "Moderators may only change whether members can speak");
+  const { channel, access } = await channelAccess(ctx, channelId, userId, "moderate");
+  const actor: ChannelMemberStanding = { userId, grant: access };
+  const target = await findMember(ctx, channel, targetId);
+  const decisions = [
+    patch.role !== undefined ? mayChangeChannelRole(actor, target, patch.role) : null,
+    patch.canSpeak !== undefined ? maySetCanSpeak(actor, target) : null,
+  ];
+  for (const d of decisions) if (d && !d.ok) throw new AppError(d.code, d.message);
+  if (patch.role !== undefined) {
+    const outcome = await ctx.repos.channels.setRole(channelId, targetId, target.grant.eventRole, patch.role);
+    if (outcome === "not_member") throw new AppError("not_found", "No such channel");
+    if (outcome === "last_admin") throw new AppError("conflict", "A channel must keep at least one admin");
   }
-  const role = patch.role ?? target.role;
-  // The event role sets a floor: asking for less would answer 200 and change nothing.
-  const derived = target.event_role ? effectiveAccess(target.event_role, undefined)!.role : null;
-  if (derived && outranks(derived, role)) {
-    throw new AppError(
-      "conflict",
-      `Event ${target.event_role}s are at least ${derived} of every channel of their event; change their event role instead`,
-    );
-  }
-  const outcome = await ctx.repos.channels.upsertMember(
-    channelId,
-    targetId,
-    role,
-    patch.canSpeak ?? target.can_speak,
-  );
-  if (outcome === "not_member") throw new AppError("not_found", "No such channel");
-  if (outcome === "last_admin") throw new AppError("conflict", "A channel must keep at least one admin");
+  if (patch.canSpeak !== undefined)
+    await ctx.repos.channels.setRestricted(channelId, targetId, !patch.canSpeak, userId);
   await ctx.live.accessChanged(channelId, targetId);
-  const updated = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId)!;
-  return presentChannelMember(updated, (await ctx.repos.users.findById(targetId))!);
+  const updated = await findMember(ctx, channel, targetId);
+  return presentChannelMember(
+    { user_id: targetId, joined_at: updated.joinedAt, grant: updated.grant },
+    (await ctx.repos.users.findById(targetId))!,
+    actor,
+  );
 }
 
 /** Removes a direct member, or leaves. Membership that comes from an event changes on the event. */
@@ -147,26 +153,24 @@ export async function removeChannelMember(
   targetId: string,
 ): Promise<void> {
   const { channel, access } = await channelAccess(ctx, channelId, userId);
-  const target = (await ctx.repos.channels.members(channel)).find((m) => m.user_id === targetId);
-  if (!target) throw new AppError("not_found", "That user is not a member of this channel");
-  const self = targetId === userId;
-  if (
-    !self &&
-    !(access.role === "admin" || (access.role === "moderator" && outranks("moderator", target.role)))
-  ) {
-    throw new AppError("forbidden", "You may not remove this member");
-  }
-  if (target.event_role) {
-    throw new AppError(
-      "conflict",
-      "Membership of this channel comes from its event; remove the member from the event instead",
-    );
-  }
+  const target = await findMember(ctx, channel, targetId);
+  const decision = mayRemoveChannelMember({ userId, grant: access }, target);
+  if (!decision.ok) throw new AppError(decision.code, decision.message);
   const outcome = await ctx.repos.channels.removeMember(channelId, targetId);
   if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this channel");
   if (outcome === "last_admin")
     throw new AppError("conflict", "A channel must keep at least one admin; delete the channel instead");
   await ctx.live.accessRevoked(channelId, [targetId]);
+}
+
+async function findMember(
+  ctx: AppContext,
+  channel: { id: string; event_id: string | null },
+  targetId: string,
+): Promise<ChannelMemberStanding & { joinedAt: number }> {
+  const m = (await ctx.repos.channels.members(channel)).find((x) => x.user_id === targetId);
+  if (!m) throw new AppError("not_found", "That user is not a member of this channel");
+  return { userId: m.user_id, grant: m.grant, joinedAt: m.joined_at };
 }
 
 export async function channelPresence(ctx: AppContext, userId: string, channelId: string): Promise<Presence> {

@@ -14,6 +14,7 @@ import type {
 import type { AppContext } from "../context.js";
 import { retryOnCollision } from "../db/errors.js";
 import type { EventRow } from "../db/schema.js";
+import { type EventRole, mayRemoveEventMember } from "../domain/policy.js";
 import { AppError } from "../http/problem.js";
 import { newInviteCode } from "../lib/invite-code.js";
 import {
@@ -22,8 +23,8 @@ import {
   presentEventMember,
   presentEventWithChannels,
 } from "../presenters/index.js";
-import type { EventRole } from "../repositories/events.js";
 import { eventAccess } from "./access.js";
+import { assertCanCreate } from "./storage-quota.js";
 
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
@@ -64,6 +65,7 @@ export async function listEvents(ctx: AppContext, userId: string): Promise<Event
 }
 
 export async function createEvent(ctx: AppContext, userId: string, body: CreateEventBody): Promise<Event> {
+  await assertCanCreate(ctx, userId, "event");
   return retryOnCollision("invite_code", 5, async () => {
     const row: EventRow = {
       id: randomUUID(),
@@ -91,7 +93,7 @@ export async function updateEvent(
   eventId: string,
   body: PatchEventBody,
 ): Promise<EventWithChannels> {
-  const { event } = await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const { event } = await eventAccess(ctx, eventId, userId, "edit");
   const next = {
     ...(body.name !== undefined ? { name: body.name } : {}),
     ...(body.description !== undefined ? { description: body.description } : {}),
@@ -109,7 +111,7 @@ export async function updateEvent(
 }
 
 export async function deleteEvent(ctx: AppContext, userId: string, eventId: string): Promise<void> {
-  await eventAccess(ctx, eventId, userId, ["organiser"]);
+  await eventAccess(ctx, eventId, userId, "delete");
   const channels = await ctx.repos.channels.listForEvent(eventId);
   await ctx.repos.events.delete(eventId);
   await Promise.all(channels.map((c) => ctx.live.channelDeleted(c.id)));
@@ -120,7 +122,7 @@ export async function regenerateEventCode(
   userId: string,
   eventId: string,
 ): Promise<EventWithChannels> {
-  const { event, role } = await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const { event, role } = await eventAccess(ctx, eventId, userId, "rotateInvite");
   const invite_code = await retryOnCollision("invite_code", 5, async () => {
     const code = await freshInviteCode(ctx);
     await ctx.repos.events.update(eventId, { invite_code: code });
@@ -130,14 +132,15 @@ export async function regenerateEventCode(
 }
 
 export async function listEventMembers(ctx: AppContext, userId: string, eventId: string): Promise<Member[]> {
-  await eventAccess(ctx, eventId, userId);
+  const { role } = await eventAccess(ctx, eventId, userId);
   const members = await ctx.repos.events.members(eventId);
   const users = new Map(
     (await ctx.repos.users.findMany(members.map((m) => m.user_id))).map((u) => [u.id, u]),
   );
+  const actor = { userId, role };
   return members.flatMap((m) => {
     const u = users.get(m.user_id);
-    return u ? [presentEventMember(m, u)] : [];
+    return u ? [presentEventMember(m, u, actor)] : [];
   });
 }
 
@@ -148,14 +151,14 @@ export async function setEventRole(
   targetId: string,
   role: EventRole,
 ): Promise<Member> {
-  await eventAccess(ctx, eventId, userId, ["organiser"]);
+  const { role: actorRole } = await eventAccess(ctx, eventId, userId, "changeRoles");
   const outcome = await ctx.repos.events.setRole(eventId, targetId, role);
   if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this event");
   if (outcome === "last_organiser") throw new AppError("last_organiser", "Promote another organiser first");
   await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessChanged(channelId, targetId));
   const member = (await ctx.repos.events.members(eventId)).find((m) => m.user_id === targetId)!;
   const user = (await ctx.repos.users.findById(targetId))!;
-  return presentEventMember(member, user);
+  return presentEventMember(member, user, { userId, role: actorRole });
 }
 
 /** Removes a member: organisers remove anyone, moderators remove participants, anyone leaves. */
@@ -168,9 +171,8 @@ export async function removeEventMember(
   const { role } = await eventAccess(ctx, eventId, userId);
   const targetRole = await ctx.repos.events.roleOf(eventId, targetId);
   if (!targetRole) throw new AppError("not_found", "That user is not a member of this event");
-  const self = targetId === userId;
-  const allowed = self || role === "organiser" || (role === "moderator" && targetRole === "participant");
-  if (!allowed) throw new AppError("forbidden", "Only organisers may remove moderators and organisers");
+  const decision = mayRemoveEventMember({ userId, role }, { userId: targetId, role: targetRole });
+  if (!decision.ok) throw new AppError(decision.code, decision.message);
   const outcome = await ctx.repos.events.removeMember(eventId, targetId);
   if (outcome === "not_member") throw new AppError("not_found", "That user is not a member of this event");
   if (outcome === "last_organiser")

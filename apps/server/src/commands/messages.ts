@@ -67,6 +67,7 @@ export async function channelHistory(
   q: HistoryQuery,
 ): Promise<History> {
   await channelAccess(ctx, channelId, userId);
+  await enforceRate(ctx, `history:user:${userId}`, ctx.config.rates.historyPerUser, "history reads");
   const { rows, hasMore } = await ctx.repos.messages.page(channelId, q);
   return { messages: await presentMessages(ctx, rows), hasMore };
 }

@@ -64,15 +64,26 @@ export interface ChannelsTable {
 }
 
 /**
- * Standalone channels: one row per member. Event channels: members come from the event; a row
- * here only overrides the derived role or `can_speak` for one member.
+ * A membership of one's own: every member of a standalone channel, and people who joined an
+ * event channel with its channel code. For an event member, `role` holds only what staff raised
+ * above the role the event gives (`member` otherwise): it is never a copy of the derived role.
  */
 export interface ChannelMembersTable {
   channel_id: string;
   user_id: string;
   role: "admin" | "moderator" | "member";
-  can_speak: number;
   joined_at: number;
+}
+
+/**
+ * Listen-only restrictions, kept apart from memberships so that leaving and rejoining does not
+ * lift one; only channel staff clear it.
+ */
+export interface ChannelRestrictionsTable {
+  channel_id: string;
+  user_id: string;
+  created_by: string | null;
+  created_at: number;
 }
 
 export interface MessagesTable {
@@ -107,6 +118,7 @@ export interface DB {
   event_members: EventMembersTable;
   channels: ChannelsTable;
   channel_members: ChannelMembersTable;
+  channel_restrictions: ChannelRestrictionsTable;
   messages: MessagesTable;
   recordings: RecordingsTable;
 }

@@ -2,10 +2,14 @@
  * deploy/nginx.conf, for real: Debian's nginx runs that file (upstream addresses, listen port and
  * file paths rewritten) in front of two production instances sharing one MariaDB database and one
  * Redis, and REST, a WebSocket and audio relay between clients on different instances all go
- * through it. Runs as root without touching /var: pid, logs and temp paths live in a temp prefix.
+ * through it; a made-up X-Forwarded-For must not escape the registration limit, and the
+ * operator-only paths must refuse an outside address however they are spelt. Runs as root
+ * without touching /var: pid, logs and temp paths live in a temp prefix.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -27,6 +31,34 @@ const NGINX = "/usr/sbin/nginx";
 const DEPLOY_CONF = resolve(import.meta.dirname, "../../../../deploy/nginx.conf");
 /** A valid 20 ms CELT silence packet (RFC 6716 TOC 0xf8: fullband, 20 ms, mono, one frame). */
 const OPUS_SILENCE = new Uint8Array([0xf8, 0xff, 0xfe]);
+/** Registrations per client address per hour on the instances behind nginx. */
+const REGISTER_LIMIT = 5;
+/**
+ * A client outside the operator network. deploy/nginx.conf allows 127.0.0.1 and ::1, not all of
+ * 127.0.0.0/8, so a connection from 127.0.0.2 (loopback on Linux, no set-up) is an outsider.
+ */
+const OUTSIDER = "127.0.0.2";
+/** Paths that only the operator network may reach, in the spellings a client might try. */
+const OPERATOR_ONLY = [
+  "/metrics",
+  "/metrics/",
+  "/metrics?x=1",
+  "/metrics;x",
+  "/METRICS",
+  "/Metrics/",
+  "//metrics",
+  "/x/../metrics",
+  "/%6Detrics",
+  "/readyz",
+  "/readyz/",
+  "/api/v1/readyz",
+  "/api/v1/readyz/",
+  "/docs",
+  "/docs/",
+  "/docs/static/index.html",
+  "/openapi.json",
+  "/api/v1/openapi.json",
+];
 
 /**
  * Turns deploy/nginx.conf into a config for this test: the `server appN:8000 …;` lines become
@@ -96,6 +128,7 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
   let dir: string;
   let nginx: ChildProcess | undefined;
   let base: string;
+  let port: number;
   let wsUrl: string;
   let alice: TestUser;
   let bob: TestUser;
@@ -118,19 +151,38 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
     return { c, landed };
   };
 
+  /** GET through nginx, sent from `from`; the path goes out exactly as written. */
+  const get = (path: string, from = "127.0.0.1") =>
+    new Promise<{ status: number; body: string }>((resolveGet, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, localAddress: from }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (d: string) => {
+          body += d;
+        });
+        res.on("end", () => resolveGet({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
   beforeAll(async () => {
     if (!existsSync(NGINX))
       throw new Error(
         `${NGINX} is missing: run \`npm test\` (it installs Debian's nginx) or apt-get install nginx`,
       );
-    backing = await createBacking("production");
+    // As deploy/docker-compose.yml runs them: behind one proxy hop.
+    backing = await createBacking("production", {
+      TRUST_PROXY: "true",
+      RATE_REGISTER_PER_IP: String(REGISTER_LIMIT),
+    });
     one = await startApp(backing);
     two = await startApp(backing);
 
     dir = mkdtempSync(join(tmpdir(), "won-nginx-"));
     // Workers run unprivileged when nginx starts as root: they must reach the temp dirs.
     chmodSync(dir, 0o755);
-    const port = await freePort();
+    port = await freePort();
     const upstreams = [one.url, two.url].map((u) => new URL(u).host);
     const conf = renderNginxConfig(readFileSync(DEPLOY_CONF, "utf8"), {
       upstreams,
@@ -299,6 +351,45 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
     expect(Buffer.from(await res.arrayBuffer()).toString("latin1")).toBe("OggS");
   });
 
+  it("ignores a spoofed X-Forwarded-For: registrations past RATE_REGISTER_PER_IP are 429", async () => {
+    const suffix = randomBytes(3).toString("hex");
+    const statuses: number[] = [];
+    // One more than the limit, each with a different made-up X-Forwarded-For; the suite's
+    // earlier registrations came from the same address, so the limit is reached by the last.
+    for (let i = 0; i <= REGISTER_LIMIT; i++) {
+      const username = `xff_${suffix}_${i}`;
+      const res = await fetch(`${base}/api/v1/auth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-forwarded-for": [...randomBytes(4)].join(".") },
+        body: JSON.stringify({
+          username,
+          email: `${username}@example.test`,
+          password: "correct horse battery",
+        }),
+      });
+      statuses.push(res.status);
+      if (res.status === 429) expect(((await res.json()) as { code: string }).code).toBe("rate_limited");
+    }
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(REGISTER_LIMIT);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it("serves /metrics, /readyz, /docs and /openapi.json to the operator network only, however spelt", async () => {
+    for (const path of OPERATOR_ONLY) expect((await get(path, OUTSIDER)).status, path).toBe(403);
+    // The outsider reaches everything else.
+    expect((await get("/healthz", OUTSIDER)).status).toBe(200);
+    expect((await get("/api/v1/healthz", OUTSIDER)).status).toBe(200);
+    // The operator network reaches them, with or without a trailing slash.
+    for (const path of ["/metrics", "/metrics/"]) {
+      const res = await get(path);
+      expect(res.status, path).toBe(200);
+      expect(res.body, path).toContain("won_ws_connections");
+    }
+    expect((await get("/readyz")).status).toBe(200);
+    expect((await get("/openapi.json")).status).toBe(200);
+    expect((await get("/docs")).status).toBeLessThan(400);
+  });
+
   it("renders the deploy config faithfully and rejects one it cannot recognise", () => {
     const source = readFileSync(DEPLOY_CONF, "utf8");
     const conf = renderNginxConfig(source, {
@@ -311,6 +402,11 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
     expect(conf).not.toMatch(/app\d:8000/);
     expect(conf).toContain("listen 1.2.3.4:5;");
     expect(conf).toContain("proxy_set_header Upgrade $http_upgrade;");
+    // X-Forwarded-For is what nginx saw, never a value the client sent: the instances trust
+    // exactly one hop.
+    const forwardedFor = conf.match(/proxy_set_header\s+X-Forwarded-For\s+[^;]+;/g) ?? [];
+    expect(forwardedFor.length).toBeGreaterThanOrEqual(2);
+    for (const line of forwardedFor) expect(line).toMatch(/X-Forwarded-For \$remote_addr;$/);
     expect(() =>
       renderNginxConfig(source.replace(/^(\s*)listen 80;/m, "$1listen 8080;"), {
         upstreams: [],

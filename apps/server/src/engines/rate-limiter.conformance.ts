@@ -13,11 +13,12 @@ export function describeRateLimiterConformance(name: string, makeNodes: MakeNode
       const results = [];
       for (let i = 0; i < 4; i++) results.push(await a!.hit("k", 3, 10_000));
       expect(results.slice(0, 3)).toEqual([
-        { allowed: true, remaining: 2, retryAfterMs: 0 },
-        { allowed: true, remaining: 1, retryAfterMs: 0 },
-        { allowed: true, remaining: 0, retryAfterMs: 0 },
+        { allowed: true, count: 1, remaining: 2, retryAfterMs: 0 },
+        { allowed: true, count: 2, remaining: 1, retryAfterMs: 0 },
+        { allowed: true, count: 3, remaining: 0, retryAfterMs: 0 },
       ]);
       expect(results[3]!.allowed).toBe(false);
+      expect(results[3]!.count).toBe(4);
       expect(results[3]!.remaining).toBe(0);
       expect(results[3]!.retryAfterMs).toBeGreaterThan(8_000);
       expect(results[3]!.retryAfterMs).toBeLessThanOrEqual(10_000);
@@ -40,7 +41,7 @@ export function describeRateLimiterConformance(name: string, makeNodes: MakeNode
       expect((await a!.hit("k", 1, 300)).allowed).toBe(false);
       // Every probe would be a hit, so this waits on the clock instead of polling.
       await sleep(350);
-      expect(await a!.hit("k", 1, 300)).toEqual({ allowed: true, remaining: 0, retryAfterMs: 0 });
+      expect(await a!.hit("k", 1, 300)).toEqual({ allowed: true, count: 1, remaining: 0, retryAfterMs: 0 });
     });
 
     it("counts keys separately and resets one key", async () => {
@@ -65,6 +66,9 @@ export function describeRateLimiterConformance(name: string, makeNodes: MakeNode
       );
       const remaining = results.filter((r) => r.allowed).map((r) => r.remaining);
       expect(remaining.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      // Each concurrent hit is told its own place in the window.
+      const counts = results.map((r) => r.count).sort((x, y) => x - y);
+      expect(counts).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
       await b!.reset("shared");
       expect((await a!.hit("shared", 10, 10_000)).remaining).toBe(9);
     });

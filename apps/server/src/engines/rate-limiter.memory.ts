@@ -42,6 +42,7 @@ export class MemoryRateLimiter implements RateLimiter {
     const allowed = window.count <= limit;
     return {
       allowed,
+      count: window.count,
       remaining: Math.max(0, limit - window.count),
       retryAfterMs: allowed ? 0 : Math.max(1, window.resetAt - now),
     };

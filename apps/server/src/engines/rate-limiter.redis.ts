@@ -45,7 +45,12 @@ export class RedisRateLimiter implements RateLimiter {
       [Math.max(1, Math.round(windowMs))],
     )) as [number, number];
     const allowed = count <= limit;
-    return { allowed, remaining: Math.max(0, limit - count), retryAfterMs: allowed ? 0 : Math.max(1, ttl) };
+    return {
+      allowed,
+      count,
+      remaining: Math.max(0, limit - count),
+      retryAfterMs: allowed ? 0 : Math.max(1, ttl),
+    };
   }
 
   async reset(key: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIENCE, ISSUER } from "../auth/tokens.js";
+import { loginSlowdownMs } from "../commands/login.js";
 import { MemoryHub } from "../engines/index.js";
 import {
   type Backing,
@@ -19,6 +20,8 @@ import {
 } from "../test/harness.js";
 
 const PASSWORD = "correct horse battery";
+/** The slow-down cap of the throttling tests' app. */
+const SLOWDOWN_MAX_MS = 600;
 
 function expectProblem(res: Res, status: number, code: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);
@@ -110,6 +113,26 @@ describe.each(MODES)("auth (%s)", (mode) => {
       );
     });
 
+    it("a login matches only as typed in ASCII: full-width, accented or invisible variants are not the account", async () => {
+      const u = await t.api.user(`olivia${unique()}`);
+      const fullWidth = [...u.username].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join("");
+      for (const login of [
+        fullWidth,
+        u.username.replace("o", "ó"),
+        `${u.username.slice(0, 3)}\u200b${u.username.slice(3)}`,
+        `${u.username}@example.test`.replace("e", "é"),
+      ]) {
+        // Each variant is a login name of its own (with its own throttle count), so it must not
+        // reach the account, or variants would multiply an attacker's allowance.
+        expectProblem(
+          await t.api.post("/auth/login", { login, password: PASSWORD }),
+          401,
+          "invalid_credentials",
+        );
+      }
+      expect((await t.api.post("/auth/login", { login: u.username, password: PASSWORD })).status).toBe(200);
+    });
+
     it("duplicate username or email → 409 with distinct codes, whatever the case; nothing created", async () => {
       const u = await t.api.user();
       const other = unique();
@@ -174,6 +197,47 @@ describe.each(MODES)("auth (%s)", (mode) => {
       const same = await t.api.patch("/me", {}, u.token);
       expect(same.status).toBe(200);
       expect(same.body.displayName).toBe("New Name");
+    });
+
+    it("display names: NFKC, collapsed whitespace; control, format and invisible characters → 400", async () => {
+      const u = await t.api.user();
+      const patched = await t.api.patch("/me", { displayName: " Ｏｌｉｖｉａ \u3000 (Control) " }, u.token);
+      expect(patched.status).toBe(200);
+      expect(patched.body.displayName).toBe("Olivia (Control)");
+
+      for (const displayName of [
+        "Event\u200bControl",
+        "Event\u200dControl",
+        "\u202elortnoC tnevE",
+        "\u2066Event Control\u2069",
+        "\ufeffEvent Control",
+        "Event\u0000Control",
+        "Event\nControl",
+        "Event Control\ud800",
+        " \u3000 ",
+      ]) {
+        const res = await t.api.patch("/me", { displayName }, u.token);
+        expectProblem(res, 400, "invalid_body");
+        expect(res.body.errors, JSON.stringify(displayName)).toEqual([
+          { path: "displayName", message: expect.any(String) },
+        ]);
+      }
+      expect((await t.api.get("/me", u.token)).body.displayName).toBe("Olivia (Control)");
+
+      const name = unique();
+      const register = (displayName: string) =>
+        t.api.post("/auth/register", {
+          username: name,
+          email: `${name}@example.test`,
+          password: PASSWORD,
+          displayName,
+        });
+      const refused = await register("Olivia\u200b (Control)");
+      expectProblem(refused, 400, "invalid_body");
+      expect(refused.body.errors).toEqual([{ path: "displayName", message: expect.any(String) }]);
+      const created = await register("  Olivia   (Control)");
+      expect(created.status).toBe(201);
+      expect(created.body.user.displayName).toBe("Olivia (Control)");
     });
 
     it("needs a bearer token", async () => {
@@ -379,8 +443,10 @@ describe.each(MODES)("auth (%s)", (mode) => {
       // Own app so these limits do not trip the other tests.
       limited = await startApp(await createBacking(mode), {
         env: {
-          RATE_LOGIN_PER_ACCOUNT: "3",
-          RATE_LOGIN_PER_IP: "8",
+          RATE_LOGIN_PER_ACCOUNT_ADDRESS: "3",
+          RATE_LOGIN_PER_ACCOUNT: "6",
+          RATE_LOGIN_SLOWDOWN_MAX_MS: String(SLOWDOWN_MAX_MS),
+          RATE_LOGIN_PER_IP: "12",
           RATE_REGISTER_PER_IP: "30",
           RATE_JOIN_PER_USER: "3",
           RATE_MESSAGES_PER_USER: "3",
@@ -401,43 +467,106 @@ describe.each(MODES)("auth (%s)", (mode) => {
       return { status: res.statusCode, headers: res.headers, body: res.json() } as Res;
     };
 
-    it("per account, across addresses: 429 rate_limited with Retry-After, even with the right password", async () => {
+    const timedLoginFrom = async (ip: string, login: string, password: string) => {
+      const started = performance.now();
+      const res = await loginFrom(ip, login, password);
+      return { res, ms: performance.now() - started };
+    };
+
+    it("per login and address: 3 failures, then 429 with Retry-After from that address, even with the right password", async () => {
       const u = await limited.api.user();
       for (let i = 0; i < 3; i++)
-        expectProblem(
-          await loginFrom(`10.0.1.${i}`, u.username, "wrong password"),
-          401,
-          "invalid_credentials",
-        );
-      const res = await loginFrom("10.0.1.9", u.username, PASSWORD);
+        expectProblem(await loginFrom("10.0.1.1", u.username, "wrong password"), 401, "invalid_credentials");
+      const res = await loginFrom("10.0.1.1", u.username, PASSWORD);
       expectProblem(res, 429, "rate_limited");
       const retry = Number(res.headers["retry-after"]);
       expect(Number.isInteger(retry) && retry > 0 && retry <= 15 * 60).toBe(true);
-      // Another account is not affected.
+      expectProblem(await loginFrom("10.0.1.1", u.username, "wrong password"), 429, "rate_limited");
+      // The owner elsewhere, and another account from the same address, are not affected.
+      expect((await loginFrom("10.0.1.2", u.username, PASSWORD)).status).toBe(200);
       const v = await limited.api.user();
-      expect((await loginFrom("10.0.1.10", v.username, PASSWORD)).status).toBe(200);
+      expect((await loginFrom("10.0.1.1", v.username, PASSWORD)).status).toBe(200);
     });
 
-    it("per account counts the username, the email and any case of them as one account", async () => {
+    it("an attacker's failures do not lock the owner out: from another address the owner signs in within the slow-down cap", async () => {
       const u = await limited.api.user();
-      const logins = [u.username, `${u.username}@example.test`, u.username.toUpperCase()];
-      for (const [i, login] of logins.entries())
-        expectProblem(await loginFrom(`10.0.2.${i}`, login, "wrong password"), 401, "invalid_credentials");
-      expectProblem(
-        await loginFrom("10.0.2.9", `${u.username.toUpperCase()}@EXAMPLE.TEST`, PASSWORD),
-        429,
-        "rate_limited",
-      );
+      // One address hammering the account: refused after 3, and refusals are not counted further.
+      for (let i = 0; i < 10; i++)
+        expect((await loginFrom("10.0.2.1", u.username, "wrong password")).status).toBe(i < 3 ? 401 : 429);
+      expect((await loginFrom("10.0.2.100", u.username, PASSWORD)).status).toBe(200);
+      // Many addresses, one failure each: far past the per-login ceiling of 6.
+      for (let i = 2; i < 10; i++)
+        expectProblem(
+          await loginFrom(`10.0.2.${i}`, u.username, "wrong password"),
+          401,
+          "invalid_credentials",
+        );
+      const owner = await timedLoginFrom("10.0.2.101", u.username, PASSWORD);
+      expect(owner.res.status).toBe(200);
+      // Slowed by the cap (600 ms here), not refused for 15 minutes.
+      expect(owner.ms).toBeGreaterThanOrEqual(SLOWDOWN_MAX_MS - 5);
+      expect(owner.ms).toBeLessThan(SLOWDOWN_MAX_MS + 3_000);
     });
 
-    it("a successful login resets the account's count", async () => {
+    it("past the per-login ceiling, every attempt waits longer (up to the cap) and none is refused", async () => {
       const u = await limited.api.user();
-      // Each round from its own address, so only the account's count can be in the way.
+      const email = `${u.username}@example.test`;
+      for (let i = 0; i < 6; i++)
+        expectProblem(await loginFrom(`10.0.6.${i}`, email, "wrong password"), 401, "invalid_credentials");
+      const waits: number[] = [];
+      for (let i = 6; i < 9; i++) {
+        const { res, ms } = await timedLoginFrom(`10.0.6.${i}`, email, "wrong password");
+        expectProblem(res, 401, "invalid_credentials");
+        waits.push(ms);
+      }
+      for (const [i, ms] of waits.entries())
+        expect(ms, `attempt ${7 + i}`).toBeGreaterThanOrEqual(loginSlowdownMs(i + 1, SLOWDOWN_MAX_MS) - 5);
+      const owner = await timedLoginFrom("10.0.6.100", email, PASSWORD);
+      expect(owner.res.status).toBe(200);
+      expect(owner.ms).toBeLessThan(SLOWDOWN_MAX_MS + 3_000);
+    });
+
+    it("username/email alternation reveals nothing: a real pair and a made-up pair answer alike", async () => {
+      const u = await limited.api.user();
+      const fake = `nobody${unique()}`;
+      const sequence = async (ip: string, username: string, email: string) => {
+        const seen: string[] = [];
+        for (let i = 0; i < 8; i++) {
+          const res = await loginFrom(ip, i % 2 ? email : username, "wrong password");
+          seen.push(`${res.status} ${res.body.code}${res.headers["retry-after"] ? " retry-after" : ""}`);
+        }
+        return seen;
+      };
+      const email = `${u.username}@example.test`;
+      const real = await sequence("10.0.7.1", u.username, email);
+      const made = await sequence("10.0.7.2", fake, `${fake}@example.test`);
+      // The real account as its username with a made-up email, and the other way round.
+      const mixed = await sequence("10.0.7.3", u.username, `${fake}@example.test`);
+      const mixed2 = await sequence("10.0.7.4", fake, email.toUpperCase());
+      expect(made).toEqual(real);
+      expect(mixed).toEqual(real);
+      expect(mixed2).toEqual(real);
+      expect(real.slice(-1)[0]).toBe("429 rate_limited retry-after");
+    });
+
+    it("a login counts as one whatever its case and surrounding spaces", async () => {
+      const u = await limited.api.user();
+      const logins = [u.username, u.username.toUpperCase(), ` ${u.username} `];
+      for (const login of logins)
+        expectProblem(await loginFrom("10.0.8.1", login, "wrong password"), 401, "invalid_credentials");
+      expectProblem(await loginFrom("10.0.8.1", u.username.toUpperCase(), PASSWORD), 429, "rate_limited");
+    });
+
+    it("a successful login resets that address's count for that login", async () => {
+      const u = await limited.api.user();
       for (let round = 0; round < 3; round++) {
-        const ip = `10.0.3.${round}`;
         for (let i = 0; i < 2; i++)
-          expectProblem(await loginFrom(ip, u.username, "wrong password"), 401, "invalid_credentials");
-        expect((await loginFrom(ip, u.username, PASSWORD)).status).toBe(200);
+          expectProblem(
+            await loginFrom("10.0.3.1", u.username, "wrong password"),
+            401,
+            "invalid_credentials",
+          );
+        expect((await loginFrom("10.0.3.1", u.username, PASSWORD)).status).toBe(200);
       }
     });
 
@@ -501,7 +630,7 @@ describe.each(MODES)("auth (%s)", (mode) => {
 
     it("per address, across accounts: 429 with Retry-After; other addresses unaffected", async () => {
       const ip = "10.0.4.1";
-      for (let i = 0; i < 8; i++)
+      for (let i = 0; i < 12; i++)
         expectProblem(
           await loginFrom(ip, `nobody${i}${unique()}`, "wrong password"),
           401,

@@ -1,5 +1,5 @@
 /**
- * Every channel route of CONTRACT.md with the roles allowed AND denied (anonymous, non-member,
+ * Every channel route of the wire contract with the roles allowed AND denied (anonymous, non-member,
  * member, moderator, admin), standalone and event channels, joining by channel code, invite
  * codes, member management, messages with clientId idempotency and history paging, in both
  * modes. Denied requests are checked to have changed nothing.
@@ -76,6 +76,18 @@ describe.each(MODES)("channels (%s)", (mode) => {
       canSpeak: true,
       lastSeq: 0,
       inviteCode: expect.stringMatching(CODE),
+      abilities: {
+        talk: true,
+        interrupt: true,
+        moderate: true,
+        edit: true,
+        delete: true,
+        invite: true,
+        rotateInvite: true,
+        manageMembers: true,
+        leave: true,
+        requireAck: true,
+      },
       createdAt: expect.any(String),
     });
     expect((await t.api.get(`/channels/${res.body.id}`, X.token)).body).toEqual(res.body);
@@ -281,6 +293,8 @@ describe.each(MODES)("channels (%s)", (mode) => {
       user: pub(A),
       role: "admin",
       canSpeak: true,
+      // What Me, a plain member, may do to the admin: nothing.
+      abilities: { remove: false, changeRole: false, setCanSpeak: false },
       joinedAt: expect.any(String),
     });
   });
@@ -304,6 +318,7 @@ describe.each(MODES)("channels (%s)", (mode) => {
       user: pub(Me),
       role: "member",
       canSpeak: false,
+      abilities: { remove: true, changeRole: false, setCanSpeak: true },
       joinedAt: expect.any(String),
     });
     expect((await t.api.get(`/channels/${ch.id}`, Me.token)).body.canSpeak).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * Every event route of CONTRACT.md with the roles allowed AND denied (anonymous, non-member,
+ * Every event route of the wire contract with the roles allowed AND denied (anonymous, non-member,
  * participant, moderator, organiser), joining by code, invite codes, member management and
  * delete cascades, in both modes. Denied requests are checked to have changed nothing.
  */
@@ -76,6 +76,18 @@ describe.each(MODES)("events (%s)", (mode) => {
       myRole: "organiser",
       memberCount: 1,
       inviteCode: expect.stringMatching(CODE),
+      abilities: {
+        edit: true,
+        delete: true,
+        invite: true,
+        rotateInvite: true,
+        manageMembers: true,
+        changeRoles: true,
+        createChannel: true,
+        handleAlerts: true,
+        patch: true,
+        allCall: true,
+      },
       createdAt: expect.any(String),
     });
     const got = await t.api.get(`/events/${res.body.id}`, P.token);
@@ -262,7 +274,14 @@ describe.each(MODES)("events (%s)", (mode) => {
       );
       expect(roles).toEqual({ [O.id]: "organiser", [M.id]: "moderator", [P.id]: "participant" });
       const me = (res.body as { user: { id: string } }[]).find((m) => m.user.id === O.id)!;
-      expect(me).toEqual({ user: pub(O), role: "organiser", joinedAt: expect.any(String) });
+      // What each caller may do to the organiser: only an organiser (here, themself) acts.
+      const byOrganiser = u === O;
+      expect(me).toEqual({
+        user: pub(O),
+        role: "organiser",
+        abilities: { remove: byOrganiser, changeRole: byOrganiser, setCanSpeak: false },
+        joinedAt: expect.any(String),
+      });
     }
   });
 
@@ -289,7 +308,12 @@ describe.each(MODES)("events (%s)", (mode) => {
 
     const promoted = await t.api.patch(url(P), { role: "moderator" }, O.token);
     expect(promoted.status).toBe(200);
-    expect(promoted.body).toEqual({ user: pub(P), role: "moderator", joinedAt: expect.any(String) });
+    expect(promoted.body).toEqual({
+      user: pub(P),
+      role: "moderator",
+      abilities: { remove: true, changeRole: true, setCanSpeak: false },
+      joinedAt: expect.any(String),
+    });
     // P now sees the invite code and moderates the event's channels.
     const asP = await t.api.get(`/events/${ev.id}`, P.token);
     expect(asP.body).toMatchObject({ myRole: "moderator", inviteCode: ev.code });

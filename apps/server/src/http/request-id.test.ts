@@ -10,7 +10,7 @@ describe("request ids", () => {
       const fresh = await app.api.get("/api/v1/me");
       expect(fresh.status).toBe(401);
       expect(String(fresh.headers["x-request-id"])).toMatch(/^[0-9a-f-]{36}$/);
-      // Health and the OpenAPI document are also under the API prefix, as CONTRACT.md lists them.
+      // Health and the OpenAPI document are also under the API prefix, as the contract lists them.
       expect((await app.api.get("/api/v1/healthz")).status).toBe(200);
       expect((await app.api.get("/api/v1/readyz")).status).toBe(200);
       expect((await app.api.get("/api/v1/openapi.json")).body.openapi).toBe("3.1.0");

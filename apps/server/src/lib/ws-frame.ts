@@ -1,7 +1,7 @@
 /**
  * Frames a binary WebSocket message once (RFC 6455 §5.2: FIN, opcode 0x2, unmasked as every
  * server frame is), so the relay can write the same bytes to every listener's socket instead of
- * having `ws` build a header and issue a write per listener (DESIGN.md "Performance notes").
+ * having `ws` build a header and issue a write per listener.
  */
 export function frameBinary(payload: Uint8Array): Buffer {
   const n = payload.length;

@@ -1,11 +1,21 @@
 /**
- * Presenters: the only place rows become contract shapes (CONTRACT.md). Nothing else builds
+ * Presenters: the only place rows become contract shapes (docs/protocol.md). Nothing else builds
  * response objects, so a field is added or renamed in exactly one place.
  */
 import type { Channel, Event, EventWithChannels, Me, Member, Message, User } from "@won/protocol";
 import type { ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
-import type { ChannelAccess, ChannelMemberRow } from "../repositories/channels.js";
-import type { EventMemberRow, EventRole } from "../repositories/events.js";
+import {
+  type ChannelGrant,
+  type ChannelMemberStanding,
+  channelAbilities,
+  channelMemberAbilities,
+  type EventMemberStanding,
+  type EventRole,
+  eventAbilities,
+  eventMemberAbilities,
+} from "../domain/policy.js";
+import type { ChannelMemberRow } from "../repositories/channels.js";
+import type { EventMemberRow } from "../repositories/events.js";
 import type { UserProfile } from "../repositories/users.js";
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,6 +30,7 @@ export function presentMe(u: UserRow): Me {
 }
 
 export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number): Event {
+  const abilities = eventAbilities(myRole);
   return {
     id: e.id,
     name: e.name,
@@ -28,7 +39,8 @@ export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number
     endsAt: isoOrNull(e.ends_at),
     myRole,
     memberCount,
-    ...(myRole === "organiser" || myRole === "moderator" ? { inviteCode: e.invite_code } : {}),
+    ...(abilities.invite ? { inviteCode: e.invite_code } : {}),
+    abilities,
     createdAt: iso(e.created_at),
   };
 }
@@ -49,21 +61,40 @@ export function presentChannelPublic(c: ChannelRow) {
   };
 }
 
-export function presentChannel(c: ChannelRow, access: ChannelAccess): Channel {
+export function presentChannel(c: ChannelRow, access: ChannelGrant): Channel {
+  const abilities = channelAbilities(access);
   return {
     ...presentChannelPublic(c),
     myRole: access.role,
     canSpeak: access.canSpeak,
-    ...(access.role === "admin" || access.role === "moderator" ? { inviteCode: c.invite_code } : {}),
+    ...(abilities.invite ? { inviteCode: c.invite_code } : {}),
+    abilities,
   };
 }
 
-export function presentEventMember(m: EventMemberRow, user: UserRow): Member {
-  return { user: presentUser(user), role: m.role, joinedAt: iso(m.joined_at) };
+/** A member of an event as `actor` sees them (with what `actor` may do to them). */
+export function presentEventMember(m: EventMemberRow, user: UserProfile, actor: EventMemberStanding): Member {
+  return {
+    user: presentUser(user),
+    role: m.role,
+    abilities: eventMemberAbilities(actor, { userId: m.user_id, role: m.role }),
+    joinedAt: iso(m.joined_at),
+  };
 }
 
-export function presentChannelMember(m: ChannelMemberRow, user: UserRow): Member {
-  return { user: presentUser(user), role: m.role, canSpeak: m.can_speak, joinedAt: iso(m.joined_at) };
+/** A member of a channel as `actor` sees them (with what `actor` may do to them). */
+export function presentChannelMember(
+  m: ChannelMemberRow,
+  user: UserProfile,
+  actor: ChannelMemberStanding,
+): Member {
+  return {
+    user: presentUser(user),
+    role: m.grant.role,
+    canSpeak: m.grant.canSpeak,
+    abilities: channelMemberAbilities(actor, { userId: m.user_id, grant: m.grant }),
+    joinedAt: iso(m.joined_at),
+  };
 }
 
 export function presentMessage(

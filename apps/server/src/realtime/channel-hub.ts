@@ -1,7 +1,7 @@
 /**
  * The sockets of this node subscribed to each channel, and this node's broker subscription to
  * each channel's topic (one per channel with local listeners). Delivery writes the same bytes to
- * every socket: no per-listener JSON or allocation (DESIGN.md "Performance notes").
+ * every socket: no per-listener JSON or allocation.
  */
 import type { Broker } from "../engines/index.js";
 import { frameBinary } from "../lib/ws-frame.js";

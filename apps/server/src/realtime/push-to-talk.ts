@@ -7,6 +7,8 @@
 import { randomInt } from "node:crypto";
 import type { Message, StopReason } from "@won/protocol";
 import { presentMessages } from "../commands/messages.js";
+import { recordingQuota, recordingStored } from "../commands/storage-quota.js";
+import { transmitDecision } from "../domain/policy.js";
 import { presentUser } from "../presenters/index.js";
 import { channelTopic } from "./channel-hub.js";
 import type { Realtime } from "./realtime.js";
@@ -39,11 +41,17 @@ export class PushToTalk implements TransmissionHost {
         maxDurationMs: this.maxDurationMs,
       });
     }
+    // A mute committed after this read is announced by an access notice; one that arrives before
+    // the transmission below is registered bumps the epoch, and the grant is re-checked.
+    const epoch = session.accessEpoch;
     const access = (await this.rt.ctx.repos.channels.findWithAccess(channelId, session.userId))?.access;
-    if (!access?.canSpeak) return session.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    const decision = access ? transmitDecision(access, wantsPriority) : null;
+    if (!decision?.allowed) return session.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    if (!(await recordingQuota(this.rt.ctx, { userId: session.userId, channelId })).allowed)
+      return session.send({ type: "ptt.denied", channelId, reason: "quota_exceeded" });
     // Talk on one channel at a time.
     if (current) await current.end("released");
-    const priority = wantsPriority && (access.role === "admin" || access.role === "moderator");
+    const { priority } = decision;
     const streamId = randomInt(1, 2 ** 32 - 1);
     const result = await this.rt.ctx.engines.floor.acquire(
       channelId,
@@ -88,6 +96,7 @@ export class PushToTalk implements TransmissionHost {
       priority,
     });
     session.send({ type: "ptt.granted", channelId, streamId, maxDurationMs: this.maxDurationMs });
+    if (session.accessEpoch !== epoch) await this.rt.accessChanged(session, channelId);
   }
 
   relay(channelId: string, frame: Buffer, speaker: Session): void {
@@ -123,6 +132,7 @@ export class PushToTalk implements TransmissionHost {
           data: ogg,
         },
       });
+      recordingStored(this.rt.ctx, { userId: t.session.userId, channelId: t.channelId, bytes: ogg.length });
       const [message] = await presentMessages(this.rt.ctx, [row]);
       return message ?? null;
     } catch (err) {

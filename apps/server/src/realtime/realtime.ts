@@ -22,8 +22,9 @@ import { type WebSocket, WebSocketServer } from "ws";
 import type { AccessClaims } from "../auth/tokens.js";
 import { loadPresence } from "../commands/channels.js";
 import type { AppContext } from "../context.js";
+import { type ChannelGrant, channelAbilities, mayContinueTransmission } from "../domain/policy.js";
+import { clientAddress } from "../http/client-address.js";
 import { AppError, isUnavailable } from "../http/problem.js";
-import type { ChannelAccess } from "../repositories/channels.js";
 import { ChannelHub, channelTopic } from "./channel-hub.js";
 import { handlers } from "./handlers/index.js";
 import type { LiveEvents } from "./live-events.js";
@@ -33,7 +34,7 @@ import { MAX_PENDING_MESSAGES, Session } from "./session.js";
 
 export const REALTIME_PATH = "/api/v1/realtime";
 /** Sockets that have not authenticated yet, per instance and per client address: they hold
- *  memory for up to the auth deadline, so their number is bounded (STYLE.md #9). Per address is
+ *  memory for up to the auth deadline, so their number is bounded. Per address is
  *  generous because a venue's phones often share one public address. */
 export const MAX_PENDING_AUTH = 2_000;
 export const MAX_PENDING_AUTH_PER_ADDRESS = 200;
@@ -53,7 +54,10 @@ export class Realtime {
   private readonly sessions = new Set<Session>();
   private readonly pendingByAddress = new Map<string, number>();
   private pendingTotal = 0;
+  /** Sockets by the login session (token `sid`) they authenticated with, for revocation. */
   private readonly bySessionId = new Map<string, Set<Session>>();
+  /** Authenticated sockets by user, for the per-user cap. */
+  private readonly byUser = new Map<string, Set<Session>>();
   private readonly remote: RemoteStreams;
   private wss: WebSocketServer | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -123,11 +127,9 @@ export class Realtime {
     this.heartbeat.unref();
   }
 
-  /** The client's address: the socket's, or with TRUST_PROXY the first X-Forwarded-For hop. */
+  /** The client's address under TRUST_PROXY, resolved as for REST requests (`request.ip`). */
   private clientAddress(req: IncomingMessage): string {
-    const forwarded = this.ctx.config.trustProxy ? req.headers["x-forwarded-for"] : undefined;
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim();
-    return first || req.socket.remoteAddress || "unknown";
+    return clientAddress(req, this.ctx.config.trustProxy);
   }
 
   private countPending(address: string, delta: 1 | -1): void {
@@ -264,7 +266,8 @@ export class Realtime {
   private async onClose(session: Session): Promise<void> {
     session.dispose();
     this.sessions.delete(session);
-    if (session.claims) this.bySessionId.get(session.claims.sessionId)?.delete(session);
+    if (session.watchedSid) removeFrom(this.bySessionId, session.watchedSid, session);
+    if (session.claims) removeFrom(this.byUser, session.claims.userId, session);
     await Promise.all(
       [...session.subscriptions.keys()].map((id) =>
         this.leave(session, id, "disconnected").catch(() => undefined),
@@ -272,12 +275,32 @@ export class Realtime {
     );
   }
 
+  /**
+   * Closes the socket (4401) when the login session `sid` is revoked on any instance. Called
+   * before the revocation list is read, so a logout racing the auth cannot slip between them.
+   */
+  watchRevocation(session: Session, sid: string): void {
+    if (session.watchedSid === sid) return;
+    if (session.watchedSid) removeFrom(this.bySessionId, session.watchedSid, session);
+    session.watchedSid = sid;
+    addTo(this.bySessionId, sid, session);
+  }
+
+  /**
+   * Admits a newly authenticated socket of `userId`, or closes it (4409) when the user already
+   * holds `MAX_SOCKETS_PER_USER` on this instance: every socket costs memory and fan-out.
+   */
+  admitUser(session: Session, userId: string): boolean {
+    const held = this.byUser.get(userId)?.size ?? 0;
+    if (held >= this.ctx.config.maxSocketsPerUser) {
+      session.close(CLOSE.tooManyConnections, "too many connections for this user");
+      return false;
+    }
+    addTo(this.byUser, userId, session);
+    return true;
+  }
+
   setSessionClaims(session: Session, claims: AccessClaims): void {
-    const old = session.claims?.sessionId;
-    if (old && old !== claims.sessionId) this.bySessionId.get(old)?.delete(session);
-    const set = this.bySessionId.get(claims.sessionId) ?? new Set<Session>();
-    this.bySessionId.set(claims.sessionId, set);
-    set.add(session);
     session.setClaims(claims, () => session.close(CLOSE.unauthenticated, "token expired"));
   }
 
@@ -296,7 +319,7 @@ export class Realtime {
   // ------------------------------------------------------------------ channels
 
   /** The caller's access to a channel, or null after telling them why not. */
-  async channelAccess(session: Session, channelId: string): Promise<ChannelAccess | null> {
+  async channelAccess(session: Session, channelId: string): Promise<ChannelGrant | null> {
     const found = await this.ctx.repos.channels.findWithAccess(channelId, session.userId);
     if (!found) {
       session.error("not_found", "No such channel", channelId);
@@ -305,6 +328,13 @@ export class Realtime {
     const { access } = found;
     if (!access) session.error("not_a_member", "You are not a member of this channel", channelId);
     return access;
+  }
+
+  /** Counts a history read against the user's rate (shared with REST history pages). */
+  async allowHistoryRead(userId: string): Promise<boolean> {
+    const rule = this.ctx.config.rates.historyPerUser;
+    return (await this.ctx.engines.rateLimiter.hit(`history:user:${userId}`, rule.limit, rule.windowMs))
+      .allowed;
   }
 
   async channelState(channelId: string): Promise<(Presence & { lastSeq: number }) | null> {
@@ -398,7 +428,10 @@ export class Realtime {
           }
           break;
         case "_access.changed":
-          if (s.userId === event.userId) void this.accessChanged(s, channelId).catch(() => undefined);
+          if (s.userId === event.userId) {
+            s.accessEpoch++;
+            void this.accessChanged(s, channelId).catch(() => undefined);
+          }
           break;
         case "_floor.preempted":
           if (s.transmission?.channelId === channelId && s.transmission.streamId === event.streamId)
@@ -409,13 +442,19 @@ export class Realtime {
   }
 
   /** The user's role or speak permission changed: tell their socket, and end a transmission
-   *  they may no longer make. */
-  private async accessChanged(session: Session, channelId: string): Promise<void> {
+   *  they may no longer make (muted, or demoted below a priority transmission's rank). */
+  async accessChanged(session: Session, channelId: string): Promise<void> {
     const access = (await this.ctx.repos.channels.findWithAccess(channelId, session.userId))?.access;
     if (!access) return;
-    session.send({ type: "access.changed", channelId, myRole: access.role, canSpeak: access.canSpeak });
+    session.send({
+      type: "access.changed",
+      channelId,
+      myRole: access.role,
+      canSpeak: access.canSpeak,
+      abilities: channelAbilities(access),
+    });
     const t = session.transmission;
-    if (t?.channelId === channelId && !access.canSpeak) await t.end("revoked");
+    if (t?.channelId === channelId && !mayContinueTransmission(access, t.priority)) await t.end("revoked");
   }
 
   /** A remote speaker's node went quiet without `speaker.stopped` (it crashed): tell local listeners. */
@@ -466,6 +505,19 @@ export class Realtime {
     await Promise.all(all.map((s) => this.onClose(s).catch(() => undefined)));
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
   }
+}
+
+function addTo<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key) ?? new Set<V>();
+  index.set(key, set);
+  set.add(value);
+}
+
+function removeFrom<K, V>(index: Map<K, Set<V>>, key: K, value: V): void {
+  const set = index.get(key);
+  if (!set) return;
+  set.delete(value);
+  if (set.size === 0) index.delete(key);
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

@@ -1,6 +1,6 @@
 /**
  * One WebSocket connection: its authentication, subscriptions, the transmission it holds, and a
- * bounded writer. Everything a client can make the server hold is capped here (STYLE.md #9).
+ * bounded writer. Everything a client can make the server hold is capped here.
  */
 import { randomUUID } from "node:crypto";
 import { CLOSE, type ServerMessage, type User } from "@won/protocol";
@@ -13,6 +13,10 @@ import type { Transmission } from "./transmission.js";
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Channels one socket may subscribe to at once. */
 export const MAX_SUBSCRIPTIONS = 64;
+/** History replayed to one socket: the burst covers a reconnect that resubscribes several busy
+ *  channels; a client asking for more pages the REST history (which is rate-limited per user). */
+export const REPLAY_BYTES_BURST = 4 * 1024 * 1024;
+export const REPLAY_BYTES_PER_S = 64 * 1024;
 /** Text messages waiting to be handled; beyond this the client is flooding. */
 export const MAX_PENDING_MESSAGES = 64;
 
@@ -27,6 +31,8 @@ export interface Subscription {
 export class Session {
   readonly id = randomUUID();
   claims: AccessClaims | null = null;
+  /** The login session this socket is registered under for revocation notices. */
+  watchedSid: string | null = null;
   user: User | null = null;
   readonly subscriptions = new Map<string, Subscription>();
   transmission: Transmission | null = null;
@@ -36,11 +42,16 @@ export class Session {
   lastForeignStream = -1;
   alive = true;
   closed = false;
+  /** Counts `access.changed` notices for this user, so a `ptt.start` that raced one re-checks. */
+  accessEpoch = 0;
   /** Called once the socket has authenticated (and on close), to release its pre-auth slot. */
   onReady: () => void = () => undefined;
   pendingMessages = 0;
   readonly textRate = new TokenBucket(20, 60);
   readonly frameRate = new TokenBucket(75, 150);
+  /** Bytes of history this socket may be sent by `subscribe` replays: a burst of a few full
+   *  replays, refilled at REPLAY_BYTES_PER_S. */
+  readonly replayBudget = new TokenBucket(REPLAY_BYTES_PER_S, REPLAY_BYTES_BURST);
   private expiryTimer: NodeJS.Timeout | undefined;
 
   constructor(

@@ -3,7 +3,8 @@
  * the floor lease alive while frames flow, enforces the idle and length limits, and at the end
  * stores the recording and announces `speaker.stopped` (with the audio message) to the channel.
  */
-import { FRAME_FLAG_LAST, FRAME_HEADER_BYTES, type Message, type StopReason } from "@won/protocol";
+import { FRAME_FLAG_LAST, FRAME_HEADER_BYTES, LIMITS, type Message, type StopReason } from "@won/protocol";
+import { allowedPacketSamples, OPUS_SAMPLES_PER_MS } from "../audio/opus-packet.js";
 import { TransmissionRecorder } from "../audio/transmission-recorder.js";
 import type { Session } from "./session.js";
 
@@ -12,6 +13,11 @@ export const MIN_RECORDING_MS = 300;
 
 export interface TransmissionHost {
   readonly leaseMs: number;
+  /**
+   * The length cap, applied twice: by the wall clock since the grant, and by the audio the
+   * relayed packets declare in their TOC bytes — a client sending faster than it speaks reaches
+   * the second first. Either ends the transmission `timeout`.
+   */
   readonly maxDurationMs: number;
   /** Publishes a frame to other nodes and delivers it to local listeners but the speaker. */
   relay(channelId: string, frame: Buffer, speaker: Session): void;
@@ -50,6 +56,13 @@ export const RELAY_SLICE_MS = 50;
  * the node was busy proving it. Past the slice, frames are held and relayed from the next loop
  * turn, after renewals, heartbeats and other speakers got their turn; when the node cannot keep
  * up at all, the oldest held audio is dropped (MAX_HELD_FRAMES) rather than delivered ever later.
+ *
+ * What a packet claims is bounded too. A frame whose Opus packet does not declare one of
+ * `LIMITS.audioPacketMs` is dropped before anything else (it neither renews the lease nor keeps
+ * the speaker from going idle), and the first of a stream is answered `invalid_frame`. The
+ * audio the relayed packets declare is summed: a frame that would take it past `maxDurationMs`
+ * is dropped and ends the transmission `timeout`, as the wall-clock cap does, so a recording
+ * never holds more audio than the cap however fast the packets came.
  */
 export class Transmission {
   private readonly recorder = new TransmissionRecorder();
@@ -76,10 +89,15 @@ export class Transmission {
   });
   private readonly tick: NodeJS.Timeout;
   private readonly cap: NodeJS.Timeout;
+  /** The cap in 48 kHz samples, and the samples the relayed packets declared so far. */
+  private readonly maxSamples: number;
+  private samples = 0;
+  private invalidReported = false;
   frames = 0;
   /** Frames held back until a renewal proved the lease (the node lagged). */
   heldFrames = 0;
-  /** Held frames never relayed: over MAX_HELD_FRAMES, or the floor turned out to be lost. */
+  /** Frames never relayed: held ones over MAX_HELD_FRAMES or whose floor turned out to be lost,
+   *  packets of a duration not allowed, and the frame that would have passed the cap. */
   droppedFrames = 0;
 
   constructor(
@@ -89,6 +107,7 @@ export class Transmission {
     readonly streamId: number,
     readonly priority: boolean,
   ) {
+    this.maxSamples = host.maxDurationMs * OPUS_SAMPLES_PER_MS;
     this.tickMs = Math.max(100, Math.floor(host.leaseMs / 3));
     this.tick = setInterval(() => this.onTick(), this.tickMs);
     this.tick.unref();
@@ -103,6 +122,10 @@ export class Transmission {
   /** Hot path: one validated frame of this stream from the speaker. */
   onFrame(frame: Buffer): void {
     if (this.ending) return;
+    if (allowedPacketSamples(frame, FRAME_HEADER_BYTES) === 0) {
+      this.refuse();
+      return;
+    }
     const now = Date.now();
     this.lastFrameAt = now;
     // Renew first: a renewal asked now also proves this frame if it has to be held.
@@ -136,11 +159,31 @@ export class Transmission {
     });
   }
 
+  /** A packet of a duration not allowed: dropped, and the stream's first one reported. */
+  private refuse(): void {
+    this.droppedFrames++;
+    if (this.invalidReported) return;
+    this.invalidReported = true;
+    this.session.error(
+      "invalid_frame",
+      `Opus packets must hold ${LIMITS.audioPacketMs.join(", ")} ms of audio; dropped (reported once per stream)`,
+      this.channelId,
+    );
+  }
+
   private accept(frame: Buffer): void {
+    const samples = allowedPacketSamples(frame, FRAME_HEADER_BYTES);
+    if (this.samples + samples > this.maxSamples) {
+      this.droppedFrames++;
+      void this.end("timeout");
+      return;
+    }
+    this.samples += samples;
     this.frames++;
     this.host.relay(this.channelId, frame, this.session);
     this.recorder.push((frame[6]! << 8) | frame[7]!, frame.subarray(FRAME_HEADER_BYTES));
     if (frame[1]! & FRAME_FLAG_LAST) void this.end("released");
+    else if (this.samples >= this.maxSamples) void this.end("timeout");
   }
 
   /** Every held frame has a renewal in flight asked less than leaseMs / 3 before it arrived

@@ -1,51 +1,16 @@
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { Dialect } from "../db/database.js";
 import { isUniqueViolation } from "../db/errors.js";
-import type { ChannelMembersTable, ChannelRow, DB } from "../db/schema.js";
+import type { ChannelRow, DB } from "../db/schema.js";
+import { type ChannelGrant, type ChannelRole, channelGrant, storedChannelRole } from "../domain/policy.js";
 import type { EventRole } from "./events.js";
 
-export type ChannelRole = ChannelMembersTable["role"];
-
-/** Effective access of one user to one channel. */
-export interface ChannelAccess {
-  role: ChannelRole;
-  canSpeak: boolean;
-  /** The user's event role when the channel belongs to an event they are a member of. */
-  eventRole: EventRole | null;
-}
+export type { ChannelGrant, ChannelRole };
 
 export interface ChannelMemberRow {
   user_id: string;
-  role: ChannelRole;
-  can_speak: boolean;
   joined_at: number;
-  event_role: EventRole | null;
-}
-
-const RANK: Record<ChannelRole, number> = { member: 0, moderator: 1, admin: 2 };
-const FROM_EVENT: Record<EventRole, ChannelRole> = {
-  organiser: "admin",
-  moderator: "moderator",
-  participant: "member",
-};
-
-/**
- * Members of an event are members of its channels, with the channel role derived from the event
- * role; a `channel_members` row either adds a member directly (standalone channels, or a channel
- * code of an event channel) or raises the derived role / sets `can_speak` for one member.
- */
-export function effectiveAccess(
-  eventRole: EventRole | null,
-  row: { role: ChannelRole; can_speak: number } | undefined,
-): ChannelAccess | null {
-  if (!eventRole && !row) return null;
-  const derived = eventRole ? FROM_EVENT[eventRole] : null;
-  const role = derived && (!row || RANK[derived] >= RANK[row.role]) ? derived : row!.role;
-  return { role, canSpeak: row ? row.can_speak === 1 : true, eventRole };
-}
-
-export function outranks(a: ChannelRole, b: ChannelRole): boolean {
-  return RANK[a] > RANK[b];
+  grant: ChannelGrant;
 }
 
 /** Outcome of a membership change that must keep a standalone channel's last admin. */
@@ -105,7 +70,6 @@ export class ChannelsRepo {
             channel_id: row.id,
             user_id: row.created_by,
             role: creatorRole,
-            can_speak: 1,
             joined_at: row.created_at,
           })
           .execute();
@@ -139,7 +103,7 @@ export class ChannelsRepo {
   async findWithAccess(
     channelId: string,
     userId: string,
-  ): Promise<{ channel: ChannelRow; access: ChannelAccess | null } | undefined> {
+  ): Promise<{ channel: ChannelRow; access: ChannelGrant | null } | undefined> {
     const row = await this.db
       .selectFrom("channels as c")
       .leftJoin("channel_members as cm", (j) =>
@@ -148,45 +112,31 @@ export class ChannelsRepo {
       .leftJoin("event_members as em", (j) =>
         j.onRef("em.event_id", "=", "c.event_id").on("em.user_id", "=", userId),
       )
+      .leftJoin("channel_restrictions as cr", (j) =>
+        j.onRef("cr.channel_id", "=", "c.id").on("cr.user_id", "=", userId),
+      )
       .selectAll("c")
-      .select(["cm.role as member_role", "cm.can_speak as member_can_speak", "em.role as event_role"])
+      .select(["cm.role as member_role", "em.role as event_role", "cr.user_id as restricted_user"])
       .where("c.id", "=", channelId)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { member_role, member_can_speak, event_role, ...channel } = row;
-    const access = effectiveAccess(
-      event_role ?? null,
-      member_role ? { role: member_role, can_speak: Number(member_can_speak) } : undefined,
-    );
+    const { member_role, event_role, restricted_user, ...channel } = row;
+    const access = channelGrant({
+      eventRole: event_role ?? null,
+      ownRole: member_role ?? null,
+      restricted: restricted_user != null,
+    });
     return { channel, access };
   }
 
-  async access(channel: Pick<ChannelRow, "id" | "event_id">, userId: string): Promise<ChannelAccess | null> {
-    const [row, ev] = await Promise.all([
-      this.db
-        .selectFrom("channel_members")
-        .select(["role", "can_speak"])
-        .where("channel_id", "=", channel.id)
-        .where("user_id", "=", userId)
-        .executeTakeFirst(),
-      channel.event_id
-        ? this.db
-            .selectFrom("event_members")
-            .select("role")
-            .where("event_id", "=", channel.event_id)
-            .where("user_id", "=", userId)
-            .executeTakeFirst()
-        : undefined,
-    ]);
-    return effectiveAccess(
-      ev?.role ?? null,
-      row ? { role: row.role, can_speak: Number(row.can_speak) } : undefined,
-    );
+  /** The user's access to a channel (see findWithAccess, which also returns the channel). */
+  async access(channel: Pick<ChannelRow, "id">, userId: string): Promise<ChannelGrant | null> {
+    return (await this.findWithAccess(channel.id, userId))?.access ?? null;
   }
 
   /** Every channel the user can open, with their access, oldest first. */
-  async listForUser(userId: string): Promise<{ channel: ChannelRow; access: ChannelAccess }[]> {
-    const [viaEvents, direct] = await Promise.all([
+  async listForUser(userId: string): Promise<{ channel: ChannelRow; access: ChannelGrant }[]> {
+    const [viaEvents, direct, restrictions] = await Promise.all([
       this.db
         .selectFrom("channels as c")
         .innerJoin("event_members as m", "m.event_id", "c.event_id")
@@ -198,28 +148,38 @@ export class ChannelsRepo {
         .selectFrom("channels as c")
         .innerJoin("channel_members as cm", "cm.channel_id", "c.id")
         .selectAll("c")
-        .select(["cm.role as row_role", "cm.can_speak as row_can_speak"])
+        .select("cm.role as row_role")
         .where("cm.user_id", "=", userId)
         .execute(),
+      this.db.selectFrom("channel_restrictions").select("channel_id").where("user_id", "=", userId).execute(),
     ]);
+    const restricted = new Set(restrictions.map((r) => r.channel_id));
     const byId = new Map<
       string,
-      { channel: ChannelRow; eventRole: EventRole | null; row?: { role: ChannelRole; can_speak: number } }
+      { channel: ChannelRow; eventRole: EventRole | null; ownRole: ChannelRole | null }
     >();
-    for (const { event_role, ...c } of viaEvents) byId.set(c.id, { channel: c, eventRole: event_role });
-    for (const { row_role, row_can_speak, ...c } of direct) {
-      const entry = byId.get(c.id) ?? { channel: c, eventRole: null };
-      entry.row = { role: row_role, can_speak: Number(row_can_speak) };
+    for (const { event_role, ...c } of viaEvents)
+      byId.set(c.id, { channel: c, eventRole: event_role, ownRole: null });
+    for (const { row_role, ...c } of direct) {
+      const entry = byId.get(c.id) ?? { channel: c, eventRole: null, ownRole: null };
+      entry.ownRole = row_role;
       byId.set(c.id, entry);
     }
     return [...byId.values()]
-      .map((e) => ({ channel: e.channel, access: effectiveAccess(e.eventRole, e.row)! }))
+      .map((e) => ({
+        channel: e.channel,
+        access: channelGrant({
+          eventRole: e.eventRole,
+          ownRole: e.ownRole,
+          restricted: restricted.has(e.channel.id),
+        })!,
+      }))
       .sort((a, b) => a.channel.created_at - b.channel.created_at);
   }
 
-  /** Members with their effective role: event members (for event channels) plus direct members. */
+  /** Members with their effective access: event members (for event channels) plus direct members. */
   async members(channel: Pick<ChannelRow, "id" | "event_id">): Promise<ChannelMemberRow[]> {
-    const [rows, eventRows] = await Promise.all([
+    const [rows, eventRows, restrictions] = await Promise.all([
       this.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channel.id).execute(),
       channel.event_id
         ? this.db
@@ -228,29 +188,31 @@ export class ChannelsRepo {
             .where("event_id", "=", channel.event_id)
             .execute()
         : [],
+      this.db
+        .selectFrom("channel_restrictions")
+        .select("user_id")
+        .where("channel_id", "=", channel.id)
+        .execute(),
     ]);
-    const byUser = new Map<string, ChannelMemberRow>();
+    const restricted = new Set(restrictions.map((r) => r.user_id));
     const own = new Map(rows.map((r) => [r.user_id, r]));
+    const byUser = new Map<string, ChannelMemberRow>();
     for (const e of eventRows) {
-      const r = own.get(e.user_id);
-      const a = effectiveAccess(e.role, r ? { role: r.role, can_speak: Number(r.can_speak) } : undefined)!;
-      byUser.set(e.user_id, {
-        user_id: e.user_id,
-        role: a.role,
-        can_speak: a.canSpeak,
-        joined_at: e.joined_at,
-        event_role: e.role,
-      });
+      const grant = channelGrant({
+        eventRole: e.role,
+        ownRole: own.get(e.user_id)?.role ?? null,
+        restricted: restricted.has(e.user_id),
+      })!;
+      byUser.set(e.user_id, { user_id: e.user_id, joined_at: e.joined_at, grant });
     }
     for (const r of rows) {
       if (byUser.has(r.user_id)) continue;
-      byUser.set(r.user_id, {
-        user_id: r.user_id,
-        role: r.role,
-        can_speak: Number(r.can_speak) === 1,
-        joined_at: r.joined_at,
-        event_role: null,
-      });
+      const grant = channelGrant({
+        eventRole: null,
+        ownRole: r.role,
+        restricted: restricted.has(r.user_id),
+      })!;
+      byUser.set(r.user_id, { user_id: r.user_id, joined_at: r.joined_at, grant });
     }
     return [...byUser.values()].sort((a, b) => a.joined_at - b.joined_at);
   }
@@ -270,6 +232,7 @@ export class ChannelsRepo {
       await trx.deleteFrom("messages").where("channel_id", "=", id).execute();
       await trx.deleteFrom("recordings").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channel_members").where("channel_id", "=", id).execute();
+      await trx.deleteFrom("channel_restrictions").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channels").where("id", "=", id).execute();
     });
   }
@@ -289,7 +252,7 @@ export class ChannelsRepo {
         if (existing) return false;
         await trx
           .insertInto("channel_members")
-          .values({ channel_id: channelId, user_id: userId, role, can_speak: 1, joined_at: Date.now() })
+          .values({ channel_id: channelId, user_id: userId, role, joined_at: Date.now() })
           .execute();
         return true;
       });
@@ -301,16 +264,18 @@ export class ChannelsRepo {
   }
 
   /**
-   * Creates or updates the member's row with the given role and speak permission, unless that
-   * demotes a standalone channel's last admin. Atomic: of two admins stepping down at once, one
-   * is refused.
+   * Sets the channel role staff gave a member: for an event member only what is raised above
+   * their event role is stored (policy `storedChannelRole`), so no row ever copies the derived
+   * role. Refused when it demotes a standalone channel's last admin. Atomic: of two admins
+   * stepping down at once, one is refused.
    */
-  async upsertMember(
+  async setRole(
     channelId: string,
     userId: string,
-    role: ChannelRole,
-    canSpeak: boolean,
+    eventRole: EventRole | null,
+    requested: ChannelRole,
   ): Promise<ChannelChange> {
+    const role = storedChannelRole(eventRole, requested);
     return this.db.transaction().execute(async (trx) => {
       const channel = await this.lockChannel(trx, channelId);
       if (!channel) return "not_member";
@@ -330,24 +295,43 @@ export class ChannelsRepo {
       if (exists) {
         await trx
           .updateTable("channel_members")
-          .set({ role, can_speak: canSpeak ? 1 : 0 })
+          .set({ role })
           .where("channel_id", "=", channelId)
           .where("user_id", "=", userId)
           .execute();
-      } else {
+      } else if (role !== "member" || !eventRole) {
+        // An event member without a raise needs no row: the event gives them the channel.
         await trx
           .insertInto("channel_members")
-          .values({
-            channel_id: channelId,
-            user_id: userId,
-            role,
-            can_speak: canSpeak ? 1 : 0,
-            joined_at: Date.now(),
-          })
+          .values({ channel_id: channelId, user_id: userId, role, joined_at: Date.now() })
           .execute();
       }
       return "ok";
     });
+  }
+
+  /**
+   * Restricts a user to listening in a channel, or lifts the restriction. The restriction is
+   * its own record: it outlives leaving and rejoining, and only this call (by staff) clears it.
+   */
+  async setRestricted(channelId: string, userId: string, restricted: boolean, by: string): Promise<void> {
+    if (!restricted) {
+      await this.db
+        .deleteFrom("channel_restrictions")
+        .where("channel_id", "=", channelId)
+        .where("user_id", "=", userId)
+        .execute();
+      return;
+    }
+    try {
+      await this.db
+        .insertInto("channel_restrictions")
+        .values({ channel_id: channelId, user_id: userId, created_by: by, created_at: Date.now() })
+        .execute();
+    } catch (err) {
+      // Already restricted: as asked.
+      if (!isUniqueViolation(err)) throw err;
+    }
   }
 
   /** Removes a member's row, unless they are a standalone channel's last admin. */

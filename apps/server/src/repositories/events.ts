@@ -124,6 +124,7 @@ export class EventsRepo {
         await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("channel_members").where("channel_id", "in", channelIds).execute();
+        await trx.deleteFrom("channel_restrictions").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("channels").where("id", "in", channelIds).execute();
       }
       await trx.deleteFrom("event_members").where("event_id", "=", id).execute();
@@ -167,8 +168,12 @@ export class EventsRepo {
     }
   }
 
-  /** Changes a member's role, unless that would leave the event without an organiser. Atomic:
-   *  of two organisers stepping down at once, one is refused. */
+  /**
+   * Changes a member's role, unless that would leave the event without an organiser. Atomic: of
+   * two organisers stepping down at once, one is refused. Every channel role of the member in
+   * this event is re-derived from the new role: per-channel raises are dropped with it, so a
+   * demotion leaves no power behind (listen-only restrictions stay: they are not roles).
+   */
   async setRole(eventId: string, userId: string, role: EventRole): Promise<GuardedChange> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.lockEvent(trx, eventId))) return "not_member";
@@ -186,11 +191,22 @@ export class EventsRepo {
         .where("event_id", "=", eventId)
         .where("user_id", "=", userId)
         .execute();
+      if (role !== current) {
+        await trx
+          .updateTable("channel_members")
+          .set({ role: "member" })
+          .where("user_id", "=", userId)
+          .where("channel_id", "in", trx.selectFrom("channels").select("id").where("event_id", "=", eventId))
+          .execute();
+      }
       return "ok";
     });
   }
 
-  /** Removes a member and their per-channel overrides, unless they are the last organiser. */
+  /**
+   * Removes a member and their per-channel rows, unless they are the last organiser. Listen-only
+   * restrictions stay, so leaving and rejoining does not lift one.
+   */
   async removeMember(eventId: string, userId: string): Promise<GuardedChange> {
     return this.db.transaction().execute(async (trx) => {
       if (!(await this.lockEvent(trx, eventId))) return "not_member";

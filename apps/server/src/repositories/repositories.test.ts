@@ -1,5 +1,5 @@
 /**
- * Repository behaviour that the rest of the server relies on, on SQLite AND on MySQL (STYLE.md #3):
+ * Repository behaviour that the rest of the server relies on, on SQLite AND on MySQL:
  * refresh-token rotation and reuse, gap-free message seqs under concurrency, idempotent posts,
  * history paging, channel access derived from event roles, and event delete cascades.
  */
@@ -9,7 +9,6 @@ import { loadConfig } from "../config.js";
 import { createRepos, type Repos } from "../context.js";
 import { type Database, migrateToLatest, openDatabase } from "../db/database.js";
 import { createBacking, MODES } from "../test/harness.js";
-import { effectiveAccess } from "./channels.js";
 import { ChannelGoneError, MAX_APPEND_BATCH, MessagesRepo } from "./messages.js";
 import { SessionsRepo } from "./sessions.js";
 import { UsersRepo } from "./users.js";
@@ -385,28 +384,6 @@ describe.each(MODES)("repositories (%s)", (mode) => {
   });
 
   describe("channel access", () => {
-    it("derives channel roles from event roles; rows add members or raise roles, never lower them", () => {
-      expect(effectiveAccess(null, undefined)).toBeNull();
-      expect(effectiveAccess("organiser", undefined)).toEqual({
-        role: "admin",
-        canSpeak: true,
-        eventRole: "organiser",
-      });
-      expect(effectiveAccess("moderator", undefined)?.role).toBe("moderator");
-      expect(effectiveAccess("participant", undefined)?.role).toBe("member");
-      expect(effectiveAccess("participant", { role: "moderator", can_speak: 0 })).toEqual({
-        role: "moderator",
-        canSpeak: false,
-        eventRole: "participant",
-      });
-      expect(effectiveAccess("organiser", { role: "member", can_speak: 1 })?.role).toBe("admin");
-      expect(effectiveAccess(null, { role: "member", can_speak: 1 })).toEqual({
-        role: "member",
-        canSpeak: true,
-        eventRole: null,
-      });
-    });
-
     it("event organiser → admin, moderator → moderator, participant → member; direct rows; overrides", async () => {
       const [org, mod, part, direct, outsider] = await Promise.all([user(), user(), user(), user(), user()]);
       const eventId = await event(org);
@@ -421,16 +398,19 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         role: "admin",
         canSpeak: true,
         eventRole: "organiser",
+        direct: false,
       });
       expect(await repos.channels.access(ch, mod)).toEqual({
         role: "moderator",
         canSpeak: true,
         eventRole: "moderator",
+        direct: false,
       });
       expect(await repos.channels.access(ch, part)).toEqual({
         role: "member",
         canSpeak: true,
         eventRole: "participant",
+        direct: false,
       });
       expect(await repos.channels.access(ch, outsider)).toBeNull();
 
@@ -441,25 +421,28 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         role: "member",
         canSpeak: true,
         eventRole: null,
+        direct: true,
       });
 
-      // Overrides: raise a participant, mute them; an override cannot lower an organiser.
-      await repos.channels.upsertMember(channelId, part, "moderator", false);
+      // Raise a participant, restrict them; a row cannot lower an organiser.
+      await repos.channels.setRole(channelId, part, "participant", "moderator");
+      await repos.channels.setRestricted(channelId, part, true, org);
       expect(await repos.channels.access(ch, part)).toEqual({
         role: "moderator",
         canSpeak: false,
         eventRole: "participant",
+        direct: true,
       });
-      await repos.channels.upsertMember(channelId, org, "member", true);
+      await repos.channels.setRole(channelId, org, "organiser", "member");
       expect((await repos.channels.access(ch, org))?.role).toBe("admin");
 
       const members = await repos.channels.members(ch);
-      const byUser = Object.fromEntries(members.map((m) => [m.user_id, m]));
+      const byUser = Object.fromEntries(members.map((m) => [m.user_id, m.grant]));
       expect(Object.keys(byUser).sort()).toEqual([org, mod, part, direct].sort());
-      expect(byUser[org]).toMatchObject({ role: "admin", event_role: "organiser", can_speak: true });
-      expect(byUser[mod]).toMatchObject({ role: "moderator", event_role: "moderator" });
-      expect(byUser[part]).toMatchObject({ role: "moderator", event_role: "participant", can_speak: false });
-      expect(byUser[direct]).toMatchObject({ role: "member", event_role: null, can_speak: true });
+      expect(byUser[org]).toMatchObject({ role: "admin", eventRole: "organiser", canSpeak: true });
+      expect(byUser[mod]).toMatchObject({ role: "moderator", eventRole: "moderator" });
+      expect(byUser[part]).toMatchObject({ role: "moderator", eventRole: "participant", canSpeak: false });
+      expect(byUser[direct]).toMatchObject({ role: "member", eventRole: null, canSpeak: true });
 
       // The event's channels appear in each member's channel list, with their access.
       const listed = await repos.channels.listForUser(part);
@@ -467,20 +450,43 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         role: "moderator",
         canSpeak: false,
         eventRole: "participant",
+        direct: true,
       });
       expect((await repos.channels.listForUser(outsider)).some((l) => l.channel.id === channelId)).toBe(
         false,
       );
 
-      // Leaving the event removes access and the per-channel override with it.
+      // Leaving the event removes access and the raise with it; the restriction stays.
       await repos.events.removeMember(eventId, part);
       expect(await repos.channels.access(ch, part)).toBeNull();
       await repos.events.addMember(eventId, part, "participant");
       expect(await repos.channels.access(ch, part)).toEqual({
         role: "member",
-        canSpeak: true,
+        canSpeak: false,
         eventRole: "participant",
+        direct: false,
       });
+      await repos.channels.setRestricted(channelId, part, false, org);
+      expect((await repos.channels.access(ch, part))?.canSpeak).toBe(true);
+    });
+
+    it("a channel row never copies the event role: a demotion in the event leaves no channel power", async () => {
+      const [org, org2] = await Promise.all([user(), user()]);
+      const eventId = await event(org);
+      await repos.events.addMember(eventId, org2, "organiser");
+      const channelId = await eventChannel(eventId, org);
+      const ch = (await repos.channels.findById(channelId))!;
+      // Staff "set" the role the event already gives: nothing is stored.
+      await repos.channels.setRole(channelId, org2, "organiser", "admin");
+      await repos.channels.setRestricted(channelId, org2, true, org);
+      await repos.channels.setRestricted(channelId, org2, false, org);
+      expect(await repos.events.setRole(eventId, org2, "participant")).toBe("ok");
+      expect((await repos.channels.access(ch, org2))?.role).toBe("member");
+      // A deliberate raise is dropped by an event-role change too.
+      await repos.channels.setRole(channelId, org2, "participant", "admin");
+      expect((await repos.channels.access(ch, org2))?.role).toBe("admin");
+      await repos.events.setRole(eventId, org2, "moderator");
+      expect((await repos.channels.access(ch, org2))?.role).toBe("moderator");
     });
 
     it("standalone channels: creator is admin, members are rows; counts and removal", async () => {
@@ -491,10 +497,11 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         role: "admin",
         canSpeak: true,
         eventRole: null,
+        direct: true,
       });
       expect(await repos.channels.adminCount(channelId)).toBe(1);
       await repos.channels.addMember(channelId, member, "member");
-      await repos.channels.upsertMember(channelId, member, "admin", true);
+      await repos.channels.setRole(channelId, member, null, "admin");
       expect(await repos.channels.adminCount(channelId)).toBe(2);
       await repos.channels.removeMember(channelId, member);
       expect(await repos.channels.access(ch, member)).toBeNull();
@@ -535,12 +542,12 @@ describe.each(MODES)("repositories (%s)", (mode) => {
     it("a standalone channel keeps an admin, also when two step down at once", async () => {
       const [a, b, c] = await Promise.all([user(), user(), user()]);
       const channelId = await standaloneChannel(a);
-      expect(await repos.channels.upsertMember(channelId, a, "member", true)).toBe("last_admin");
+      expect(await repos.channels.setRole(channelId, a, null, "member")).toBe("last_admin");
       expect(await repos.channels.removeMember(channelId, a)).toBe("last_admin");
       expect(await repos.channels.removeMember(channelId, c)).toBe("not_member");
       await repos.channels.addMember(channelId, b, "admin");
       const outcomes = await Promise.all([
-        repos.channels.upsertMember(channelId, a, "member", true),
+        repos.channels.setRole(channelId, a, null, "member"),
         repos.channels.removeMember(channelId, b),
       ]);
       expect(outcomes.sort()).toEqual(["last_admin", "ok"]);
@@ -569,7 +576,8 @@ describe.each(MODES)("repositories (%s)", (mode) => {
       const c2 = await eventChannel(eventId, org);
       const keep = await eventChannel(other, org);
       await repos.channels.addMember(c1, direct, "member");
-      await repos.channels.upsertMember(c2, p, "moderator", true);
+      await repos.channels.setRole(c2, p, "participant", "moderator");
+      await repos.channels.setRestricted(c2, p, true, org);
       for (const c of [c1, c2, keep]) {
         await repos.messages.append(c, { senderId: org, kind: "text", body: "x" });
         await repos.messages.append(c, {
@@ -592,7 +600,7 @@ describe.each(MODES)("repositories (%s)", (mode) => {
       expect(await repos.channels.findById(c1)).toBeUndefined();
       expect(await repos.channels.findById(c2)).toBeUndefined();
       const count = async (
-        table: "event_members" | "channel_members" | "messages" | "recordings",
+        table: "event_members" | "channel_members" | "channel_restrictions" | "messages" | "recordings",
         col: string,
         ids: string[],
       ) =>
@@ -608,6 +616,7 @@ describe.each(MODES)("repositories (%s)", (mode) => {
         );
       expect(await count("event_members", "event_id", [eventId])).toBe(0);
       expect(await count("channel_members", "channel_id", [c1, c2])).toBe(0);
+      expect(await count("channel_restrictions", "channel_id", [c1, c2])).toBe(0);
       expect(await count("messages", "channel_id", [c1, c2])).toBe(0);
       expect(await count("recordings", "channel_id", [c1, c2])).toBe(0);
       // The other event is untouched.

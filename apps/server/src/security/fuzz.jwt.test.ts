@@ -1,5 +1,5 @@
 /**
- * Hostile access tokens, property-based (issue 6, item 2), against an oracle: a token is
+ * Hostile access tokens, property-based, against an oracle: a token is
  * accepted iff it is a compact JWS signed HS256 with the server's secret, `typ` JWT, `iss`/`aud`
  * "operation-won", numeric `exp` in the future and `iat` not in the future (5 s skew), `nbf`
  * passed, string `sub`/`sid`/`jti`, its session not revoked and its user existing (RFC 8725).

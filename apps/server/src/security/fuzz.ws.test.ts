@@ -1,5 +1,5 @@
 /**
- * Hostile socket input, property-based (issue 6, item 2): text messages (known types with
+ * Hostile socket input, property-based: text messages (known types with
  * hostile fields, unknown types, arbitrary JSON, junk) and binary frames (arbitrary bytes and
  * near-valid audio frames), FUZZ_RUNS cases each, on the production path (MariaDB + Redis).
  *
@@ -17,6 +17,7 @@ import { randomUUID } from "node:crypto";
 import { ClientMessage, ERRORS, LIMITS } from "@won/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { allowedPacketSamples } from "../audio/opus-packet.js";
 import { createBacking, startApp, type TestApp, type TestUser } from "../test/harness.js";
 import {
   type FingerprintOf,
@@ -346,11 +347,14 @@ describe("socket fuzzing (production)", () => {
   it(
     `binary frames while holding the floor (${Math.ceil(FUZZ_RUNS / 5)} cases)`,
     async () => {
-      // Near-valid frames of the stream the socket holds: the well-formed ones reach the listener
-      // byte for byte and in order, the rest are reported and dropped. Garbage Opus inside a
-      // well-formed frame goes to the recorder, which must neither crash nor store junk.
+      // Near-valid frames of the stream the socket holds: the well-formed ones whose packet
+      // declares an allowed duration reach the listener byte for byte and in order; malformed
+      // frames are reported each time, packets of another duration once per stream, and both are
+      // dropped. Garbage Opus inside such a frame goes to the recorder, which must neither crash
+      // nor store junk.
       const own = await Probe.connect(t.wsUrl, owner.token);
       let streamId = 0;
+      let reportedStream = 0;
       let framesSent = 0;
       let openedAt = performance.now();
       let conn = own;
@@ -418,10 +422,13 @@ describe("socket fuzzing (production)", () => {
           const { replies } = await exchange(conn, frame);
           checkReplies(conn, replies);
           const wellFormed = payload.length >= 1 && payload.length <= 1_275 && !kindBad && flagsBad === 0;
+          const allowed = wellFormed && allowedPacketSamples(payload) > 0;
+          const reported = !wellFormed || (!allowed && reportedStream !== streamId);
+          if (wellFormed && !allowed) reportedStream = streamId;
           const invalid = replies.some((r) => r.type === "error" && r.code === "invalid_frame");
-          if (wellFormed === invalid)
-            throw new Error(`well-formed=${wellFormed} but invalid_frame=${invalid}`);
-          if (wellFormed) expected.push(frame.toString("hex"));
+          if (reported !== invalid)
+            throw new Error(`well-formed=${wellFormed} allowed=${allowed} but invalid_frame=${invalid}`);
+          if (allowed) expected.push(frame.toString("hex"));
         }),
         { numRuns: Math.ceil(FUZZ_RUNS / 5), seed: FUZZ_SEED, endOnFailure: true },
       );

@@ -21,7 +21,7 @@ export const FUZZ_TIMEOUT_MS = Math.max(180_000, FUZZ_RUNS * 20);
 
 const CLOSE_CODES = new Set<number>(Object.values(CLOSE));
 
-/** Close codes the contract documents (CONTRACT.md "Close codes" and RFC 6455 1009). */
+/** Close codes the contract documents (docs/protocol.md "Close codes" and RFC 6455 1009). */
 export function isDocumentedClose(code: number): boolean {
   return CLOSE_CODES.has(code as never);
 }
@@ -106,7 +106,9 @@ export async function fingerprint(app: App, fx: FingerprintOf): Promise<string> 
       parts.push(sql`(select ${sql.ref(col)} from channels where id = ${c})`);
     for (const u of fx.users) {
       parts.push(sql`(select role from channel_members where channel_id = ${c} and user_id = ${u})`);
-      parts.push(sql`(select can_speak from channel_members where channel_id = ${c} and user_id = ${u})`);
+      parts.push(
+        sql`(select created_at from channel_restrictions where channel_id = ${c} and user_id = ${u})`,
+      );
     }
   }
   const q = sql<

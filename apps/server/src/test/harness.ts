@@ -50,9 +50,12 @@ export async function createBacking(mode: Mode, extra: Record<string, string> = 
     JWT_SECRET: TEST_JWT_SECRET,
     RATE_LOGIN_PER_IP: "100000",
     RATE_LOGIN_PER_ACCOUNT: "100000",
+    RATE_LOGIN_PER_ACCOUNT_ADDRESS: "100000",
     RATE_REGISTER_PER_IP: "100000",
     RATE_JOIN_PER_USER: "100000",
     RATE_MESSAGES_PER_USER: "100000",
+    RATE_HISTORY_PER_USER: "100000",
+    MAX_SOCKETS_PER_USER: "10000",
     WEB_DIST_DIR: "/nonexistent",
   };
   if (mode === "embedded") {

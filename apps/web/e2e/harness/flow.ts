@@ -1,5 +1,5 @@
 /**
- * The issue-5 scenario, end to end, for two people on (possibly) two server instances:
+ * The core scenario, end to end, for two people on (possibly) two server instances:
  * A registers, creates an event and a channel, copies the code; B registers and joins with it;
  * both open the channel; A holds talk ~3 s and B hears it (decoded frames + signal energy) and sees
  * A talking; B's attempt to talk is denied with A's name; the recording shows in both timelines and

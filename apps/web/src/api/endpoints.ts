@@ -1,5 +1,5 @@
 /**
- * Every REST call of CONTRACT.md the client makes, each parsed with its protocol schema.
+ * Every REST call of the wire contract the client makes, each parsed with its protocol schema.
  * Components reach the API only through these (usually via the query hooks in queries.ts).
  */
 import {
@@ -59,6 +59,9 @@ export const api = {
   channelMembers: (id: string) => request(`/channels/${enc(id)}/members`, z.array(Member)),
   setChannelMember: (id: string, userId: string, body: { canSpeak?: boolean; role?: ChannelRole }) =>
     send(`/channels/${enc(id)}/members/${enc(userId)}`, { method: "PATCH", body }),
+  /** Removes a direct member; with one's own id, leaves the channel. */
+  removeChannelMember: (id: string, userId: string) =>
+    send(`/channels/${enc(id)}/members/${enc(userId)}`, { method: "DELETE" }),
   presence: (id: string) => request(`/channels/${enc(id)}/presence`, Presence),
 
   join: (code: string) => request("/join", JoinResult, { method: "POST", body: { code } }),

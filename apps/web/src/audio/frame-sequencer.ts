@@ -1,5 +1,5 @@
 /**
- * Turns the encoder's Opus packets into wire frames (CONTRACT.md "Binary audio frame") for one
+ * Turns the encoder's Opus packets into wire frames (docs/protocol.md, "Binary audio frames") for one
  * granted stream: seq +1 per frame from 0, wrapping at 2^16, and flags bit 0 on the final frame.
  * The encoder does not know which packet is the last until the speaker lets go, so the newest
  * packet is held back one step and `finish()` emits it with the last-frame flag.

@@ -1,16 +1,23 @@
-/** Channel members for its admins/moderators: who may talk (listen-only stewards) — PATCH canSpeak. */
+/**
+ * A channel's members for those who moderate it: who may talk (listen-only stewards), channel
+ * roles, and removing direct members. Each row offers only what its abilities allow: moderators
+ * mute and remove plain members, admins anyone; a membership that comes from the event is
+ * removed on the event, so such rows offer no Remove.
+ */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Member } from "@won/protocol";
+import { type ChannelRole, ChannelRole as ChannelRoleSchema, type Member } from "@won/protocol";
 import { api } from "../api/endpoints";
 import { describeError } from "../api/problem";
 import { qk, useChannelMembers } from "../api/queries";
 import { useSessionStore } from "../auth/session";
-import { Avatar, Spinner } from "./ui";
+import { MemberRow } from "./MemberRow";
+import { Spinner } from "./ui";
 
 export function ChannelMembers({ channelId }: { channelId: string }) {
   const members = useChannelMembers(channelId);
   const me = useSessionStore((s) => s.session?.user.id);
   const qc = useQueryClient();
+  const refresh = () => qc.invalidateQueries({ queryKey: qk.channelMembers(channelId) });
   const setSpeak = useMutation({
     mutationFn: ({ userId, canSpeak }: { userId: string; canSpeak: boolean }) =>
       api.setChannelMember(channelId, userId, { canSpeak }),
@@ -19,33 +26,38 @@ export function ChannelMembers({ channelId }: { channelId: string }) {
       qc.setQueryData(qk.channelMembers(channelId), (old: Member[] | undefined) =>
         old?.map((m) => (m.user.id === userId ? { ...m, canSpeak } : m)),
       ),
-    onSettled: () => qc.invalidateQueries({ queryKey: qk.channelMembers(channelId) }),
+    onSettled: refresh,
+  });
+  const setRole = useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: ChannelRole }) =>
+      api.setChannelMember(channelId, userId, { role }),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: (userId: string) => api.removeChannelMember(channelId, userId),
+    onSettled: refresh,
   });
   if (members.isPending) return <Spinner label="Loading members" />;
   if (members.isError) return <p className="form-error">{describeError(members.error)}</p>;
+  const error = setSpeak.error ?? setRole.error ?? remove.error;
   return (
     <div style={{ marginTop: ".75rem" }}>
       <h3>Who may talk</h3>
-      {setSpeak.isError && <p className="form-error">{describeError(setSpeak.error)}</p>}
+      {error && <p className="form-error">{describeError(error)}</p>}
       <ul className="list" data-testid="channel-members">
         {members.data.map((m) => (
-          <li key={m.user.id} className="list-item">
-            <Avatar user={m.user} />
-            <div style={{ flex: 1, minWidth: 0 }}>
-              <div className="title">{m.user.displayName}</div>
-              <div className="sub">{m.role}</div>
-            </div>
-            <label className="row small" style={{ gap: ".35rem" }}>
-              <input
-                type="checkbox"
-                style={{ width: 18, height: 18, minHeight: 0 }}
-                checked={m.canSpeak ?? true}
-                disabled={m.user.id === me}
-                onChange={(e) => setSpeak.mutate({ userId: m.user.id, canSpeak: e.target.checked })}
-              />
-              Can talk
-            </label>
-          </li>
+          <MemberRow
+            key={m.user.id}
+            member={m}
+            selfId={me}
+            roles={ChannelRoleSchema.options}
+            place="this channel"
+            onRoleChange={(role) =>
+              setRole.mutate({ userId: m.user.id, role: ChannelRoleSchema.parse(role) })
+            }
+            onRemove={() => remove.mutate(m.user.id)}
+            onCanSpeakChange={(canSpeak) => setSpeak.mutate({ userId: m.user.id, canSpeak })}
+          />
         ))}
       </ul>
     </div>

@@ -1,6 +1,10 @@
-/** Channel admin/moderator tools: the channel's own invite code (with QR) and deleting the channel. */
+/**
+ * A channel's tools for those the server lets manage it: its own invite code (with QR) and a new
+ * one, who may talk and channel roles, and deleting the channel. Each part follows the channel's
+ * abilities; with none of them the tools are not shown.
+ */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { Channel } from "@won/protocol";
+import type { Channel, ChannelAbilities } from "@won/protocol";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { api } from "../api/endpoints";
@@ -8,6 +12,11 @@ import { describeError } from "../api/problem";
 import { qk } from "../api/queries";
 import { ChannelMembers } from "./ChannelMembers";
 import { InviteCodeCard } from "./InviteCodeCard";
+
+/** Whether a channel's tools have anything to offer me. */
+export function hasChannelTools(a: ChannelAbilities): boolean {
+  return a.invite || a.rotateInvite || a.moderate || a.manageMembers || a.delete;
+}
 
 export function ChannelTools({ channel }: { channel: Channel }) {
   const qc = useQueryClient();
@@ -28,24 +37,25 @@ export function ChannelTools({ channel }: { channel: Channel }) {
     },
   });
   const [open, setOpen] = useState(false);
-  if (channel.myRole === "member") return null;
+  const may = channel.abilities;
+  if (!hasChannelTools(may)) return null;
   const error = regenerate.error ?? remove.error;
   return (
     <details className="card" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary style={{ fontWeight: 700, cursor: "pointer" }}>Channel tools</summary>
       {error && <p className="form-error">{describeError(error)}</p>}
-      {channel.inviteCode && (
+      {may.invite && channel.inviteCode && (
         <div style={{ marginTop: ".75rem" }}>
           <p className="muted small">Invite someone to this channel only:</p>
           <InviteCodeCard
             code={channel.inviteCode}
-            onRegenerate={() => regenerate.mutate()}
+            onRegenerate={may.rotateInvite ? () => regenerate.mutate() : undefined}
             busy={regenerate.isPending}
           />
         </div>
       )}
-      {open && <ChannelMembers channelId={channel.id} />}
-      {channel.myRole === "admin" && (
+      {open && (may.moderate || may.manageMembers) && <ChannelMembers channelId={channel.id} />}
+      {may.delete && (
         <div className="row" style={{ marginTop: ".75rem" }}>
           <button
             type="button"

@@ -3,6 +3,7 @@ import { Link, useParams } from "react-router";
 import { useChannels } from "../api/queries";
 import { useSettings } from "../settings/settings-store";
 import { useLive } from "../state/live-store";
+import { userLabel } from "../users/user-name";
 import { HeadphonesIcon } from "./Icons";
 
 export function MonitorBar() {
@@ -31,7 +32,7 @@ export function MonitorBar() {
           >
             {(sp || mine) && <span className="dot" aria-hidden="true" />}
             {c ? `# ${c.name}` : "Channel"}
-            {mine ? " — you're talking" : sp ? ` — ${sp.user.displayName}` : ""}
+            {mine ? " — you're talking" : sp ? ` — ${userLabel(sp.user)}` : ""}
           </Link>
         );
       })}

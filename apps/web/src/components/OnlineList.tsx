@@ -1,5 +1,6 @@
 /** Who is online in a channel right now, the current speaker marked. */
 import { selectChannel, useLive } from "../state/live-store";
+import { UserName } from "./UserName";
 import { Avatar } from "./ui";
 
 export function OnlineList({ channelId }: { channelId: string }) {
@@ -22,7 +23,7 @@ export function OnlineList({ channelId }: { channelId: string }) {
           {ch.online.map((u) => (
             <li key={u.id} className="chip" style={{ border: 0 }}>
               <Avatar user={u} talking={u.id === speakerId} />
-              {u.displayName}
+              <UserName user={u} />
               {u.id === speakerId && <span className="visually-hidden"> (talking)</span>}
             </li>
           ))}

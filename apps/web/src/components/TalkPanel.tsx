@@ -1,10 +1,13 @@
 /** The talk side of a channel: who is talking, the big button, the input meter and feedback. */
+import type { ChannelAbilities } from "@won/protocol";
 import { type ReactNode, useEffect, useState } from "react";
 import { useTalkButton } from "../hooks/useTalkButton";
+import { talkAvailability } from "../ptt/talk-availability";
 import { keyLabel, useSettings } from "../settings/settings-store";
 import { useLevel } from "../state/level-store";
 import { selectChannel, useLive } from "../state/live-store";
 import { MicIcon } from "./Icons";
+import { UserName } from "./UserName";
 import { Avatar, formatDuration } from "./ui";
 
 const DENIAL_SHOW_MS = 2_500;
@@ -22,6 +25,7 @@ function useNow(active: boolean, everyMs = 250) {
 function denialText(reason: string, name?: string) {
   if (reason === "busy") return name ? `${name} is talking` : "Someone else is talking";
   if (reason === "forbidden") return "You may not talk on this channel";
+  if (reason === "quota_exceeded") return "Recording storage is full — ask an organiser to free some";
   if (reason === "no_microphone") return "Microphone blocked or missing — allow it in the browser";
   if (reason === "no_encoder") return "This browser can't send voice (no Opus encoder); you can still listen";
   return "Not connected to the channel yet";
@@ -42,13 +46,12 @@ function cutText(reason: string) {
 
 export function TalkPanel({
   channelId,
-  canSpeak,
-  canInterrupt = false,
+  abilities,
 }: {
   channelId: string;
-  canSpeak: boolean;
-  /** Moderators and admins may take over a member's transmission (ptt.start priority). */
-  canInterrupt?: boolean;
+  /** The channel's abilities: `talk` enables the button, `interrupt` offers priority (ptt.start
+   *  priority, taking over a member's transmission). */
+  abilities: Pick<ChannelAbilities, "talk" | "interrupt">;
 }) {
   const [priority, setPriority] = useState(false);
   const ch = useLive(selectChannel(channelId));
@@ -60,8 +63,12 @@ export function TalkPanel({
   const level = useLevel((s) => s.level);
   const { pttMode, pttKey } = useSettings();
   const now = useNow(true);
-  const enabled = canSpeak && connected && ch.subscribed && !otherTalk;
-  const button = useTalkButton(channelId, enabled, canInterrupt && priority);
+  const { mayTalk, enabled, offerPriority } = talkAvailability(abilities, {
+    connected,
+    subscribed: ch.subscribed,
+    talkingElsewhere: otherTalk !== null,
+  });
+  const button = useTalkButton(channelId, enabled, offerPriority && priority);
 
   const recentDenial = denial && now - denial.at < DENIAL_SHOW_MS ? denial : null;
   const recentCut =
@@ -98,7 +105,7 @@ export function TalkPanel({
     status = (
       <>
         <Avatar user={speaker.user} talking />
-        <span data-testid="speaker">{speaker.user.displayName}</span> is talking
+        <UserName user={speaker.user} testId="speaker" /> is talking
       </>
     );
   } else {
@@ -126,19 +133,19 @@ export function TalkPanel({
         data-state={state}
         data-testid="talk-button"
         aria-pressed={talking}
-        aria-label={`${label}${canSpeak ? "" : " (not allowed on this channel)"}`}
-        disabled={!canSpeak}
+        aria-label={`${label}${mayTalk ? "" : " (not allowed on this channel)"}`}
+        disabled={!mayTalk}
         {...button}
       >
         <span>
           {talking ? "On air" : state === "busy" ? "Busy" : "Talk"}
-          <span className="sub">{canSpeak ? label : "Listen only"}</span>
+          <span className="sub">{mayTalk ? label : "Listen only"}</span>
         </span>
       </button>
       <div className="meter" aria-hidden="true" hidden={!talking}>
         <div style={{ width: `${Math.round(level * 100)}%` }} />
       </div>
-      {canInterrupt && canSpeak && (
+      {offerPriority && (
         <label className="row small" style={{ gap: ".4rem", cursor: "pointer" }}>
           <input
             type="checkbox"

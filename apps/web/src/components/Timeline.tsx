@@ -6,7 +6,9 @@ import { useSessionStore } from "../auth/session";
 import { loadOlder } from "../hooks/useChannelFeed";
 import { selectTimeline, useLive } from "../state/live-store";
 import type { PendingMessage } from "../timeline/timeline";
+import { userLabel } from "../users/user-name";
 import { PauseIcon, PlayIcon } from "./Icons";
+import { UserName } from "./UserName";
 import { Avatar, formatDuration, formatTime } from "./ui";
 
 function AudioMessage({ m }: { m: Message }) {
@@ -23,7 +25,7 @@ function AudioMessage({ m }: { m: Message }) {
         type="button"
         className="play-btn"
         onClick={() => recordingPlayer.toggle(m)}
-        aria-label={`${playing ? "Pause" : "Play"} transmission from ${m.sender.displayName}, ${formatDuration(dur)}`}
+        aria-label={`${playing ? "Pause" : "Play"} transmission from ${userLabel(m.sender)}, ${formatDuration(dur)}`}
         data-testid="play-recording"
       >
         {playing ? <PauseIcon /> : <PlayIcon />}
@@ -56,7 +58,7 @@ function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
       <Avatar user={m.sender} />
       <div className="bubble">
         <div className="meta">
-          <strong>{mine ? "You" : m.sender.displayName}</strong>
+          <strong>{mine ? "You" : <UserName user={m.sender} />}</strong>
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
         {m.kind === "audio" ? <AudioMessage m={m} /> : <div className="body">{m.body}</div>}

@@ -1,5 +1,5 @@
 /** Small presentational pieces shared by the screens. */
-import type { User } from "@won/protocol";
+import { type User, visibleDisplayName } from "@won/protocol";
 import { type InputHTMLAttributes, type ReactNode, useId } from "react";
 
 export function initials(name: string): string {
@@ -11,7 +11,7 @@ export function initials(name: string): string {
 export function Avatar({ user, talking = false }: { user: Pick<User, "displayName">; talking?: boolean }) {
   return (
     <span className={`avatar${talking ? " talking" : ""}`} aria-hidden="true">
-      {initials(user.displayName)}
+      {initials(visibleDisplayName(user.displayName))}
     </span>
   );
 }

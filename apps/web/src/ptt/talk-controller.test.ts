@@ -133,7 +133,7 @@ describe("TalkController", () => {
       speaker: { user: { ...USER, displayName: "Bob" }, streamId: 7, since: "2026-01-01T00:00:00Z" },
     });
     expect(getLive().talk).toBeNull();
-    expect(getLive().denial).toMatchObject({ channelId: CH, reason: "busy", speakerName: "Bob" });
+    expect(getLive().denial).toMatchObject({ channelId: CH, reason: "busy", speakerName: "Bob · @a" });
     expect(mic.closed).toBe(1);
     expect(conn.frames).toHaveLength(0);
   });

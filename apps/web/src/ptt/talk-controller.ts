@@ -20,6 +20,7 @@ import type { RealtimeConnection } from "../realtime/connection";
 import { getSettings } from "../settings/settings-store";
 import { levelFromRms, useLevel } from "../state/level-store";
 import { live } from "../state/live-store";
+import { userLabel } from "../users/user-name";
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
@@ -163,7 +164,7 @@ export class TalkController {
         live.deny({
           channelId: m.channelId,
           reason: m.reason,
-          speakerName: m.speaker?.user.displayName,
+          speakerName: m.speaker ? userLabel(m.speaker.user) : undefined,
           at: Date.now(),
         });
         tones.denied();

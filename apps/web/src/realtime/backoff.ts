@@ -36,7 +36,7 @@ export type CloseAction =
  */
 export const CLIENT_RECONNECT = 4000;
 
-/** Maps a close code to an action (CONTRACT.md "Close codes"). */
+/** Maps a close code to an action (docs/protocol.md "Close codes"). */
 export function closeAction(code: number): CloseAction {
   if (code === CLOSE.normal) return "stop";
   if (code === CLIENT_RECONNECT) return "retry";

@@ -1,5 +1,5 @@
 /**
- * The realtime socket (CONTRACT.md "WebSocket"): connect, authenticate, heartbeat, reconnect
+ * The realtime socket (docs/protocol.md "WebSocket"): connect, authenticate, heartbeat, reconnect
  * with backoff + jitter per the close-code semantics, refresh the token on 4401, and resubscribe
  * every wanted channel with `sinceSeq` so nothing is missed. UI code never touches the socket:
  * it reads the live store; the talk controller sends through `send`/`sendBinary`.

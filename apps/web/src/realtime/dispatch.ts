@@ -1,8 +1,9 @@
 /**
  * Routes server messages into the live store and the audio player. One function per concern,
- * dispatched from a table keyed by message type (STYLE.md #6).
+ * dispatched from a table keyed by message type.
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import { applyAccessChanged } from "../api/channel-cache";
 import { qk } from "../api/queries";
 import { queryClient } from "../api/query-client";
 import { livePlayer } from "../audio/live-player";
@@ -64,16 +65,12 @@ const handlers: Handlers = {
   "channel.deleted": (m) => channelGone(m.channelId),
   "access.revoked": (m) => channelGone(m.channelId),
   "channel.updated": (m) => {
-    // The event carries no per-user fields (myRole, canSpeak): refetch the channel to get them.
+    // The event carries no per-user fields (myRole, canSpeak, abilities): refetch the channel.
     void queryClient.invalidateQueries({ queryKey: qk.channel(m.channel.id) });
     void queryClient.invalidateQueries({ queryKey: qk.channels });
     if (m.channel.eventId) void queryClient.invalidateQueries({ queryKey: qk.event(m.channel.eventId) });
   },
-  "access.changed": (m) => {
-    // My role or "can talk" changed: refetch the channel for the new permissions.
-    void queryClient.invalidateQueries({ queryKey: qk.channel(m.channelId) });
-    void queryClient.invalidateQueries({ queryKey: qk.channels });
-  },
+  "access.changed": (m) => applyAccessChanged(queryClient, m),
   error: (m) => {
     if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);
   },

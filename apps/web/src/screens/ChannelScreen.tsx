@@ -6,6 +6,7 @@ import { useChannel, useEvent } from "../api/queries";
 import { ChannelTools } from "../components/ChannelTools";
 import { Composer, retryText } from "../components/Composer";
 import { HeadphonesIcon } from "../components/Icons";
+import { LeaveChannel } from "../components/LeaveChannel";
 import { MonitorBar } from "../components/MonitorBar";
 import { OnlineList } from "../components/OnlineList";
 import { TalkPanel } from "../components/TalkPanel";
@@ -68,9 +69,10 @@ export function ChannelScreen() {
       </div>
       <div className="channel-layout">
         <div>
-          <TalkPanel channelId={channelId} canSpeak={c.canSpeak} canInterrupt={c.myRole !== "member"} />
+          <TalkPanel channelId={channelId} abilities={c.abilities} />
           <OnlineList channelId={channelId} />
           <ChannelTools channel={c} />
+          <LeaveChannel channel={c} />
         </div>
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">Messages</h2>

@@ -1,11 +1,11 @@
-/** An event: details, channels, members, and the organiser's tools. */
+/** An event: details, channels, members, and the tools its abilities allow me. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { PatchEventBody } from "@won/protocol";
 import { type FormEvent, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { api } from "../api/endpoints";
 import { describeError, formErrorsOf } from "../api/problem";
-import { qk, useEvent } from "../api/queries";
+import { qk, useEvent, useEventMembers } from "../api/queries";
 import { useSessionStore } from "../auth/session";
 import { EventForm, type EventFormValues, eventBodyFrom, formValuesOf } from "../components/EventForm";
 import { ChevronIcon } from "../components/Icons";
@@ -14,6 +14,7 @@ import { MembersList } from "../components/MembersList";
 import { NewChannelForm } from "../components/NewChannelForm";
 import { FormError, Spinner } from "../components/ui";
 import { zodFieldErrors } from "../forms/zod-errors";
+import { roleLabel } from "../members/role-label";
 
 export function EventScreen() {
   const { eventId = "" } = useParams();
@@ -22,6 +23,8 @@ export function EventScreen() {
   const navigate = useNavigate();
   const [editing, setEditing] = useState(false);
   const me = useSessionStore((s) => s.session?.user.id);
+  // My own row says whether I may leave (an event must keep an organiser; the server decides).
+  const myMembership = useEventMembers(eventId).data?.find((m) => m.user.id === me);
 
   const regenerate = useMutation({
     mutationFn: () => api.regenerateEventCode(eventId),
@@ -62,8 +65,7 @@ export function EventScreen() {
       </main>
     );
   const ev = event.data;
-  const organiser = ev.myRole === "organiser";
-  const canManage = organiser || ev.myRole === "moderator";
+  const may = ev.abilities;
 
   return (
     <main id="main" className="main">
@@ -72,7 +74,7 @@ export function EventScreen() {
       </nav>
       <div className="row" style={{ margin: ".5rem 0 1rem" }}>
         <h1 style={{ margin: 0 }}>{ev.name}</h1>
-        <span className="badge accent">{ev.myRole}</span>
+        <span className="badge accent">{roleLabel(ev.myRole)}</span>
       </div>
       <div className="grid-2">
         <div>
@@ -80,7 +82,7 @@ export function EventScreen() {
             <div className="row">
               <h2 id="details-title">Details</h2>
               <span className="spacer" />
-              {organiser && !editing && (
+              {may.edit && !editing && (
                 <button type="button" className="btn small" onClick={() => setEditing(true)}>
                   Edit
                 </button>
@@ -113,7 +115,9 @@ export function EventScreen() {
           <section className="card" aria-labelledby="channels-title">
             <h2 id="channels-title">Channels</h2>
             {ev.channels.length === 0 ? (
-              <p className="empty">No channels yet.{canManage ? " Create the first one below." : ""}</p>
+              <p className="empty">
+                No channels yet.{may.createChannel ? " Create the first one below." : ""}
+              </p>
             ) : (
               <ul className="list" data-testid="channel-list">
                 {ev.channels.map((c) => (
@@ -131,7 +135,7 @@ export function EventScreen() {
                 ))}
               </ul>
             )}
-            {canManage && (
+            {may.createChannel && (
               <details open={ev.channels.length === 0}>
                 <summary className="muted small">New channel</summary>
                 <NewChannelForm eventId={ev.id} />
@@ -140,7 +144,7 @@ export function EventScreen() {
           </section>
         </div>
         <div>
-          {ev.inviteCode && (
+          {may.invite && ev.inviteCode && (
             <section className="card" aria-labelledby="invite-title">
               <h2 id="invite-title">Invite code</h2>
               <p className="muted small">
@@ -148,13 +152,13 @@ export function EventScreen() {
               </p>
               <InviteCodeCard
                 code={ev.inviteCode}
-                onRegenerate={organiser ? () => regenerate.mutate() : undefined}
+                onRegenerate={may.rotateInvite ? () => regenerate.mutate() : undefined}
                 busy={regenerate.isPending}
               />
             </section>
           )}
-          <MembersList eventId={ev.id} myRole={ev.myRole} />
-          {!organiser && (
+          <MembersList eventId={ev.id} />
+          {myMembership?.abilities.remove && (
             <section className="card" aria-labelledby="leave-title">
               <h2 id="leave-title">Leave</h2>
               <p className="muted small">You can rejoin later with the invite code.</p>
@@ -171,7 +175,7 @@ export function EventScreen() {
               </button>
             </section>
           )}
-          {organiser && (
+          {may.delete && (
             <section className="card" aria-labelledby="danger-title">
               <h2 id="danger-title">Danger zone</h2>
               <p className="muted small">Deleting the event deletes all its channels and their history.</p>

@@ -7,6 +7,7 @@ import { JoinBox } from "../components/JoinBox";
 import { MonitorBar } from "../components/MonitorBar";
 import { NewChannelForm } from "../components/NewChannelForm";
 import { Spinner } from "../components/ui";
+import { roleLabel } from "../members/role-label";
 
 function when(startsAt: string | null, endsAt: string | null): string {
   if (!startsAt) return "";
@@ -56,7 +57,8 @@ export function HomeScreen() {
                       <div>
                         <div className="title">{ev.name}</div>
                         <div className="sub">
-                          <span className="badge accent">{ev.myRole}</span> · {ev.memberCount} member
+                          <span className="badge accent">{roleLabel(ev.myRole)}</span> · {ev.memberCount}{" "}
+                          member
                           {ev.memberCount === 1 ? "" : "s"}
                           {ev.startsAt ? ` · ${when(ev.startsAt, ev.endsAt)}` : ""}
                         </div>

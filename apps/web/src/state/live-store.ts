@@ -47,6 +47,7 @@ export interface Denial {
   channelId: string;
   /** The server's reason, or a local one: no microphone / no Opus encoder in this browser. */
   reason: DenyReason | "no_microphone" | "no_encoder";
+  /** Who holds the floor, as "Display Name · @username". */
   speakerName?: string;
   at: number;
 }

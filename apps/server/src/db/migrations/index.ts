@@ -2,11 +2,17 @@ import type { Migration } from "kysely";
 import type { Dialect } from "../database.js";
 import { accountsEventsChannels } from "./001-accounts-events-channels.js";
 import { messagesRecordings } from "./002-messages-recordings.js";
+import { binaryKeys } from "./003-binary-keys.js";
+import { channelRestrictions } from "./004-channel-restrictions.js";
+import { recordingQuotaIndexes } from "./005-recording-quota-indexes.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     "001-accounts-events-channels": accountsEventsChannels(dialect),
     "002-messages-recordings": messagesRecordings(dialect),
+    "003-binary-keys": binaryKeys(dialect),
+    "004-channel-restrictions": channelRestrictions(dialect),
+    "005-recording-quota-indexes": recordingQuotaIndexes(dialect),
   };
 }

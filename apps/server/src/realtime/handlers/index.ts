@@ -5,7 +5,7 @@ import { subscribe } from "./subscribe.js";
 import type { Handler } from "./types.js";
 import { unsubscribe } from "./unsubscribe.js";
 
-/** One handler per client message type (STYLE.md #6). */
+/** One handler per client message type. */
 export const handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
   auth,
   subscribe,

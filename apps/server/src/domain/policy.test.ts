@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import {
+  type ChannelGrant,
+  type ChannelRole,
+  channelAbilities,
+  channelGrant,
+  channelMemberAbilities,
+  type EventRole,
+  eventAbilities,
+  eventMemberAbilities,
+  mayChangeChannelRole,
+  mayContinueTransmission,
+  mayRemoveChannelMember,
+  storedChannelRole,
+  transmitDecision,
+} from "./policy.js";
+
+const EVENT_ROLES: EventRole[] = ["organiser", "moderator", "participant"];
+
+describe("channel standing → grant", () => {
+  it.each([
+    // eventRole, ownRole, restricted → role, canSpeak, direct
+    [null, null, false, null],
+    ["organiser", null, false, { role: "admin", canSpeak: true, direct: false }],
+    ["moderator", null, false, { role: "moderator", canSpeak: true, direct: false }],
+    ["participant", null, false, { role: "member", canSpeak: true, direct: false }],
+    ["participant", "moderator", true, { role: "moderator", canSpeak: false, direct: true }],
+    // A row never lowers what the event gives.
+    ["organiser", "member", false, { role: "admin", canSpeak: true, direct: true }],
+    [null, "member", false, { role: "member", canSpeak: true, direct: true }],
+    [null, "admin", true, { role: "admin", canSpeak: false, direct: true }],
+  ] as const)("event %s, row %s, restricted %s", (eventRole, ownRole, restricted, expected) => {
+    const g = channelGrant({ eventRole, ownRole, restricted });
+    expect(g === null ? null : { role: g.role, canSpeak: g.canSpeak, direct: g.direct }).toEqual(expected);
+  });
+
+  it.each([
+    // A row stores only a raise above the event role: never a copy a demotion would leave behind.
+    ["organiser", "admin", "member"],
+    ["organiser", "moderator", "member"],
+    ["moderator", "moderator", "member"],
+    ["moderator", "admin", "admin"],
+    ["participant", "moderator", "moderator"],
+    ["participant", "member", "member"],
+    [null, "admin", "admin"],
+    [null, "member", "member"],
+  ] as const)("event %s asking %s stores %s", (eventRole, requested, stored) => {
+    expect(storedChannelRole(eventRole, requested)).toBe(stored);
+  });
+});
+
+describe("event abilities", () => {
+  const table: Record<EventRole, string[]> = {
+    organiser: [
+      "edit",
+      "delete",
+      "invite",
+      "rotateInvite",
+      "manageMembers",
+      "changeRoles",
+      "createChannel",
+      "handleAlerts",
+      "patch",
+      "allCall",
+    ],
+    moderator: ["invite", "manageMembers", "createChannel", "handleAlerts", "patch"],
+    participant: [],
+  };
+  it.each(EVENT_ROLES)("%s", (role) => {
+    const granted = Object.entries(eventAbilities(role))
+      .filter(([, v]) => v)
+      .map(([k]) => k);
+    expect(granted.sort()).toEqual([...table[role]].sort());
+  });
+
+  it.each([
+    // actor, target, remove
+    ["organiser", "organiser", true],
+    ["organiser", "moderator", true],
+    ["moderator", "participant", true],
+    ["moderator", "moderator", false],
+    ["moderator", "organiser", false],
+    ["participant", "participant", false],
+  ] as const)("%s removing a %s: %s", (actor, target, remove) => {
+    const a = eventMemberAbilities({ userId: "a", role: actor }, { userId: "b", role: target });
+    expect(a.remove).toBe(remove);
+    expect(a.changeRole).toBe(actor === "organiser");
+    expect(a.setCanSpeak).toBe(false);
+  });
+
+  it("anyone may leave", () => {
+    for (const role of EVENT_ROLES)
+      expect(eventMemberAbilities({ userId: "a", role }, { userId: "a", role }).remove).toBe(true);
+  });
+});
+
+const grant = (role: ChannelRole, over: Partial<ChannelGrant> = {}): ChannelGrant => ({
+  role,
+  canSpeak: true,
+  eventRole: null,
+  direct: true,
+  ...over,
+});
+
+describe("channel abilities", () => {
+  it.each([
+    [
+      grant("admin"),
+      [
+        "talk",
+        "interrupt",
+        "moderate",
+        "edit",
+        "delete",
+        "invite",
+        "rotateInvite",
+        "manageMembers",
+        "leave",
+        "requireAck",
+      ],
+    ],
+    [
+      grant("moderator"),
+      ["talk", "interrupt", "moderate", "edit", "invite", "rotateInvite", "leave", "requireAck"],
+    ],
+    [grant("member"), ["talk", "leave"]],
+    [grant("member", { canSpeak: false }), ["leave"]],
+    [
+      grant("moderator", { canSpeak: false }),
+      ["moderate", "edit", "invite", "rotateInvite", "leave", "requireAck"],
+    ],
+    // Through the event: no leaving the channel on its own.
+    [
+      grant("admin", { eventRole: "organiser", direct: false }),
+      [
+        "talk",
+        "interrupt",
+        "moderate",
+        "edit",
+        "delete",
+        "invite",
+        "rotateInvite",
+        "manageMembers",
+        "requireAck",
+      ],
+    ],
+    [grant("member", { eventRole: "participant", direct: true }), ["talk"]],
+  ])("%o", (g, expected) => {
+    const granted = Object.entries(channelAbilities(g))
+      .filter(([, v]) => v)
+      .map(([k]) => k);
+    expect(granted.sort()).toEqual([...expected].sort());
+  });
+
+  it.each([
+    // actor role, target role, target via event, remove, setCanSpeak
+    ["admin", "admin", false, true, true],
+    ["admin", "member", true, false, true],
+    ["moderator", "member", false, true, true],
+    // A moderator cannot act on another moderator (the mismatch the UI used to show).
+    ["moderator", "moderator", false, false, false],
+    ["moderator", "admin", false, false, false],
+    ["member", "member", false, false, false],
+  ] as const)(
+    "%s on a %s (event member %s): remove %s, setCanSpeak %s",
+    (actor, target, viaEvent, remove, setCanSpeak) => {
+      const a = channelMemberAbilities(
+        { userId: "a", grant: grant(actor) },
+        { userId: "b", grant: grant(target, viaEvent ? { eventRole: "participant", direct: false } : {}) },
+      );
+      expect(a).toEqual({ remove, changeRole: actor === "admin", setCanSpeak });
+    },
+  );
+
+  it("leaving one's own direct membership is allowed; through the event it is a conflict", () => {
+    const me = { userId: "a", grant: grant("member") };
+    expect(mayRemoveChannelMember(me, me)).toEqual({ ok: true });
+    const viaEvent = { userId: "a", grant: grant("member", { eventRole: "participant", direct: false }) };
+    expect(mayRemoveChannelMember(viaEvent, viaEvent)).toMatchObject({ ok: false, code: "conflict" });
+  });
+
+  it("the event role is a floor for channel roles", () => {
+    const admin = { userId: "a", grant: grant("admin") };
+    const organiser = { userId: "b", grant: grant("admin", { eventRole: "organiser", direct: false }) };
+    expect(mayChangeChannelRole(admin, organiser, "member")).toMatchObject({ ok: false, code: "conflict" });
+    expect(mayChangeChannelRole(admin, organiser, "admin")).toEqual({ ok: true });
+    expect(
+      mayChangeChannelRole({ userId: "c", grant: grant("moderator") }, organiser, "admin"),
+    ).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+  });
+});
+
+describe("transmissions", () => {
+  it.each([
+    [grant("member"), false, { allowed: true, priority: false }],
+    [grant("member"), true, { allowed: true, priority: false }],
+    [grant("moderator"), true, { allowed: true, priority: true }],
+    [grant("admin", { canSpeak: false }), true, { allowed: false, priority: false }],
+  ])("%o wanting priority %s", (g, wants, expected) => {
+    expect(transmitDecision(g, wants)).toEqual(expected);
+  });
+
+  it("a transmission ends when the speaker is muted, removed, or demoted below its priority", () => {
+    expect(mayContinueTransmission(grant("member"), false)).toBe(true);
+    expect(mayContinueTransmission(grant("member", { canSpeak: false }), false)).toBe(false);
+    expect(mayContinueTransmission(null, false)).toBe(false);
+    expect(mayContinueTransmission(grant("moderator"), true)).toBe(true);
+    expect(mayContinueTransmission(grant("member"), true)).toBe(false);
+  });
+});

@@ -1,0 +1,232 @@
+/**
+ * The one home of authorisation: pure functions that answer "may this user do X to that thing"
+ * from the caller's standing (event role, channel grant) and the target's. Every REST command,
+ * every socket handler and push-to-talk asks these, and their answers travel to the client as
+ * `abilities`, so the web app never re-derives a rule from role strings. A rule change is one
+ * edit here and one row in `policy.test.ts`.
+ *
+ * Nothing here reads the database or the clock: callers load the standing, then ask.
+ */
+import type {
+  ChannelAbilities,
+  ChannelRole,
+  EventAbilities,
+  EventRole,
+  MemberAbilities,
+} from "@won/protocol";
+
+export type { ChannelRole, EventRole };
+
+const CHANNEL_RANK: Record<ChannelRole, number> = { member: 0, moderator: 1, admin: 2 };
+
+/** The channel role an event role gives in every channel of that event. */
+export const CHANNEL_ROLE_FROM_EVENT: Readonly<Record<EventRole, ChannelRole>> = {
+  organiser: "admin",
+  moderator: "moderator",
+  participant: "member",
+};
+
+export function outranks(a: ChannelRole, b: ChannelRole): boolean {
+  return CHANNEL_RANK[a] > CHANNEL_RANK[b];
+}
+
+const isEventStaff = (role: EventRole) => role === "organiser" || role === "moderator";
+const isChannelStaff = (role: ChannelRole) => role === "admin" || role === "moderator";
+
+// ---------------------------------------------------------------- standing in a channel
+
+/**
+ * What one user holds in one channel, as stored: their event role (event channels), the role of
+ * their own `channel_members` row if they have one (a direct membership, or an explicit raise
+ * above what the event gives), and whether a moderator restricted them to listening.
+ */
+export interface ChannelStanding {
+  eventRole: EventRole | null;
+  /** The role on the user's own channel row; null when they have none. */
+  ownRole: ChannelRole | null;
+  /** A listen-only restriction: it outlives leaving and rejoining, and only staff clear it. */
+  restricted: boolean;
+}
+
+/** Effective access of one user to one channel. */
+export interface ChannelGrant {
+  role: ChannelRole;
+  canSpeak: boolean;
+  /** The user's event role when the channel belongs to an event they are a member of. */
+  eventRole: EventRole | null;
+  /** Whether the user has a membership of their own (not only through the event). */
+  direct: boolean;
+}
+
+/**
+ * Members of an event are members of its channels with the role their event role gives; a
+ * channel row adds a member directly or raises that role for one channel, never lowers it.
+ * Null: not a member.
+ */
+export function channelGrant(s: ChannelStanding): ChannelGrant | null {
+  if (!s.eventRole && !s.ownRole) return null;
+  const derived = s.eventRole ? CHANNEL_ROLE_FROM_EVENT[s.eventRole] : "member";
+  const role = s.ownRole && outranks(s.ownRole, derived) ? s.ownRole : derived;
+  return { role, canSpeak: !s.restricted, eventRole: s.eventRole, direct: s.ownRole !== null };
+}
+
+/**
+ * The role to store on a member's own row when staff set `requested`: only what is raised
+ * above the event-derived role is kept (a row must never copy what the event gives, or a later
+ * demotion in the event would leave the copy behind).
+ */
+export function storedChannelRole(eventRole: EventRole | null, requested: ChannelRole): ChannelRole {
+  if (!eventRole) return requested;
+  return outranks(requested, CHANNEL_ROLE_FROM_EVENT[eventRole]) ? requested : "member";
+}
+
+// ---------------------------------------------------------------- abilities
+
+export function eventAbilities(role: EventRole): EventAbilities {
+  const organiser = role === "organiser";
+  const staff = isEventStaff(role);
+  return {
+    edit: organiser,
+    delete: organiser,
+    invite: staff,
+    rotateInvite: organiser,
+    manageMembers: staff,
+    changeRoles: organiser,
+    createChannel: staff,
+    handleAlerts: staff,
+    patch: staff,
+    allCall: organiser,
+  };
+}
+
+export function channelAbilities(g: ChannelGrant): ChannelAbilities {
+  const staff = isChannelStaff(g.role);
+  return {
+    talk: g.canSpeak,
+    interrupt: g.canSpeak && staff,
+    moderate: staff,
+    edit: staff,
+    delete: g.role === "admin",
+    invite: staff,
+    rotateInvite: staff,
+    manageMembers: g.role === "admin",
+    leave: g.direct && g.eventRole === null,
+    requireAck: staff,
+  };
+}
+
+/** Why an action on a member is refused: `forbidden` (rank) or `conflict` (membership shape). */
+export type Refusal = { code: "forbidden" | "conflict"; message: string };
+export type Decision = { ok: true } | ({ ok: false } & Refusal);
+const OK: Decision = { ok: true };
+const no = (code: Refusal["code"], message: string): Decision => ({ ok: false, code, message });
+
+/** An event member as the policy sees them. */
+export interface EventMemberStanding {
+  userId: string;
+  role: EventRole;
+}
+
+/** Organisers remove anyone, moderators remove participants, anyone leaves. */
+export function mayRemoveEventMember(actor: EventMemberStanding, target: EventMemberStanding): Decision {
+  if (actor.userId === target.userId) return OK;
+  if (actor.role === "organiser") return OK;
+  if (actor.role === "moderator" && target.role === "participant") return OK;
+  return no("forbidden", "Only organisers may remove moderators and organisers");
+}
+
+export function mayChangeEventRole(actor: EventMemberStanding): Decision {
+  return actor.role === "organiser" ? OK : no("forbidden", "Only organisers may change roles");
+}
+
+export function eventMemberAbilities(
+  actor: EventMemberStanding,
+  target: EventMemberStanding,
+): MemberAbilities {
+  return {
+    remove: mayRemoveEventMember(actor, target).ok,
+    changeRole: mayChangeEventRole(actor).ok,
+    setCanSpeak: false,
+  };
+}
+
+/** A channel member as the policy sees them. */
+export interface ChannelMemberStanding {
+  userId: string;
+  grant: ChannelGrant;
+}
+
+/**
+ * Removing a member's own channel membership: anyone may leave theirs, admins remove anyone,
+ * moderators remove plain members. Membership that comes from the event is changed on the event.
+ */
+export function mayRemoveChannelMember(
+  actor: ChannelMemberStanding,
+  target: ChannelMemberStanding,
+): Decision {
+  const self = actor.userId === target.userId;
+  const rank =
+    self ||
+    actor.grant.role === "admin" ||
+    (actor.grant.role === "moderator" && outranks("moderator", target.grant.role));
+  if (!rank) return no("forbidden", "You may not remove this member");
+  if (target.grant.eventRole)
+    return no(
+      "conflict",
+      "Membership of this channel comes from its event; remove the member from the event instead",
+    );
+  return OK;
+}
+
+/** Admins change roles; the event role is a floor, so asking for less is a conflict. */
+export function mayChangeChannelRole(
+  actor: ChannelMemberStanding,
+  target: ChannelMemberStanding,
+  role: ChannelRole,
+): Decision {
+  if (actor.grant.role !== "admin") return no("forbidden", "Only channel admins may change roles");
+  const eventRole = target.grant.eventRole;
+  if (eventRole && outranks(CHANNEL_ROLE_FROM_EVENT[eventRole], role)) {
+    return no(
+      "conflict",
+      `Event ${eventRole}s are at least ${CHANNEL_ROLE_FROM_EVENT[eventRole]} of every channel of their event; change their event role instead`,
+    );
+  }
+  return OK;
+}
+
+/** Admins restrict or free anyone; moderators only plain members. */
+export function maySetCanSpeak(actor: ChannelMemberStanding, target: ChannelMemberStanding): Decision {
+  if (actor.grant.role === "admin") return OK;
+  if (actor.grant.role === "moderator" && target.grant.role === "member") return OK;
+  return no("forbidden", "Moderators may only change whether members can speak");
+}
+
+export function channelMemberAbilities(
+  actor: ChannelMemberStanding,
+  target: ChannelMemberStanding,
+): MemberAbilities {
+  return {
+    remove: mayRemoveChannelMember(actor, target).ok,
+    changeRole: actor.grant.role === "admin",
+    setCanSpeak: maySetCanSpeak(actor, target).ok,
+  };
+}
+
+// ---------------------------------------------------------------- transmissions
+
+/** What a `ptt.start` may get: the floor at all, and pre-emption of a member's transmission. */
+export function transmitDecision(
+  g: ChannelGrant,
+  wantsPriority: boolean,
+): { allowed: boolean; priority: boolean } {
+  const a = channelAbilities(g);
+  return { allowed: a.talk, priority: wantsPriority && a.interrupt };
+}
+
+/** Whether a running transmission may go on after the speaker's access changed. */
+export function mayContinueTransmission(g: ChannelGrant | null, priority: boolean): boolean {
+  if (!g) return false;
+  const d = transmitDecision(g, priority);
+  return d.allowed && d.priority === priority;
+}

@@ -1,0 +1,89 @@
+/**
+ * One row of a member list (event or channel): who, their role, and the controls the caller may
+ * use on them — a role select, "Can talk" and Remove — each shown only when the row's abilities
+ * allow it (members/member-controls.ts).
+ */
+import type { Member } from "@won/protocol";
+import { memberControls } from "../members/member-controls";
+import { roleLabel } from "../members/role-label";
+import { shownName, userLabel } from "../users/user-name";
+import { Avatar } from "./ui";
+
+export interface MemberRowProps {
+  member: Member;
+  /** The signed-in user's id, to mark their own row. */
+  selfId: string | undefined;
+  /** The roles the select offers (the event's or the channel's). */
+  roles: readonly string[];
+  /** "this event", "this channel": the end of the removal question. */
+  place: string;
+  onRoleChange: (role: string) => void;
+  onRemove: () => void;
+  /** Channel lists only: whether the member may talk, and changing it. */
+  onCanSpeakChange?: (canSpeak: boolean) => void;
+}
+
+export function MemberRow({
+  member: m,
+  selfId,
+  roles,
+  place,
+  onRoleChange,
+  onRemove,
+  onCanSpeakChange,
+}: MemberRowProps) {
+  const self = m.user.id === selfId;
+  const may = memberControls(m, selfId);
+  return (
+    <li className="list-item member-row">
+      <Avatar user={m.user} />
+      <div className="who">
+        <div className="title">
+          <bdi>{shownName(m.user)}</bdi> {self && <span className="muted small">(you)</span>}
+        </div>
+        <div className="sub">@{m.user.username}</div>
+      </div>
+      <div className="actions">
+        {onCanSpeakChange && (
+          <label className="row small" style={{ gap: ".35rem" }}>
+            <input
+              type="checkbox"
+              style={{ width: 18, height: 18, minHeight: 0 }}
+              checked={m.canSpeak ?? true}
+              disabled={!may.setCanSpeak}
+              onChange={(e) => onCanSpeakChange(e.target.checked)}
+            />
+            Can talk
+          </label>
+        )}
+        {may.changeRole ? (
+          <select
+            aria-label={`Role of ${userLabel(m.user)}`}
+            value={m.role}
+            onChange={(e) => onRoleChange(e.target.value)}
+          >
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {roleLabel(r)}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <span className="badge">{roleLabel(m.role)}</span>
+        )}
+        {may.remove && (
+          <button
+            type="button"
+            className="btn small danger"
+            aria-label={`Remove ${userLabel(m.user)}`}
+            onClick={() => {
+              if (confirm(`Remove ${userLabel(m.user)} from ${place}?`)) onRemove();
+            }}
+          >
+            Remove
+          </button>
+        )}
+      </div>
+    </li>
+  );
+}
