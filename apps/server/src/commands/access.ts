@@ -6,8 +6,8 @@
 import type { ChannelAbilities, EventAbilities } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import type { ChannelRow, EventRow } from "../db/schema.js";
+import { AppError } from "../domain/errors.js";
 import { type ChannelGrant, channelAbilities, type EventRole, eventAbilities } from "../domain/policy.js";
-import { AppError } from "../http/problem.js";
 
 const EVENT_REFUSALS: Record<keyof EventAbilities, string> = {
   edit: "Only organisers may edit this event",

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Channel, CreateChannelBody, Member, Presence } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import { retryOnCollision } from "../db/errors.js";
+import { AppError } from "../domain/errors.js";
 import {
   type ChannelMemberStanding,
   type ChannelRole,
@@ -10,7 +11,6 @@ import {
   mayRemoveChannelMember,
   maySetCanSpeak,
 } from "../domain/policy.js";
-import { AppError } from "../http/problem.js";
 import {
   presentChannel,
   presentChannelMember,

@@ -14,8 +14,8 @@ import type {
 import type { AppContext } from "../context.js";
 import { retryOnCollision } from "../db/errors.js";
 import type { EventRow } from "../db/schema.js";
+import { AppError } from "../domain/errors.js";
 import { type EventRole, mayRemoveEventMember } from "../domain/policy.js";
-import { AppError } from "../http/problem.js";
 import { newInviteCode } from "../lib/invite-code.js";
 import {
   presentChannel,
@@ -102,9 +102,9 @@ export async function updateEvent(
   };
   const merged = { ...event, ...next };
   if (merged.starts_at !== null && merged.ends_at !== null && merged.ends_at < merged.starts_at) {
-    throw new AppError("invalid_body", "endsAt must not be before startsAt", [
-      { path: "endsAt", message: "must not be before startsAt" },
-    ]);
+    throw new AppError("invalid_body", "endsAt must not be before startsAt", {
+      fieldErrors: [{ path: "endsAt", message: "must not be before startsAt" }],
+    });
   }
   await ctx.repos.events.update(eventId, next);
   return presentEventFor(ctx, merged, "organiser", userId);

@@ -1,7 +1,7 @@
 import type { JoinResult } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import { isForeignKeyViolation } from "../db/errors.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 import { presentChannel } from "../presenters/index.js";
 import { presentEventFor } from "./events.js";
 import { enforceRate } from "./rate-limit.js";

@@ -1,7 +1,7 @@
 import type { AuthResult, LoginBody } from "@won/protocol";
 import { dummyHash, verifyPassword } from "../auth/passwords.js";
 import type { AppContext } from "../context.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 import { issueSession } from "./issueSession.js";
 import { enforceRate } from "./rate-limit.js";
 

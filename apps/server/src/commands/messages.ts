@@ -1,7 +1,7 @@
 import type { History, HistoryQuery, Message, PostMessageBody } from "@won/protocol";
 import type { AppContext } from "../context.js";
 import type { MessageRow } from "../db/schema.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 import { presentMessage } from "../presenters/index.js";
 import { ChannelGoneError } from "../repositories/messages.js";
 import { channelAccess } from "./access.js";

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 
 /** Counts a hit on `key` and throws 429 `rate_limited` with Retry-After when over the limit. */
 export async function enforceRate(
@@ -11,8 +11,8 @@ export async function enforceRate(
   const r = await ctx.engines.rateLimiter.hit(key, rule.limit, rule.windowMs);
   if (!r.allowed) {
     const seconds = Math.max(1, Math.ceil(r.retryAfterMs / 1000));
-    throw new AppError("rate_limited", `Too many ${what}; try again in ${seconds} s`, undefined, {
-      "retry-after": String(seconds),
+    throw new AppError("rate_limited", `Too many ${what}; try again in ${seconds} s`, {
+      retryAfterS: seconds,
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { TokenPair } from "@won/protocol";
 import type { AppContext } from "../context.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 
 /**
  * Rotates a refresh token (RFC 9700 §4.14.2). A token presented twice means it leaked: the whole

@@ -3,7 +3,7 @@ import type { AuthResult, RegisterBody } from "@won/protocol";
 import { hashPassword } from "../auth/passwords.js";
 import type { AppContext } from "../context.js";
 import { isUniqueViolation } from "../db/errors.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 import { issueSession } from "./issueSession.js";
 import { enforceRate } from "./rate-limit.js";
 

@@ -16,7 +16,7 @@
  * seen within the TTL.
  */
 import type { AppContext } from "../context.js";
-import { AppError } from "../http/problem.js";
+import { AppError } from "../domain/errors.js";
 
 /** How long an instance trusts summed usage it read from the database. */
 export const USAGE_TTL_MS = 5_000;

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { AccessClaims } from "../auth/tokens.js";
 import type { AppContext } from "../context.js";
-import { AppError } from "./problem.js";
+import { HttpError } from "./problem.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -28,13 +28,13 @@ export function authenticate(ctx: AppContext) {
   return async (request: FastifyRequest) => {
     const header = request.headers.authorization;
     if (!header)
-      throw new AppError("unauthenticated", "Send Authorization: Bearer <accessToken>", undefined, {
+      throw new HttpError("unauthenticated", "Send Authorization: Bearer <accessToken>", {
         "www-authenticate": "Bearer",
       });
     const m = BEARER.exec(header);
     const claims = m ? await verifyAccessToken(ctx, m[1]!) : null;
     if (!claims) {
-      throw new AppError("invalid_token", undefined, undefined, {
+      throw new HttpError("invalid_token", undefined, {
         "www-authenticate": 'Bearer error="invalid_token"',
       });
     }

@@ -1,6 +1,8 @@
+import { ERRORS } from "@won/protocol";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
-import { AppError, isUnavailable, problem } from "./problem.js";
+import { AppError, isUnavailable } from "../domain/errors.js";
+import { HttpError, problem } from "./problem.js";
 
 const CONTEXT_CODE = {
   body: "invalid_body",
@@ -19,8 +21,9 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     reply.code(status).type("application/problem+json").send(body);
 
   if (err instanceof AppError) {
-    if (err.headers) reply.headers(err.headers);
-    return send(err.status, problem(err.code, err.message, err.fieldErrors));
+    if (err instanceof HttpError) reply.headers(err.headers);
+    if (err.retryAfterS !== undefined) reply.header("retry-after", String(err.retryAfterS));
+    return send(ERRORS[err.code].status, problem(err.code, err.message, err.fieldErrors));
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const code =

@@ -15,9 +15,9 @@ import { logout } from "../../commands/logout.js";
 import { refreshSession } from "../../commands/refreshSession.js";
 import { registerUser } from "../../commands/registerUser.js";
 import type { AppContext } from "../../context.js";
+import { AppError } from "../../domain/errors.js";
 import { presentMe } from "../../presenters/index.js";
 import { authenticate } from "../authenticate.js";
-import { AppError } from "../problem.js";
 
 export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {

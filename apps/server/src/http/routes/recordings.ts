@@ -4,8 +4,9 @@ import parseRange from "range-parser";
 import { z } from "zod";
 import { channelAccess } from "../../commands/access.js";
 import type { AppContext } from "../../context.js";
+import { AppError } from "../../domain/errors.js";
 import { authenticate } from "../authenticate.js";
-import { AppError } from "../problem.js";
+import { HttpError } from "../problem.js";
 
 /**
  * `GET /recordings/:id`: the Ogg Opus file of one transmission, to members of its channel only,
@@ -37,7 +38,7 @@ export function recordingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           const ranges = parseRange(data.length, header, { combine: true });
           if (ranges === -1) {
             reply.header("content-range", `bytes */${data.length}`);
-            throw new AppError("range_not_satisfiable", `The file has ${data.length} bytes`, undefined, {
+            throw new HttpError("range_not_satisfiable", `The file has ${data.length} bytes`, {
               "content-range": `bytes */${data.length}`,
             });
           }
