@@ -93,6 +93,12 @@ interface RestRow {
   name: string;
   fresh?: boolean;
   expect: Cells<string>;
+  /**
+   * The policy module's answer for this caller, as the server presents it in `abilities`
+   * (read before the cell runs). For every member caller it must agree with the outcome: a 2xx
+   * exactly when the ability is granted.
+   */
+  ability?(c: Cell): Promise<boolean>;
   run(c: Cell): Promise<Res>;
   /** Extra assertions on a cell's response (after its status matched). */
   check?(res: Res, c: Cell): void | Promise<void>;
@@ -160,6 +166,20 @@ const isMember = (r: Role) => MEMBER_ROLES.includes(r);
 const ev = (c: Cell) => `/events/${c.scene.eventId}`;
 const ch = (c: Cell) => `/channels/${c.scene.channelId}`;
 
+/** An ability of the caller on the cell's event or channel, or on one member of its list. */
+const eventAbility = (key: string) => async (c: Cell) =>
+  Boolean((await c.api.get(ev(c), c.token)).body.abilities[key]);
+const channelAbility = (key: string) => async (c: Cell) =>
+  Boolean((await c.api.get(ch(c), c.token)).body.abilities[key]);
+const memberAbility =
+  (list: (c: Cell) => string, target: (c: Cell) => TestUser, key: string) => async (c: Cell) => {
+    const members = (await c.api.get(`${list(c)}/members`, c.token)).body as {
+      user: { id: string };
+      abilities: Record<string, boolean>;
+    }[];
+    return Boolean(members.find((m) => m.user.id === target(c).id)?.abilities[key]);
+  };
+
 const REST: RestRow[] = [
   // auth
   {
@@ -224,12 +244,14 @@ const REST: RestRow[] = [
   },
   {
     name: "PATCH /events/:eventId",
+    ability: eventAbility("edit"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "200", N],
     run: (c) => c.api.patch(ev(c), { name: "Renamed" }, c.token),
   },
   {
     name: "DELETE /events/:eventId",
+    ability: eventAbility("delete"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "204", N],
     run: async (c) => {
@@ -241,6 +263,7 @@ const REST: RestRow[] = [
   },
   {
     name: "POST /events/:eventId/invite-code",
+    ability: eventAbility("rotateInvite"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "200", N],
     run: (c) => c.api.post(`${ev(c)}/invite-code`, undefined, c.token),
@@ -253,12 +276,14 @@ const REST: RestRow[] = [
   },
   {
     name: "PATCH /events/:eventId/members/:participant {role: moderator}",
+    ability: memberAbility(ev, (c) => c.users.extra, "changeRole"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "200", N],
     run: (c) => c.api.patch(`${ev(c)}/members/${c.users.extra.id}`, { role: "moderator" }, c.token),
   },
   {
     name: "DELETE /events/:eventId/members/:participant (remove someone else)",
+    ability: memberAbility(ev, (c) => c.users.extra, "remove"),
     fresh: true,
     expect: [A, X, N, N, F, F, "204", "204", N],
     run: (c) => c.api.del(`${ev(c)}/members/${c.users.extra.id}`, c.token),
@@ -291,6 +316,7 @@ const REST: RestRow[] = [
   },
   {
     name: "POST /channels {eventId}",
+    ability: eventAbility("createChannel"),
     fresh: true,
     expect: [A, X, N, N, F, F, "201", "201", N],
     run: (c) => c.api.post("/channels", { name: "Extra", eventId: c.scene.eventId }, c.token),
@@ -313,12 +339,14 @@ const REST: RestRow[] = [
   },
   {
     name: "PATCH /channels/:channelId",
+    ability: channelAbility("edit"),
     fresh: true,
     expect: [A, X, N, N, F, F, "200", "200", N],
     run: (c) => c.api.patch(ch(c), { name: "Renamed" }, c.token),
   },
   {
     name: "DELETE /channels/:channelId",
+    ability: channelAbility("delete"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "204", N],
     run: async (c) => {
@@ -330,6 +358,7 @@ const REST: RestRow[] = [
   },
   {
     name: "POST /channels/:channelId/invite-code",
+    ability: channelAbility("rotateInvite"),
     fresh: true,
     expect: [A, X, N, N, F, F, "200", "200", N],
     run: (c) => c.api.post(`${ch(c)}/invite-code`, undefined, c.token),
@@ -342,6 +371,7 @@ const REST: RestRow[] = [
   },
   {
     name: "PATCH /channels/:channelId/members/:participant {canSpeak: false}",
+    ability: memberAbility(ch, (c) => c.users.participant, "setCanSpeak"),
     fresh: true,
     expect: [A, X, N, N, F, F, "200", "200", N],
     run: (c) => c.api.patch(`${ch(c)}/members/${c.users.participant.id}`, { canSpeak: false }, c.token),
@@ -349,12 +379,14 @@ const REST: RestRow[] = [
   },
   {
     name: "PATCH /channels/:channelId/members/:participant {role: admin}",
+    ability: memberAbility(ch, (c) => c.users.participant, "changeRole"),
     fresh: true,
     expect: [A, X, N, N, F, F, F, "200", N],
     run: (c) => c.api.patch(`${ch(c)}/members/${c.users.participant.id}`, { role: "admin" }, c.token),
   },
   {
     name: "DELETE /channels/:channelId/members/:channelOnlyMember",
+    ability: memberAbility(ch, (c) => c.users.channelOnly, "remove"),
     fresh: true,
     expect: [A, X, N, N, F, F, "204", "204", N],
     run: (c) => c.api.del(`${ch(c)}/members/${c.users.channelOnly.id}`, c.token),
@@ -682,9 +714,11 @@ describe.concurrent.each(MODES)("authorisation matrix (%s)", (mode) => {
     "%s",
     async (_, cell) => {
       const c = await cellOf(cell.role, cell.row.fresh === true);
+      const granted = MEMBER_ROLES.includes(cell.role) ? await cell.row.ability?.(c) : undefined;
       const res = await cell.row.run(c);
       expect(problemViolation(res)).toBeNull();
       expect(outcome(res)).toBe(cell.want);
+      if (granted !== undefined) expect(res.status < 300, "the policy's ability agrees").toBe(granted);
       if (res.status < 300) await cell.row.check?.(res, c);
     },
   );
