@@ -42,74 +42,7 @@ const ZERO_CRC_FIELD = new Uint8Array(4);
  */
 export function readOggOpus(file: Uint8Array): OggOpusFile {
   const buf = Buffer.from(file.buffer, file.byteOffset, file.byteLength);
-  const fail = (message: string, at: number): never => {
-    throw new OggOpusFormatError(message, at);
-  };
-  const packets: Uint8Array[] = [];
-  const startPage: number[] = [];
-  const endPage: number[] = [];
-  const pageGranules: number[] = [];
-  let partial: Uint8Array[] = [];
-  let partialStart = -1;
-  let serial = 0;
-  let page = 0;
-  let at = 0;
-  if (buf.length === 0) fail("empty file", 0);
-  while (at < buf.length) {
-    if (buf.length - at < PAGE_HEADER_BYTES) fail("truncated page header", at);
-    if (buf.toString("latin1", at, at + 4) !== "OggS") fail("missing OggS capture pattern", at);
-    if (buf[at + 4] !== 0) fail(`unsupported Ogg version ${buf[at + 4]}`, at);
-    const flags = buf[at + 5]!;
-    if (flags & ~(FLAG_CONTINUED | FLAG_BOS | FLAG_EOS)) fail("unknown page flags", at);
-    const lo = buf.readUInt32LE(at + 6);
-    const hi = buf.readUInt32LE(at + 10);
-    let granule = NO_GRANULE;
-    if (lo !== 0xffff_ffff || hi !== 0xffff_ffff) {
-      if (hi > 0x1f_ffff) fail("granule position out of range", at);
-      granule = hi * 0x1_0000_0000 + lo;
-    }
-    const pageSerial = buf.readUInt32LE(at + 14);
-    if (page === 0) serial = pageSerial;
-    else if (pageSerial !== serial) fail("more than one logical stream", at);
-    if (buf.readUInt32LE(at + 18) !== page)
-      fail(`page sequence ${buf.readUInt32LE(at + 18)}, expected ${page}`, at);
-    const segments = buf[at + 26]!;
-    const bodyStart = at + PAGE_HEADER_BYTES + segments;
-    if (bodyStart > buf.length) fail("truncated lacing table", at);
-    let bodyEnd = bodyStart;
-    for (let s = 0; s < segments; s++) bodyEnd += buf[at + PAGE_HEADER_BYTES + s]!;
-    if (bodyEnd > buf.length) fail("truncated page body", at);
-    let crc = oggCrc32(buf, at, at + 22);
-    crc = oggCrc32(ZERO_CRC_FIELD, 0, 4, crc);
-    crc = oggCrc32(buf, at + 26, bodyEnd, crc);
-    if (crc !== buf.readUInt32LE(at + 22)) fail("page CRC mismatch", at);
-    if ((page === 0) !== ((flags & FLAG_BOS) !== 0)) fail("BOS flag must be set on the first page only", at);
-    if ((bodyEnd === buf.length) !== ((flags & FLAG_EOS) !== 0))
-      fail("EOS flag must be set on the last page only", at);
-    if (((flags & FLAG_CONTINUED) !== 0) !== (partial.length > 0 || partialStart >= 0))
-      fail("continued flag does not match the previous page", at);
-
-    let chunkStart = bodyStart;
-    let body = bodyStart;
-    for (let s = 0; s < segments; s++) {
-      const lace = buf[at + PAGE_HEADER_BYTES + s]!;
-      body += lace;
-      if (partialStart < 0) partialStart = page;
-      if (lace === 255) continue;
-      const tail = buf.subarray(chunkStart, body);
-      packets.push(partial.length === 0 ? tail : Buffer.concat([...partial, tail]));
-      startPage.push(partialStart);
-      endPage.push(page);
-      partial = [];
-      partialStart = -1;
-      chunkStart = body;
-    }
-    if (chunkStart < bodyEnd) partial.push(buf.subarray(chunkStart, bodyEnd));
-    pageGranules.push(granule);
-    at = bodyEnd;
-    page++;
-  }
-  if (partialStart >= 0) fail("last packet is unterminated", at);
+  const { packets, startPage, endPage, pageGranules, serial, pages } = readPages(buf);
 
   const head = packets[0];
   if (!head || head.length < 19 || Buffer.from(head.subarray(0, 8)).toString("latin1") !== "OpusHead")
@@ -152,10 +85,96 @@ export function readOggOpus(file: Uint8Array): OggOpusFile {
     tags,
     packets: packets.slice(2),
     granules,
-    pages: page,
+    pages,
     serial,
     durationMs: last === NO_GRANULE ? 0 : Math.max(0, last - preSkip) / OPUS_SAMPLES_PER_MS,
   };
+}
+
+function fail(message: string, at: number): never {
+  throw new OggOpusFormatError(message, at);
+}
+
+/** The packets of the stream, with the page each starts and ends on, and each page's granule. */
+interface PageWalk {
+  packets: Uint8Array[];
+  startPage: number[];
+  endPage: number[];
+  pageGranules: number[];
+  serial: number;
+  pages: number;
+}
+
+/** Walks every page (RFC 3533 §6), checking it, and reassembles packets across pages. */
+function readPages(buf: Buffer): PageWalk {
+  const walk: PageWalk = { packets: [], startPage: [], endPage: [], pageGranules: [], serial: 0, pages: 0 };
+  let partial: Uint8Array[] = [];
+  let partialStart = -1;
+  let at = 0;
+  if (buf.length === 0) fail("empty file", 0);
+  while (at < buf.length) {
+    const page = walk.pages;
+    const { flags, granule, segments, bodyStart, bodyEnd } = readPageHeader(buf, at, walk);
+    if (((flags & FLAG_CONTINUED) !== 0) !== (partial.length > 0 || partialStart >= 0))
+      fail("continued flag does not match the previous page", at);
+    let chunkStart = bodyStart;
+    let body = bodyStart;
+    for (let s = 0; s < segments; s++) {
+      const lace = buf[at + PAGE_HEADER_BYTES + s]!;
+      body += lace;
+      if (partialStart < 0) partialStart = page;
+      if (lace === 255) continue;
+      const tail = buf.subarray(chunkStart, body);
+      walk.packets.push(partial.length === 0 ? tail : Buffer.concat([...partial, tail]));
+      walk.startPage.push(partialStart);
+      walk.endPage.push(page);
+      partial = [];
+      partialStart = -1;
+      chunkStart = body;
+    }
+    if (chunkStart < bodyEnd) partial.push(buf.subarray(chunkStart, bodyEnd));
+    walk.pageGranules.push(granule);
+    at = bodyEnd;
+    walk.pages++;
+  }
+  if (partialStart >= 0) fail("last packet is unterminated", at);
+  return walk;
+}
+
+/** Checks one page's header, lacing and CRC at `at`; returns where its body lies. */
+function readPageHeader(buf: Buffer, at: number, walk: PageWalk) {
+  const page = walk.pages;
+  if (buf.length - at < PAGE_HEADER_BYTES) fail("truncated page header", at);
+  if (buf.toString("latin1", at, at + 4) !== "OggS") fail("missing OggS capture pattern", at);
+  if (buf[at + 4] !== 0) fail(`unsupported Ogg version ${buf[at + 4]}`, at);
+  const flags = buf[at + 5]!;
+  if (flags & ~(FLAG_CONTINUED | FLAG_BOS | FLAG_EOS)) fail("unknown page flags", at);
+  const lo = buf.readUInt32LE(at + 6);
+  const hi = buf.readUInt32LE(at + 10);
+  let granule = NO_GRANULE;
+  if (lo !== 0xffff_ffff || hi !== 0xffff_ffff) {
+    if (hi > 0x1f_ffff) fail("granule position out of range", at);
+    granule = hi * 0x1_0000_0000 + lo;
+  }
+  const pageSerial = buf.readUInt32LE(at + 14);
+  if (page === 0) walk.serial = pageSerial;
+  else if (pageSerial !== walk.serial) fail("more than one logical stream", at);
+  if (buf.readUInt32LE(at + 18) !== page)
+    fail(`page sequence ${buf.readUInt32LE(at + 18)}, expected ${page}`, at);
+  const segments = buf[at + 26]!;
+  const bodyStart = at + PAGE_HEADER_BYTES + segments;
+  if (bodyStart > buf.length) fail("truncated lacing table", at);
+  let bodyEnd = bodyStart;
+  for (let s = 0; s < segments; s++) bodyEnd += buf[at + PAGE_HEADER_BYTES + s]!;
+  if (bodyEnd > buf.length) fail("truncated page body", at);
+  let crc = oggCrc32(buf, at, at + 22);
+  crc = oggCrc32(ZERO_CRC_FIELD, 0, 4, crc);
+  crc = oggCrc32(buf, at + 26, bodyEnd, crc);
+  if (crc !== buf.readUInt32LE(at + 22)) fail("page CRC mismatch", at);
+  if ((page === 0) !== ((flags & FLAG_BOS) !== 0)) fail("BOS flag must be set on the first page only", at);
+  if ((bodyEnd === buf.length) !== ((flags & FLAG_EOS) !== 0))
+    fail("EOS flag must be set on the last page only", at);
+  return { flags, granule, segments, bodyStart, bodyEnd };
 }
 
 function parseTags(tags: Buffer, fail: (message: string, at: number) => never): OggOpusFile["tags"] {

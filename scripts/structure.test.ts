@@ -1,0 +1,73 @@
+/**
+ * The shape of the code, checked: small files with one purpose, functions that fit on a screen,
+ * and layers that only depend inwards (use cases and the gateway never import the HTTP edge).
+ * Test code (tests, end-to-end suites, conformance suites, test harnesses) and migrations (table
+ * definitions) are exempt from the size rules.
+ */
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const SOURCES = ["packages/protocol/src", "apps/server/src", "apps/web/src"];
+const MAX_FILE_LINES = 400;
+const MAX_FUNCTION_LINES = 80;
+const EXEMPT = /\/(db\/migrations|test|e2e)\/|\/security\/support\.ts$/;
+
+function* walk(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walk(path);
+    else if (/\.tsx?$/.test(name) && !/\.(test|e2e|d|conformance)\.tsx?$/.test(name) && !EXEMPT.test(path))
+      yield path;
+  }
+}
+
+const files = SOURCES.flatMap((dir) => [...walk(join(ROOT, dir))]).map((path) => ({
+  path: relative(ROOT, path),
+  text: readFileSync(path, "utf8"),
+}));
+
+/** Functions (declarations, methods, arrows, function expressions) longer than the limit. */
+function longFunctions(path: string, text: string): string[] {
+  const source = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  const visit = (node: ts.Node) => {
+    if (ts.isFunctionLike(node) && "body" in node && node.body) {
+      const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
+      const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
+      const lines = end - start + 1;
+      // A React component or a handler table returning markup is still a function: no exemption.
+      if (lines > MAX_FUNCTION_LINES) {
+        const name = node.name && ts.isIdentifier(node.name) ? node.name.text : "(anonymous)";
+        found.push(`${path}:${start + 1} ${name} (${lines} lines)`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+describe("code structure", () => {
+  it(`no production source file over ${MAX_FILE_LINES} lines`, () => {
+    const long = files
+      .map((f) => ({ path: f.path, lines: f.text.split("\n").length }))
+      .filter((f) => f.lines > MAX_FILE_LINES)
+      .map((f) => `${f.path} (${f.lines})`);
+    expect(long).toEqual([]);
+  });
+
+  it(`no function over ${MAX_FUNCTION_LINES} lines`, () => {
+    expect(files.flatMap((f) => longFunctions(f.path, f.text))).toEqual([]);
+  });
+
+  it("use cases, the domain and the gateway never import the HTTP edge", () => {
+    const offenders = files
+      .filter((f) => /^apps\/server\/src\/(commands|domain|realtime)\//.test(f.path))
+      .filter((f) => /from "(\.\.\/)+http\//.test(f.text))
+      .map((f) => f.path);
+    expect(offenders).toEqual([]);
+  });
+});
