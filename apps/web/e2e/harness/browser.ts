@@ -37,6 +37,13 @@ export async function newUser(
     isMobile: opts.touch ?? false,
     permissions: ["microphone", "clipboard-read", "clipboard-write"],
   });
+  // Every engine fires `securitypolicyviolation`; not every one logs it to the console (Chromium
+  // records a blocked eval probe silently), so the page reports each one itself.
+  await context.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "(inline)"}`),
+    );
+  });
   const page = await context.newPage();
   // Uncaught exceptions and Content-Security-Policy violations are collected so a test can
   // assert the app runs clean under the server's real headers.
@@ -46,7 +53,7 @@ export async function newUser(
     console.error(`[page error ${baseURL}]`, e.message);
   });
   page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text())) problems.push(`csp: ${m.text()}`);
   });
   return { context, page, problems };
 }
