@@ -53,7 +53,8 @@ export async function newUser(
     console.error(`[page error ${baseURL}]`, e.message);
   });
   page.on("console", (m) => {
-    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text())) problems.push(`csp: ${m.text()}`);
+    if (m.type() === "error" && /Content Security Policy|CSP violation/i.test(m.text()))
+      problems.push(`csp: ${m.text()}`);
   });
   return { context, page, problems };
 }

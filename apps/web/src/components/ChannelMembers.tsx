@@ -4,44 +4,23 @@
  * mute and remove plain members, admins anyone; a membership that comes from the event is
  * removed on the event, so such rows offer no Remove.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type ChannelRole, ChannelRole as ChannelRoleSchema, type Member } from "@won/protocol";
-import { api } from "../api/endpoints";
+import { ChannelRole as ChannelRoleSchema } from "@won/protocol";
 import { describeError } from "../api/problem";
-import { qk, useChannelMembers } from "../api/queries";
 import { useSessionStore } from "../auth/session";
+import { useChannelMembers, useRemoveChannelMember, useSetChannelMember } from "../state/queries/members";
 import { MemberRow } from "./MemberRow";
 import { Spinner } from "./ui";
 
 export function ChannelMembers({ channelId }: { channelId: string }) {
   const members = useChannelMembers(channelId);
   const me = useSessionStore((s) => s.session?.user.id);
-  const qc = useQueryClient();
-  const refresh = () => qc.invalidateQueries({ queryKey: qk.channelMembers(channelId) });
-  const setSpeak = useMutation({
-    mutationFn: ({ userId, canSpeak }: { userId: string; canSpeak: boolean }) =>
-      api.setChannelMember(channelId, userId, { canSpeak }),
-    // Optimistic: the box flips at once; a failure refetches the truth.
-    onMutate: ({ userId, canSpeak }) =>
-      qc.setQueryData(qk.channelMembers(channelId), (old: Member[] | undefined) =>
-        old?.map((m) => (m.user.id === userId ? { ...m, canSpeak } : m)),
-      ),
-    onSettled: refresh,
-  });
-  const setRole = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: ChannelRole }) =>
-      api.setChannelMember(channelId, userId, { role }),
-    onSettled: refresh,
-  });
-  const remove = useMutation({
-    mutationFn: (userId: string) => api.removeChannelMember(channelId, userId),
-    onSettled: refresh,
-  });
+  const setMember = useSetChannelMember(channelId);
+  const remove = useRemoveChannelMember(channelId);
   if (members.isPending) return <Spinner label="Loading members" />;
   if (members.isError) return <p className="form-error">{describeError(members.error)}</p>;
-  const error = setSpeak.error ?? setRole.error ?? remove.error;
+  const error = setMember.error ?? remove.error;
   return (
-    <div style={{ marginTop: ".75rem" }}>
+    <div className="stack-top">
       <h3>Who may talk</h3>
       {error && <p className="form-error">{describeError(error)}</p>}
       <ul className="list" data-testid="channel-members">
@@ -53,10 +32,10 @@ export function ChannelMembers({ channelId }: { channelId: string }) {
             roles={ChannelRoleSchema.options}
             place="this channel"
             onRoleChange={(role) =>
-              setRole.mutate({ userId: m.user.id, role: ChannelRoleSchema.parse(role) })
+              setMember.mutate({ userId: m.user.id, role: ChannelRoleSchema.parse(role) })
             }
             onRemove={() => remove.mutate(m.user.id)}
-            onCanSpeakChange={(canSpeak) => setSpeak.mutate({ userId: m.user.id, canSpeak })}
+            onCanSpeakChange={(canSpeak) => setMember.mutate({ userId: m.user.id, canSpeak })}
           />
         ))}
       </ul>

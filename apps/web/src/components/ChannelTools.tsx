@@ -3,13 +3,11 @@
  * one, who may talk and channel roles, and deleting the channel. Each part follows the channel's
  * abilities; with none of them the tools are not shown.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { Channel, ChannelAbilities } from "@won/protocol";
 import { useState } from "react";
 import { useNavigate } from "react-router";
-import { api } from "../api/endpoints";
 import { describeError } from "../api/problem";
-import { qk } from "../api/queries";
+import { useDeleteChannel, useRegenerateChannelCode } from "../state/queries/channels";
 import { ChannelMembers } from "./ChannelMembers";
 import { InviteCodeCard } from "./InviteCodeCard";
 
@@ -19,33 +17,19 @@ export function hasChannelTools(a: ChannelAbilities): boolean {
 }
 
 export function ChannelTools({ channel }: { channel: Channel }) {
-  const qc = useQueryClient();
   const navigate = useNavigate();
-  const regenerate = useMutation({
-    mutationFn: () => api.regenerateChannelCode(channel.id),
-    onSuccess: (r) =>
-      qc.setQueryData(qk.channel(channel.id), (old: Channel | undefined) =>
-        old && r.inviteCode ? { ...old, inviteCode: r.inviteCode } : old,
-      ),
-  });
-  const remove = useMutation({
-    mutationFn: () => api.deleteChannel(channel.id),
-    onSuccess: async () => {
-      await qc.invalidateQueries({ queryKey: qk.channels });
-      if (channel.eventId) await qc.invalidateQueries({ queryKey: qk.event(channel.eventId) });
-      navigate(channel.eventId ? `/events/${channel.eventId}` : "/", { replace: true });
-    },
-  });
+  const regenerate = useRegenerateChannelCode(channel.id);
+  const remove = useDeleteChannel(channel);
   const [open, setOpen] = useState(false);
   const may = channel.abilities;
   if (!hasChannelTools(may)) return null;
   const error = regenerate.error ?? remove.error;
   return (
     <details className="card" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary style={{ fontWeight: 700, cursor: "pointer" }}>Channel tools</summary>
+      <summary className="tools-summary">Channel tools</summary>
       {error && <p className="form-error">{describeError(error)}</p>}
       {may.invite && channel.inviteCode && (
-        <div style={{ marginTop: ".75rem" }}>
+        <div className="stack-top">
           <p className="muted small">Invite someone to this channel only:</p>
           <InviteCodeCard
             code={channel.inviteCode}
@@ -56,13 +40,17 @@ export function ChannelTools({ channel }: { channel: Channel }) {
       )}
       {open && (may.moderate || may.manageMembers) && <ChannelMembers channelId={channel.id} />}
       {may.delete && (
-        <div className="row" style={{ marginTop: ".75rem" }}>
+        <div className="row stack-top">
           <button
             type="button"
             className="btn danger small"
             disabled={remove.isPending}
             onClick={() => {
-              if (confirm(`Delete # ${channel.name} and its history?`)) remove.mutate();
+              if (!confirm(`Delete # ${channel.name} and its history?`)) return;
+              remove.mutate(undefined, {
+                onSuccess: () =>
+                  navigate(channel.eventId ? `/events/${channel.eventId}` : "/", { replace: true }),
+              });
             }}
           >
             Delete channel

@@ -1,32 +1,18 @@
-/** Text input for a channel. Sends optimistically with a clientId idempotency key (a retry reuses it). */
+/** Text input for a channel. Sends optimistically (state/queries/messages.ts). */
 import { LIMITS } from "@won/protocol";
 import { type FormEvent, useState } from "react";
-import { api } from "../api/endpoints";
-import { live } from "../state/live-store";
-import { newClientId, type PendingMessage } from "../timeline/timeline";
+import { useSendMessage } from "../state/queries/messages";
 import { SendIcon } from "./Icons";
-
-export async function sendText(channelId: string, body: string, clientId = newClientId()) {
-  live.pending(channelId, { clientId, body, createdAt: new Date().toISOString(), status: "sending" });
-  try {
-    const msg = await api.postMessage(channelId, { body, clientId });
-    live.confirm(channelId, clientId, msg);
-  } catch {
-    live.fail(channelId, clientId);
-  }
-}
-
-export const retryText = (channelId: string) => (p: PendingMessage) =>
-  void sendText(channelId, p.body, p.clientId);
 
 export function Composer({ channelId }: { channelId: string }) {
   const [text, setText] = useState("");
+  const { send } = useSendMessage(channelId);
   function submit(e: FormEvent) {
     e.preventDefault();
     const body = text.trim();
     if (!body) return;
     setText("");
-    void sendText(channelId, body);
+    send(body);
   }
   return (
     <form className="composer" onSubmit={submit} aria-label="Send a message">

@@ -1,7 +1,13 @@
-/** A clear, announced banner whenever the realtime link is not up (offline, reconnecting). */
+/**
+ * A clear, announced banner whenever the realtime link is not up: offline, reconnecting, or
+ * refused because the account has too many sessions open (4409), which waits for the user.
+ */
 import { useEffect, useState } from "react";
 import { connection } from "../realtime/realtime";
 import { useLive } from "../state/live-store";
+
+export const TOO_MANY_SESSIONS_TEXT =
+  "Too many open sessions for your account — close another tab or device, then Retry";
 
 export function ConnectionBanner() {
   const status = useLive((s) => s.status);
@@ -15,6 +21,16 @@ export function ConnectionBanner() {
 
   if (status === "open" || status === "idle" || status === "closed") {
     return <div role="status" aria-live="polite" className="visually-hidden" data-connection={status} />;
+  }
+  if (status === "too-many-sessions") {
+    return (
+      <div className="banner danger" role="alert" data-connection={status}>
+        <span>{TOO_MANY_SESSIONS_TEXT}</span>
+        <button type="button" className="btn small" onClick={() => connection.retry()}>
+          Retry
+        </button>
+      </div>
+    );
   }
   const offline = status === "offline";
   const secs = retryAt ? Math.max(0, Math.ceil((retryAt - now) / 1000)) : 0;

@@ -64,8 +64,8 @@ export function EventForm({
         />
         {errors.description && <span className="error">{errors.description}</span>}
       </div>
-      <div className="row" style={{ alignItems: "flex-start" }}>
-        <div style={{ flex: 1, minWidth: 200 }}>
+      <div className="row top">
+        <div className="field-col">
           <Field
             label="Starts"
             name="startsAt"
@@ -75,7 +75,7 @@ export function EventForm({
             error={errors.startsAt}
           />
         </div>
-        <div style={{ flex: 1, minWidth: 200 }}>
+        <div className="field-col">
           <Field
             label="Ends"
             name="endsAt"

@@ -52,7 +52,7 @@ export function InviteCodeCard({
         <span className="visually-hidden">Invite code </span>
         {formatCode(code)}
       </div>
-      <div className="row" style={{ justifyContent: "center" }}>
+      <div className="row center">
         <button type="button" className="btn primary small" onClick={() => copy(code, "code")}>
           Copy code
         </button>

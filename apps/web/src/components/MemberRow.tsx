@@ -45,10 +45,10 @@ export function MemberRow({
       </div>
       <div className="actions">
         {onCanSpeakChange && (
-          <label className="row small" style={{ gap: ".35rem" }}>
+          <label className="row small can-talk">
             <input
               type="checkbox"
-              style={{ width: 18, height: 18, minHeight: 0 }}
+              className="check"
               checked={m.canSpeak ?? true}
               disabled={!may.setCanSpeak}
               onChange={(e) => onCanSpeakChange(e.target.checked)}

@@ -9,7 +9,7 @@ import type { Member } from "@won/protocol";
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { qk } from "../api/queries";
+import { queryKeys as qk } from "../state/queries/keys";
 import { aMember, anId, aUser } from "../test/fixtures";
 import { ChannelMembers } from "./ChannelMembers";
 import { MembersList } from "./MembersList";

@@ -3,32 +3,18 @@
  * change the role, remove — as the row's abilities say (organisers anyone, moderators only
  * participants), so nobody is shown a control the server would refuse.
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { type EventRole, EventRole as EventRoleSchema } from "@won/protocol";
-import { api } from "../api/endpoints";
+import { EventRole as EventRoleSchema } from "@won/protocol";
 import { describeError } from "../api/problem";
-import { qk, useEventMembers } from "../api/queries";
 import { useSessionStore } from "../auth/session";
+import { useEventMembers, useRemoveEventMember, useSetEventRole } from "../state/queries/members";
 import { MemberRow } from "./MemberRow";
 import { Spinner } from "./ui";
 
 export function MembersList({ eventId }: { eventId: string }) {
   const members = useEventMembers(eventId);
   const me = useSessionStore((s) => s.session?.user.id);
-  const qc = useQueryClient();
-  const refresh = () => {
-    void qc.invalidateQueries({ queryKey: qk.eventMembers(eventId) });
-    void qc.invalidateQueries({ queryKey: qk.event(eventId) });
-  };
-  const setRole = useMutation({
-    mutationFn: ({ userId, role }: { userId: string; role: EventRole }) =>
-      api.setEventRole(eventId, userId, role),
-    onSettled: refresh,
-  });
-  const remove = useMutation({
-    mutationFn: (userId: string) => api.removeEventMember(eventId, userId),
-    onSettled: refresh,
-  });
+  const setRole = useSetEventRole(eventId);
+  const remove = useRemoveEventMember(eventId);
   const error = setRole.error ?? remove.error;
 
   return (

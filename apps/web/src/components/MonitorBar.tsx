@@ -1,8 +1,8 @@
 /** The monitored channels, each showing who talks there right now. Tap to open (and talk on) one. */
 import { Link, useParams } from "react-router";
-import { useChannels } from "../api/queries";
 import { useSettings } from "../settings/settings-store";
 import { useLive } from "../state/live-store";
+import { useChannels } from "../state/queries/channels";
 import { userLabel } from "../users/user-name";
 import { HeadphonesIcon } from "./Icons";
 
@@ -16,7 +16,7 @@ export function MonitorBar() {
   const byId = new Map((channels.data ?? []).map((c) => [c.id, c]));
   return (
     <nav className="monitor-bar" aria-label="Monitored channels">
-      <span className="muted small row" style={{ flex: "none" }}>
+      <span className="muted small row monitor-label">
         <HeadphonesIcon /> Listening
       </span>
       {monitored.map((id) => {

@@ -1,12 +1,10 @@
 /** Creates a channel, in an event (organisers/moderators) or standalone. */
-import { useQueryClient } from "@tanstack/react-query";
 import { CreateChannelBody } from "@won/protocol";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
-import { api } from "../api/endpoints";
 import { formErrorsOf } from "../api/problem";
-import { qk } from "../api/queries";
 import { zodFieldErrors } from "../forms/zod-errors";
+import { useCreateChannel } from "../state/queries/channels";
 import { Field, FormError } from "./ui";
 
 export function NewChannelForm({ eventId }: { eventId?: string }) {
@@ -14,11 +12,10 @@ export function NewChannelForm({ eventId }: { eventId?: string }) {
   const [description, setDescription] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const qc = useQueryClient();
+  const create = useCreateChannel();
   const navigate = useNavigate();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const parsed = CreateChannelBody.safeParse({
       name,
@@ -26,27 +23,25 @@ export function NewChannelForm({ eventId }: { eventId?: string }) {
       ...(eventId ? { eventId } : {}),
     });
     if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setBusy(true);
     setErrors({});
     setFormError(null);
-    try {
-      const ch = await api.createChannel(parsed.data);
-      setName("");
-      setDescription("");
-      await qc.invalidateQueries({ queryKey: qk.channels });
-      if (eventId) await qc.invalidateQueries({ queryKey: qk.event(eventId) });
-      else navigate(`/channels/${ch.id}`);
-    } catch (err) {
-      const r = formErrorsOf(err);
-      setErrors(r.fields);
-      setFormError(r.form);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(parsed.data, {
+      onSuccess: (ch) => {
+        setName("");
+        setDescription("");
+        // In an event the new channel appears in its list; a standalone one opens.
+        if (!eventId) navigate(`/channels/${ch.id}`);
+      },
+      onError: (err) => {
+        const r = formErrorsOf(err);
+        setErrors(r.fields);
+        setFormError(r.form);
+      },
+    });
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-label="New channel" style={{ marginTop: ".75rem" }}>
+    <form onSubmit={submit} noValidate aria-label="New channel" className="stack-top">
       <FormError>{formError}</FormError>
       <Field
         label="Channel name"
@@ -64,8 +59,8 @@ export function NewChannelForm({ eventId }: { eventId?: string }) {
         error={errors.description}
         placeholder="Optional"
       />
-      <button className="btn primary" type="submit" disabled={busy}>
-        {busy ? "Creating…" : "Create channel"}
+      <button className="btn primary" type="submit" disabled={create.isPending}>
+        {create.isPending ? "Creating…" : "Create channel"}
       </button>
     </form>
   );

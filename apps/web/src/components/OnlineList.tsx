@@ -15,13 +15,12 @@ export function OnlineList({ channelId }: { channelId: string }) {
         <p className="muted small">{ch.subscribed ? "Nobody else is here." : "Connecting…"}</p>
       ) : (
         <ul
-          className="online-list list"
+          className={`online-list list${ch.subscribed ? "" : " stale"}`}
           data-testid="online-list"
-          style={{ display: "flex", opacity: ch.subscribed ? 1 : 0.5 }}
           aria-label={ch.subscribed ? "Online now" : "Last known, reconnecting"}
         >
           {ch.online.map((u) => (
-            <li key={u.id} className="chip" style={{ border: 0 }}>
+            <li key={u.id} className="chip">
               <Avatar user={u} talking={u.id === speakerId} />
               <UserName user={u} />
               {u.id === speakerId && <span className="visually-hidden"> (talking)</span>}

@@ -1,46 +1,83 @@
-/** The talk side of a channel: who is talking, the big button, the input meter and feedback. */
+/**
+ * The talk side of a channel: who is talking, the big button, the input meter and feedback.
+ * What it shows comes from `talkPanelView` (ptt/talk-panel-view.ts); this component only gathers
+ * the live state, ticks the clock while something time-bound is shown, and renders.
+ */
 import type { ChannelAbilities } from "@won/protocol";
-import { type ReactNode, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { useTalkButton } from "../hooks/useTalkButton";
-import { talkAvailability } from "../ptt/talk-availability";
+import { type TalkPanelState, type TalkStatus, talkPanelView } from "../ptt/talk-panel-view";
 import { keyLabel, useSettings } from "../settings/settings-store";
 import { useLevel } from "../state/level-store";
 import { selectChannel, useLive } from "../state/live-store";
 import { MicIcon } from "./Icons";
 import { UserName } from "./UserName";
-import { Avatar, formatDuration } from "./ui";
+import { Avatar, Fill, formatDuration } from "./ui";
 
-const DENIAL_SHOW_MS = 2_500;
+const TICK_MS = 250;
 
-function useNow(active: boolean, everyMs = 250) {
+function useNow(everyMs: number) {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
-    if (!active) return;
     const t = setInterval(() => setNow(Date.now()), everyMs);
     return () => clearInterval(t);
-  }, [active, everyMs]);
+  }, [everyMs]);
   return now;
 }
 
-function denialText(reason: string, name?: string) {
-  if (reason === "busy") return name ? `${name} is talking` : "Someone else is talking";
-  if (reason === "forbidden") return "You may not talk on this channel";
-  if (reason === "quota_exceeded") return "Recording storage is full — ask an organiser to free some";
-  if (reason === "no_microphone") return "Microphone blocked or missing — allow it in the browser";
-  if (reason === "no_encoder") return "This browser can't send voice (no Opus encoder); you can still listen";
-  return "Not connected to the channel yet";
+/** The live inputs of `talkPanelView` for one channel. */
+function useTalkPanelState(
+  channelId: string,
+  abilities: Pick<ChannelAbilities, "talk" | "interrupt">,
+): TalkPanelState {
+  const ch = useLive(selectChannel(channelId));
+  const talk = useLive((s) => (s.talk?.channelId === channelId ? s.talk : null));
+  const talkingElsewhere = useLive((s) => s.talk !== null && s.talk.channelId !== channelId);
+  const denial = useLive((s) => (s.denial?.channelId === channelId ? s.denial : null));
+  const lastStop = useLive((s) => (s.lastStop?.channelId === channelId ? s.lastStop : null));
+  const connected = useLive((s) => s.status === "open");
+  const pttMode = useSettings((s) => s.pttMode);
+  const pttKey = useSettings((s) => s.pttKey);
+  return {
+    abilities,
+    connected,
+    subscribed: ch.subscribed,
+    talk,
+    talkingElsewhere,
+    speaker: ch.speaker,
+    denial,
+    lastStop,
+    pttMode,
+    pttKey,
+  };
 }
 
-function cutText(reason: string) {
-  switch (reason) {
-    case "preempted":
-      return "A moderator took over the channel";
-    case "timeout":
-      return "Maximum talk time reached";
-    case "revoked":
-      return "Your talk permission was removed";
-    default:
-      return "Transmission cut: connection lost";
+function Status({ status }: { status: TalkStatus }) {
+  switch (status.kind) {
+    case "on-air":
+      return (
+        <>
+          <MicIcon /> You're on air <span className="timer">{formatDuration(status.elapsedMs)}</span>
+          {status.countdownS !== null && (
+            <span className="countdown" data-testid="talk-countdown">
+              {status.countdownS} s left
+            </span>
+          )}
+        </>
+      );
+    case "cut":
+      return <span data-testid="cut">{status.text}</span>;
+    case "denied":
+      return <span data-testid="denied">{status.text}</span>;
+    case "speaker":
+      return (
+        <>
+          <Avatar user={status.user} talking />
+          <UserName user={status.user} testId="speaker" /> is talking
+        </>
+      );
+    case "clear":
+      return <span className="muted">Channel is clear</span>;
   }
 }
 
@@ -54,117 +91,59 @@ export function TalkPanel({
   abilities: Pick<ChannelAbilities, "talk" | "interrupt">;
 }) {
   const [priority, setPriority] = useState(false);
-  const ch = useLive(selectChannel(channelId));
-  const talk = useLive((s) => (s.talk?.channelId === channelId ? s.talk : null));
-  const otherTalk = useLive((s) => (s.talk && s.talk.channelId !== channelId ? s.talk : null));
-  const denial = useLive((s) => (s.denial?.channelId === channelId ? s.denial : null));
-  const lastStop = useLive((s) => (s.lastStop?.channelId === channelId ? s.lastStop : null));
-  const connected = useLive((s) => s.status === "open");
   const level = useLevel((s) => s.level);
-  const { pttMode, pttKey } = useSettings();
-  const now = useNow(true);
-  const { mayTalk, enabled, offerPriority } = talkAvailability(abilities, {
-    connected,
-    subscribed: ch.subscribed,
-    talkingElsewhere: otherTalk !== null,
-  });
-  const button = useTalkButton(channelId, enabled, offerPriority && priority);
-
-  const recentDenial = denial && now - denial.at < DENIAL_SHOW_MS ? denial : null;
-  const recentCut =
-    lastStop && lastStop.reason !== "released" && now - lastStop.at < DENIAL_SHOW_MS ? lastStop : null;
-  const talking = talk?.phase === "talking";
-  const speaker = ch.speaker;
-  const state = talking
-    ? "talking"
-    : talk
-      ? "requesting"
-      : recentDenial
-        ? "denied"
-        : speaker
-          ? "busy"
-          : "idle";
-
-  let status: ReactNode;
-  let statusClass = "now-talking";
-  if (talking) {
-    statusClass += " me";
-    status = (
-      <>
-        <MicIcon /> You're on air <span className="timer">{formatDuration(now - (talk.since ?? now))}</span>
-      </>
-    );
-  } else if (recentCut) {
-    statusClass += " denied";
-    status = <span data-testid="cut">{cutText(recentCut.reason)}</span>;
-  } else if (recentDenial) {
-    statusClass += " denied";
-    status = <span data-testid="denied">{denialText(recentDenial.reason, recentDenial.speakerName)}</span>;
-  } else if (speaker) {
-    statusClass += " live";
-    status = (
-      <>
-        <Avatar user={speaker.user} talking />
-        <UserName user={speaker.user} testId="speaker" /> is talking
-      </>
-    );
-  } else {
-    status = <span className="muted">Channel is clear</span>;
-  }
-
-  const label = talking
-    ? pttMode === "toggle"
-      ? "Tap to stop"
-      : "Release to stop"
-    : talk
-      ? "Connecting…"
-      : pttMode === "toggle"
-        ? "Tap to talk"
-        : "Hold to talk";
+  const view = talkPanelView(useTalkPanelState(channelId, abilities), useNow(TICK_MS));
+  const button = useTalkButton(channelId, view.enabled, view.offerPriority && priority);
+  const hint = view.hint;
 
   return (
     <section className="card talk-panel" aria-label="Talk">
-      <div className={statusClass} role="status" aria-live="assertive" data-testid="talk-status">
-        {status}
+      <div
+        className={`now-talking${view.tone === "clear" ? "" : ` ${view.tone}`}`}
+        role="status"
+        aria-live="assertive"
+        data-testid="talk-status"
+      >
+        <Status status={view.status} />
       </div>
       <button
         type="button"
         className="talk-button"
-        data-state={state}
+        data-state={view.state}
         data-testid="talk-button"
-        aria-pressed={talking}
-        aria-label={`${label}${mayTalk ? "" : " (not allowed on this channel)"}`}
-        disabled={!mayTalk}
+        aria-pressed={view.state === "talking"}
+        aria-label={view.disabledReason ? `${view.action} (${view.disabledReason})` : view.action}
+        disabled={view.disabledReason !== null}
         {...button}
       >
         <span>
-          {talking ? "On air" : state === "busy" ? "Busy" : "Talk"}
-          <span className="sub">{mayTalk ? label : "Listen only"}</span>
+          {view.title}
+          <span className="sub">{view.disabledReason ? "Listen only" : view.action}</span>
         </span>
       </button>
-      <div className="meter" aria-hidden="true" hidden={!talking}>
-        <div style={{ width: `${Math.round(level * 100)}%` }} />
+      <div className="meter" aria-hidden="true" hidden={!view.meter}>
+        <Fill fraction={level} />
       </div>
-      {offerPriority && (
-        <label className="row small" style={{ gap: ".4rem", cursor: "pointer" }}>
+      {view.offerPriority && (
+        <label className="row small priority-toggle">
           <input
             type="checkbox"
+            className="check"
             checked={priority}
             onChange={(e) => setPriority(e.target.checked)}
-            style={{ width: 18, minHeight: 0, height: 18 }}
           />
           Priority: interrupt whoever is talking
         </label>
       )}
       <p className="talk-hint">
-        {!connected ? (
+        {hint.kind === "offline" ? (
           "Waiting for connection…"
-        ) : otherTalk ? (
+        ) : hint.kind === "elsewhere" ? (
           "You're talking on another channel"
         ) : (
           <>
-            Or press <span className="kbd">{keyLabel(pttKey)}</span>
-            {pttMode === "hold" ? " and hold" : ""}
+            Or press <span className="kbd">{keyLabel(hint.key)}</span>
+            {hint.hold ? " and hold" : ""}
           </>
         )}
       </p>

@@ -3,13 +3,13 @@ import type { Message } from "@won/protocol";
 import { useEffect, useLayoutEffect, useRef, useState } from "react";
 import { recordingPlayer, useRecordingPlayer } from "../audio/recording-player";
 import { useSessionStore } from "../auth/session";
-import { loadOlder } from "../hooks/useChannelFeed";
 import { selectTimeline, useLive } from "../state/live-store";
+import { loadOlder } from "../state/queries/messages";
 import type { PendingMessage } from "../timeline/timeline";
 import { userLabel } from "../users/user-name";
 import { PauseIcon, PlayIcon } from "./Icons";
 import { UserName } from "./UserName";
-import { Avatar, formatDuration, formatTime } from "./ui";
+import { Avatar, Fill, formatDuration, formatTime } from "./ui";
 
 function AudioMessage({ m }: { m: Message }) {
   const current = useRecordingPlayer((s) => s.current === m.id);
@@ -31,16 +31,12 @@ function AudioMessage({ m }: { m: Message }) {
         {playing ? <PauseIcon /> : <PlayIcon />}
       </button>
       <div className="progress" aria-hidden="true">
-        <div style={{ width: `${pct}%` }} />
+        <Fill fraction={pct / 100} />
       </div>
       <span className="small muted timer">
         {loading ? "…" : formatDuration(current && position > 0 ? position * 1000 : dur)}
       </span>
-      {error && (
-        <span className="small" style={{ color: "var(--danger)" }}>
-          {error}
-        </span>
-      )}
+      {error && <span className="small text-danger">{error}</span>}
     </div>
   );
 }
@@ -118,7 +114,7 @@ export function Timeline({
   return (
     <ol className="timeline list" ref={box} aria-label="Messages" aria-live="polite" data-testid="timeline">
       {t.hasMoreBefore && (
-        <li style={{ textAlign: "center", border: 0 }}>
+        <li className="load-earlier">
           <button
             type="button"
             className="btn small"

@@ -1,6 +1,6 @@
 /** Small presentational pieces shared by the screens. */
 import { type User, visibleDisplayName } from "@won/protocol";
-import { type InputHTMLAttributes, type ReactNode, useId } from "react";
+import { type InputHTMLAttributes, type ReactNode, useId, useLayoutEffect, useRef } from "react";
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -53,6 +53,19 @@ export function FormError({ children }: { children: ReactNode }) {
       {children}
     </div>
   );
+}
+
+/**
+ * The filled part of a bar (level meter, playback progress), `fraction` of its track wide. The
+ * width is the `--fill` custom property, set on the element itself, so the styles stay in CSS.
+ */
+export function Fill({ fraction }: { fraction: number }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const pct = `${Math.round(Math.min(1, Math.max(0, fraction)) * 100)}%`;
+  useLayoutEffect(() => {
+    ref.current?.style.setProperty("--fill", pct);
+  }, [pct]);
+  return <div ref={ref} className="fill" />;
 }
 
 export function Spinner({ label = "Loading" }: { label?: string }) {

@@ -36,5 +36,6 @@ describe("closeAction", () => {
     expect(closeAction(CLIENT_RECONNECT)).toBe("retry");
     expect(closeAction(CLOSE.protocolViolation)).toBe("retry-slow");
     expect(closeAction(CLOSE.tooLarge)).toBe("retry-slow");
+    expect(closeAction(CLOSE.tooManyConnections)).toBe("wait-for-user");
   });
 });

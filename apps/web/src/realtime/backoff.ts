@@ -28,7 +28,13 @@ export type CloseAction =
   /** Reconnect after a backoff delay. */
   | "retry"
   /** The client is at fault (protocol violation, frame too large): do not hammer; retry slowly. */
-  | "retry-slow";
+  | "retry-slow"
+  /**
+   * The account already holds as many sockets as allowed: another tab or device must close
+   * first, which only the user can do. Stay closed until they ask to retry; reconnecting by
+   * itself would only be refused again (or take the place of the session they want to keep).
+   */
+  | "wait-for-user";
 
 /**
  * The code this client closes its own socket with when it wants a new one: heartbeat silence,
@@ -43,6 +49,7 @@ export function closeAction(code: number): CloseAction {
   if (code === CLOSE.unauthenticated) return "refresh";
   if (code === CLOSE.protocolViolation || code === CLOSE.tooLarge) return "retry-slow";
   if (code === CLOSE.authTimeout) return "retry";
+  if (code === CLOSE.tooManyConnections) return "wait-for-user";
   return shouldReconnect(code) || code === 1005 ? "retry" : "retry-slow";
 }
 

@@ -149,6 +149,33 @@ describe("RealtimeConnection", () => {
     expect(conn.status).toBe("closed");
   });
 
+  it("4409 (too many sessions) waits for the user: no backoff, no nudge, until retry()", async () => {
+    const { conn } = make();
+    conn.subscribe(CH);
+    conn.start();
+    ready(last());
+    last().serverClose(CLOSE.tooManyConnections);
+    expect(conn.status).toBe("too-many-sessions");
+    await vi.advanceTimersByTimeAsync(120_000);
+    conn.nudge();
+    expect(FakeSocket.all).toHaveLength(1);
+
+    conn.retry();
+    expect(FakeSocket.all).toHaveLength(2);
+    ready(last());
+    expect(conn.status).toBe("open");
+    // The channel wanted before the refusal is subscribed again.
+    expect(last().sent).toContainEqual({ type: "subscribe", channelId: CH });
+  });
+
+  it("retry() does nothing unless a 4409 is waiting for it", () => {
+    const { conn } = make();
+    conn.start();
+    ready(last());
+    conn.retry();
+    expect(FakeSocket.all).toHaveLength(1);
+  });
+
   it("stop() closes the socket with 1000 and never reconnects", async () => {
     const { conn } = make();
     conn.start();

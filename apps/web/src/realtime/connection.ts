@@ -8,7 +8,18 @@ import { type ClientMessage, ServerMessage } from "@won/protocol";
 import { backoffDelay, CLIENT_RECONNECT, closeAction, SLOW_RETRY_MIN_MS } from "./backoff";
 import { SeqTracker } from "./seq-tracker";
 
-export type SocketStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline" | "closed";
+/**
+ * `too-many-sessions`: closed 4409 (the account holds the most sockets allowed). Nothing
+ * reconnects by itself — not backoff, not the network returning — until `retry()`.
+ */
+export type SocketStatus =
+  | "idle"
+  | "connecting"
+  | "open"
+  | "reconnecting"
+  | "offline"
+  | "too-many-sessions"
+  | "closed";
 
 export interface ConnectionDeps {
   url: () => string;
@@ -117,6 +128,17 @@ export class RealtimeConnection {
   nudge() {
     if (!this.running) return;
     if (this.ws && this.ws.readyState <= WS_OPEN) return;
+    this.attempt = 0;
+    this.open();
+  }
+
+  /**
+   * The user asks to connect again after a close that waits for them (4409: they closed another
+   * tab or device). Subscriptions are kept, so the channels come back with what they missed.
+   */
+  retry() {
+    if (this.status !== "too-many-sessions" || !this.deps.token()) return;
+    this.running = true;
     this.attempt = 0;
     this.open();
   }
@@ -283,6 +305,12 @@ export class RealtimeConnection {
     if (action === "stop") {
       this.running = false;
       this.setStatus("closed");
+      return;
+    }
+    if (action === "wait-for-user") {
+      // Not running, so neither nudge() nor a timer reconnects; retry() does.
+      this.running = false;
+      this.setStatus("too-many-sessions");
       return;
     }
     if (action === "refresh") {

@@ -1,32 +1,86 @@
+import { QueryClient } from "@tanstack/react-query";
 import type { Channel } from "@won/protocol";
 import { ServerMessage } from "@won/protocol";
-import { afterEach, describe, expect, it } from "vitest";
-import { qk } from "../api/queries";
-import { queryClient } from "../api/query-client";
+import { describe, expect, it, vi } from "vitest";
+import { live } from "../state/live-store";
+import { queryKeys } from "../state/queries/keys";
+import { realtimeCache } from "../state/queries/realtime-cache";
 import { aChannel, noChannelAbilities } from "../test/fixtures";
-import type { RealtimeConnection } from "./connection";
-import { dispatch } from "./dispatch";
+import { createDispatcher, type DispatchConnection, type DispatchDeps } from "./dispatch";
+import { RealtimeEmitter } from "./realtime-events";
 
-afterEach(() => queryClient.clear());
+function setup(over: Partial<DispatchDeps> = {}) {
+  const qc = new QueryClient();
+  const events = new RealtimeEmitter();
+  const player = { start: vi.fn(), end: vi.fn(), endChannel: vi.fn(), endAll: vi.fn() };
+  const forgetMonitored = vi.fn();
+  const dispatcher = createDispatcher({
+    live,
+    hasLiveChannels: () => true,
+    player,
+    missed: { enqueue: vi.fn() },
+    autoPlayMissed: () => false,
+    cache: realtimeCache(qc),
+    events,
+    selfId: () => "me",
+    forgetMonitored,
+    ...over,
+  });
+  const conn: DispatchConnection = { seqs: { markHeard: vi.fn(), isMissedAudio: () => false } };
+  const dispatch = (raw: object) => dispatcher.dispatch(ServerMessage.parse(raw), conn);
+  return { qc, events, player, forgetMonitored, dispatcher, dispatch };
+}
 
 describe("dispatch", () => {
-  it("access.changed updates the app's cached channel with the abilities it carries", () => {
+  it("access.changed updates the cached channel with the abilities it carries", () => {
+    const { qc, dispatch } = setup();
     const channel = aChannel({ myRole: "member", canSpeak: true, abilities: { talk: true } });
-    queryClient.setQueryData(qk.channel(channel.id), channel);
-    queryClient.setQueryData(qk.channels, [channel]);
+    qc.setQueryData(queryKeys.channel(channel.id), channel);
+    qc.setQueryData(queryKeys.channels, [channel]);
 
     const abilities = { ...noChannelAbilities, talk: false, moderate: true };
-    const raw = {
+    dispatch({
       type: "access.changed",
       channelId: channel.id,
       myRole: "moderator",
       canSpeak: false,
       abilities,
-    };
-    dispatch(ServerMessage.parse(raw), {} as RealtimeConnection);
+    });
 
     const expected = { myRole: "moderator", canSpeak: false, abilities };
-    expect(queryClient.getQueryData<Channel>(qk.channel(channel.id))).toMatchObject(expected);
-    expect(queryClient.getQueryData<Channel[]>(qk.channels)?.[0]).toMatchObject(expected);
+    expect(qc.getQueryData<Channel>(queryKeys.channel(channel.id))).toMatchObject(expected);
+    expect(qc.getQueryData<Channel[]>(queryKeys.channels)?.[0]).toMatchObject(expected);
+  });
+
+  it("channel.deleted and access.revoked stop the channel's audio and emit a typed channel.gone", () => {
+    const { events, player, forgetMonitored, dispatch } = setup();
+    const gone = vi.fn();
+    events.on("channel.gone", gone);
+    const [a, b] = [aChannel(), aChannel()];
+
+    dispatch({ type: "channel.deleted", channelId: a.id });
+    dispatch({ type: "access.revoked", channelId: b.id });
+
+    expect(gone.mock.calls).toEqual([
+      [{ channelId: a.id, reason: "deleted" }],
+      [{ channelId: b.id, reason: "revoked" }],
+    ]);
+    expect(player.endChannel).toHaveBeenCalledWith(a.id);
+    expect(forgetMonitored).toHaveBeenCalledWith(b.id);
+  });
+
+  it("resync.truncated asks the channel's screen to page the gap", () => {
+    const { events, dispatch } = setup();
+    const resync = vi.fn();
+    events.on("channel.resync", resync);
+    const c = aChannel();
+    dispatch({ type: "resync.truncated", channelId: c.id });
+    expect(resync).toHaveBeenCalledWith({ channelId: c.id });
+  });
+
+  it("a socket loss ends every live stream", () => {
+    const { player, dispatcher } = setup();
+    dispatcher.socketDown();
+    expect(player.endAll).toHaveBeenCalled();
   });
 });

@@ -1,98 +1,128 @@
 /**
- * Routes server messages into the live store and the audio player. One function per concern,
- * dispatched from a table keyed by message type.
+ * Routes server messages to what they change: the live store (presence, speakers, timelines),
+ * the live audio player, the query cache (through state/queries), and typed realtime events for
+ * screens. One function per message type, dispatched from a table keyed by type. Every target is
+ * a dependency, so the table is tested with stand-ins; realtime.ts wires the app's own.
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
-import { applyAccessChanged } from "../api/channel-cache";
-import { qk } from "../api/queries";
-import { queryClient } from "../api/query-client";
-import { livePlayer } from "../audio/live-player";
-import { missedQueue } from "../audio/missed-queue";
-import { getSession } from "../auth/session";
-import { getSettings, useSettings } from "../settings/settings-store";
-import { getLive, live } from "../state/live-store";
-import type { RealtimeConnection } from "./connection";
+import type { LiveSpeaker, live as liveActions } from "../state/live-store";
+import type { RealtimeCache } from "../state/queries/realtime-cache";
+import type { RealtimeEmitter } from "./realtime-events";
+import type { SeqTracker } from "./seq-tracker";
 
-type Handlers = { [T in ServerMessage["type"]]?: (m: ServerMessageOf<T>, conn: RealtimeConnection) => void };
+export interface DispatchDeps {
+  live: Pick<
+    typeof liveActions,
+    | "subscribed"
+    | "unsubscribed"
+    | "allUnsubscribed"
+    | "speakerStarted"
+    | "speakerStopped"
+    | "messages"
+    | "joined"
+    | "left"
+  >;
+  /** Whether any channel has live state (so a socket loss has something to reset). */
+  hasLiveChannels: () => boolean;
+  player: {
+    start(streamId: number, channelId: string): void;
+    end(streamId: number, cut: boolean): void;
+    endChannel(channelId: string): void;
+    endAll(): void;
+  };
+  /** Missed transmissions to play by themselves, when the user turned auto-play on. */
+  missed: { enqueue(m: ServerMessageOf<"message.created">["message"]): void };
+  autoPlayMissed: () => boolean;
+  cache: RealtimeCache;
+  events: RealtimeEmitter;
+  /** The signed-in user's id: their own speaker events start no player. */
+  selfId: () => string | undefined;
+  /** A channel that is gone stops being monitored. */
+  forgetMonitored: (channelId: string) => void;
+}
 
-const handlers: Handlers = {
-  subscribed: (m) => {
-    const sp = m.speaker;
-    const speakerUser = sp ? (sp.user ?? m.presence.find((u) => u.id === sp.userId)) : undefined;
-    live.subscribed(
-      m.channelId,
-      m.presence,
-      sp && speakerUser
-        ? { user: speakerUser, streamId: sp.streamId, since: Date.parse(sp.since), priority: false }
-        : null,
-    );
-    // A transmission already in progress: start its player so the rest of it is heard.
-    if (sp && sp.userId !== getSession()?.user.id) livePlayer.start(sp.streamId, m.channelId);
-  },
-  unsubscribed: (m) => {
-    live.unsubscribed(m.channelId);
-    livePlayer.endChannel(m.channelId);
-  },
-  "resync.truncated": (m) => {
-    // More was missed than the socket replays: the timeline pages the gap over REST.
-    window.dispatchEvent(new CustomEvent("won:resync", { detail: m.channelId }));
-  },
-  "speaker.started": (m) => {
-    live.speakerStarted(m.channelId, {
-      user: m.user,
-      streamId: m.streamId,
-      since: Date.now(),
-      priority: m.priority,
-    });
-    if (m.user.id !== getSession()?.user.id) livePlayer.start(m.streamId, m.channelId);
-  },
-  "speaker.stopped": (m, conn) => {
-    live.speakerStopped(m.channelId, m.streamId);
-    livePlayer.end(m.streamId, m.reason !== "released");
-    if (m.message) {
-      conn.seqs.markHeard(m.message.id);
-      live.messages(m.channelId, [m.message]);
-    }
-  },
-  "message.created": (m, conn) => {
-    live.messages(m.channelId, [m.message]);
-    if (getSettings().autoPlayMissed && conn.seqs.isMissedAudio(m.message, getSession()?.user.id)) {
-      missedQueue.enqueue(m.message);
-    }
-  },
-  "presence.joined": (m) => live.joined(m.channelId, m.user),
-  "presence.left": (m) => live.left(m.channelId, m.userId),
-  "channel.deleted": (m) => channelGone(m.channelId),
-  "access.revoked": (m) => channelGone(m.channelId),
-  "channel.updated": (m) => {
-    // The event carries no per-user fields (myRole, canSpeak, abilities): refetch the channel.
-    void queryClient.invalidateQueries({ queryKey: qk.channel(m.channel.id) });
-    void queryClient.invalidateQueries({ queryKey: qk.channels });
-    if (m.channel.eventId) void queryClient.invalidateQueries({ queryKey: qk.event(m.channel.eventId) });
-  },
-  "access.changed": (m) => applyAccessChanged(queryClient, m),
-  error: (m) => {
-    if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);
-  },
+/** The connection as the handlers see it: only its seq bookkeeping. */
+export interface DispatchConnection {
+  readonly seqs: Pick<SeqTracker, "markHeard" | "isMissedAudio">;
+}
+
+type Handlers = {
+  [T in ServerMessage["type"]]?: (m: ServerMessageOf<T>, conn: DispatchConnection) => void;
 };
 
-/** A channel was deleted or I lost access: stop its audio, drop it from lists, leave its screen. */
-function channelGone(channelId: string) {
-  livePlayer.endChannel(channelId);
-  live.unsubscribed(channelId);
-  useSettings.setState((s) => ({ monitored: s.monitored.filter((id) => id !== channelId) }));
-  void queryClient.invalidateQueries({ queryKey: qk.channels });
-  void queryClient.invalidateQueries({ queryKey: qk.events });
-  window.dispatchEvent(new CustomEvent("won:channel-gone", { detail: channelId }));
+export interface Dispatcher {
+  dispatch(m: ServerMessage, conn: DispatchConnection): void;
+  /** The socket went away: every live stream ends, every channel awaits resubscription. */
+  socketDown(): void;
 }
 
-export function dispatch(m: ServerMessage, conn: RealtimeConnection) {
-  const h = handlers[m.type] as ((m: ServerMessage, c: RealtimeConnection) => void) | undefined;
-  h?.(m, conn);
-}
+export function createDispatcher(d: DispatchDeps): Dispatcher {
+  /** A channel was deleted or I lost access: stop its audio, drop it from lists, close its screen. */
+  const channelGone = (channelId: string, reason: "deleted" | "revoked") => {
+    d.player.endChannel(channelId);
+    d.live.unsubscribed(channelId);
+    d.forgetMonitored(channelId);
+    d.cache.channelGone(channelId);
+    d.events.emit("channel.gone", { channelId, reason });
+  };
 
-/** The socket went away: every live stream ends, every channel awaits resubscription. */
-export function onSocketDown() {
-  livePlayer.endAll();
-  if (Object.keys(getLive().channels).length) live.allUnsubscribed();
+  const handlers: Handlers = {
+    subscribed: (m) => {
+      const sp = m.speaker;
+      const speakerUser = sp ? (sp.user ?? m.presence.find((u) => u.id === sp.userId)) : undefined;
+      const speaker: LiveSpeaker | null =
+        sp && speakerUser
+          ? { user: speakerUser, streamId: sp.streamId, since: Date.parse(sp.since), priority: false }
+          : null;
+      d.live.subscribed(m.channelId, m.presence, speaker);
+      // A transmission already in progress: start its player so the rest of it is heard.
+      if (sp && sp.userId !== d.selfId()) d.player.start(sp.streamId, m.channelId);
+    },
+    unsubscribed: (m) => {
+      d.live.unsubscribed(m.channelId);
+      d.player.endChannel(m.channelId);
+    },
+    "resync.truncated": (m) => d.events.emit("channel.resync", { channelId: m.channelId }),
+    "speaker.started": (m) => {
+      d.live.speakerStarted(m.channelId, {
+        user: m.user,
+        streamId: m.streamId,
+        since: Date.now(),
+        priority: m.priority,
+      });
+      if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId);
+    },
+    "speaker.stopped": (m, conn) => {
+      d.live.speakerStopped(m.channelId, m.streamId);
+      d.player.end(m.streamId, m.reason !== "released");
+      if (m.message) {
+        conn.seqs.markHeard(m.message.id);
+        d.live.messages(m.channelId, [m.message]);
+      }
+    },
+    "message.created": (m, conn) => {
+      d.live.messages(m.channelId, [m.message]);
+      if (d.autoPlayMissed() && conn.seqs.isMissedAudio(m.message, d.selfId())) d.missed.enqueue(m.message);
+    },
+    "presence.joined": (m) => d.live.joined(m.channelId, m.user),
+    "presence.left": (m) => d.live.left(m.channelId, m.userId),
+    "channel.deleted": (m) => channelGone(m.channelId, "deleted"),
+    "access.revoked": (m) => channelGone(m.channelId, "revoked"),
+    "channel.updated": (m) => d.cache.channelUpdated(m.channel),
+    "access.changed": (m) => d.cache.accessChanged(m),
+    error: (m) => {
+      if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);
+    },
+  };
+
+  return {
+    dispatch(m, conn) {
+      const h = handlers[m.type] as ((m: ServerMessage, c: DispatchConnection) => void) | undefined;
+      h?.(m, conn);
+    },
+    socketDown() {
+      d.player.endAll();
+      if (d.hasLiveChannels()) d.live.allUnsubscribed();
+    },
+  };
 }

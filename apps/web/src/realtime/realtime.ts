@@ -5,13 +5,18 @@
  * returns or the tab becomes visible.
  */
 import { refreshTokens } from "../api/http";
+import { queryClient } from "../api/query-client";
 import { livePlayer } from "../audio/live-player";
+import { missedQueue } from "../audio/missed-queue";
 import { refreshDelay } from "../auth/refresh-schedule";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
 import { TalkController } from "../ptt/talk-controller";
+import { getSettings, useSettings } from "../settings/settings-store";
 import { getLive, live } from "../state/live-store";
+import { realtimeCache } from "../state/queries/realtime-cache";
 import { RealtimeConnection, realtimeUrl } from "./connection";
-import { dispatch, onSocketDown } from "./dispatch";
+import { createDispatcher } from "./dispatch";
+import { realtimeEvents } from "./realtime-events";
 
 export const connection = new RealtimeConnection({
   url: () => realtimeUrl(),
@@ -22,9 +27,22 @@ export const connection = new RealtimeConnection({
 
 export const talk = new TalkController(connection);
 
-connection.onMessage((m) => dispatch(m, connection));
+const dispatcher = createDispatcher({
+  live,
+  hasLiveChannels: () => Object.keys(getLive().channels).length > 0,
+  player: livePlayer,
+  missed: missedQueue,
+  autoPlayMissed: () => getSettings().autoPlayMissed,
+  cache: realtimeCache(queryClient),
+  events: realtimeEvents,
+  selfId: () => getSession()?.user.id,
+  forgetMonitored: (channelId) =>
+    useSettings.setState((s) => ({ monitored: s.monitored.filter((id) => id !== channelId) })),
+});
+
+connection.onMessage((m) => dispatcher.dispatch(m, connection));
 connection.onAudio((frame) => livePlayer.frame(frame));
-connection.onDown(() => onSocketDown());
+connection.onDown(() => dispatcher.socketDown());
 connection.onStatus((s) => live.setStatus(s, connection.retryAt));
 
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;

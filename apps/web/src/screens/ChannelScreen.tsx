@@ -1,10 +1,8 @@
 /** A channel: talk, who is online, the timeline and text input. Monitor toggle to keep listening elsewhere. */
-import { useEffect } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { describeError } from "../api/problem";
-import { useChannel, useEvent } from "../api/queries";
 import { ChannelTools } from "../components/ChannelTools";
-import { Composer, retryText } from "../components/Composer";
+import { Composer } from "../components/Composer";
 import { HeadphonesIcon } from "../components/Icons";
 import { LeaveChannel } from "../components/LeaveChannel";
 import { MonitorBar } from "../components/MonitorBar";
@@ -13,8 +11,12 @@ import { TalkPanel } from "../components/TalkPanel";
 import { Timeline } from "../components/Timeline";
 import { Spinner } from "../components/ui";
 import { useChannelFeed } from "../hooks/useChannelFeed";
+import { useRealtimeEvent } from "../hooks/useRealtimeEvent";
 import { useWakeLock } from "../hooks/useWakeLock";
 import { useSettings } from "../settings/settings-store";
+import { useChannel } from "../state/queries/channels";
+import { useEvent } from "../state/queries/events";
+import { useSendMessage } from "../state/queries/messages";
 
 export function ChannelScreen() {
   const { channelId = "" } = useParams();
@@ -25,13 +27,10 @@ export function ChannelScreen() {
   useChannelFeed(channelId);
   useWakeLock(true);
 
-  useEffect(() => {
-    const gone = (e: Event) => {
-      if ((e as CustomEvent<string>).detail === channelId) navigate("/", { replace: true });
-    };
-    window.addEventListener("won:channel-gone", gone);
-    return () => window.removeEventListener("won:channel-gone", gone);
-  }, [channelId, navigate]);
+  const { retry } = useSendMessage(channelId);
+  useRealtimeEvent("channel.gone", (e) => {
+    if (e.channelId === channelId) navigate("/", { replace: true });
+  });
 
   if (channel.isPending)
     return (
@@ -51,11 +50,11 @@ export function ChannelScreen() {
   return (
     <main id="main" className="main">
       <MonitorBar />
-      <div className="row" style={{ marginBottom: ".75rem" }}>
+      <div className="row screen-head">
         <nav className="small" aria-label="Breadcrumb">
           {c.eventId ? <EventCrumb eventId={c.eventId} /> : <Link to="/">Home</Link>}
         </nav>
-        <h1 style={{ margin: 0 }}># {c.name}</h1>
+        <h1 className="screen-title"># {c.name}</h1>
         <span className="spacer" />
         <button
           type="button"
@@ -77,7 +76,7 @@ export function ChannelScreen() {
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">Messages</h2>
           {c.description && <p className="muted small">{c.description}</p>}
-          <Timeline channelId={channelId} onRetry={retryText(channelId)} />
+          <Timeline channelId={channelId} onRetry={retry} />
           <Composer channelId={channelId} />
         </section>
       </div>

@@ -1,14 +1,12 @@
 /** Create an event (the creator becomes its organiser), then go to its page. */
-import { useQueryClient } from "@tanstack/react-query";
 import { CreateEventBody } from "@won/protocol";
 import { type FormEvent, useState } from "react";
 import { useNavigate } from "react-router";
-import { api } from "../api/endpoints";
 import { formErrorsOf } from "../api/problem";
-import { qk } from "../api/queries";
 import { EventForm, type EventFormValues, eventBodyFrom } from "../components/EventForm";
 import { FormError } from "../components/ui";
 import { zodFieldErrors } from "../forms/zod-errors";
+import { useCreateEvent } from "../state/queries/events";
 
 export function CreateEventScreen() {
   const [values, setValues] = useState<EventFormValues>({
@@ -19,28 +17,23 @@ export function CreateEventScreen() {
   });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const navigate = useNavigate();
-  const qc = useQueryClient();
+  const create = useCreateEvent();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
     const parsed = CreateEventBody.safeParse(eventBodyFrom(values));
     if (!parsed.success) return setErrors(zodFieldErrors(parsed.error));
-    setBusy(true);
     setErrors({});
     setFormError(null);
-    try {
-      const ev = await api.createEvent(parsed.data);
-      await qc.invalidateQueries({ queryKey: qk.events });
-      navigate(`/events/${ev.id}`, { replace: true });
-    } catch (err) {
-      const r = formErrorsOf(err);
-      setErrors(r.fields);
-      setFormError(r.form);
-    } finally {
-      setBusy(false);
-    }
+    create.mutate(parsed.data, {
+      onSuccess: (ev) => navigate(`/events/${ev.id}`, { replace: true }),
+      onError: (err) => {
+        const r = formErrorsOf(err);
+        setErrors(r.fields);
+        setFormError(r.form);
+      },
+    });
   }
 
   return (
@@ -53,8 +46,8 @@ export function CreateEventScreen() {
           <button type="button" className="btn" onClick={() => navigate(-1)}>
             Cancel
           </button>
-          <button type="submit" className="btn primary" disabled={busy}>
-            {busy ? "Creating…" : "Create event"}
+          <button type="submit" className="btn primary" disabled={create.isPending}>
+            {create.isPending ? "Creating…" : "Create event"}
           </button>
         </div>
       </form>

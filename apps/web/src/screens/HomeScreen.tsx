@@ -1,13 +1,14 @@
 /** Home: my events, my standalone channels, join with a code, create. */
 import { Link } from "react-router";
 import { describeError } from "../api/problem";
-import { useChannels, useEvents } from "../api/queries";
 import { ChevronIcon } from "../components/Icons";
 import { JoinBox } from "../components/JoinBox";
 import { MonitorBar } from "../components/MonitorBar";
 import { NewChannelForm } from "../components/NewChannelForm";
 import { Spinner } from "../components/ui";
 import { roleLabel } from "../members/role-label";
+import { useChannels } from "../state/queries/channels";
+import { useEvents } from "../state/queries/events";
 
 function when(startsAt: string | null, endsAt: string | null): string {
   if (!startsAt) return "";

@@ -1,41 +1,31 @@
 /** /join/CODE deep link (from a QR code or a shared link): joins, then opens the event or channel. */
-import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { describeError } from "../api/problem";
-import { qk } from "../api/queries";
-import { joinWithCode } from "../components/JoinBox";
 import { Spinner } from "../components/ui";
+import { useJoinWithCode } from "../state/queries/events";
 
 export function JoinScreen() {
   const { code = "" } = useParams();
   const navigate = useNavigate();
-  const qc = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
+  const join = useJoinWithCode();
   const started = useRef(false);
+  const { mutate } = join;
 
   useEffect(() => {
+    // Once per visit: StrictMode runs effects twice, and a code is joined only once.
     if (started.current) return;
     started.current = true;
-    joinWithCode(code).then(
-      async (to) => {
-        await Promise.all([
-          qc.invalidateQueries({ queryKey: qk.events }),
-          qc.invalidateQueries({ queryKey: qk.channels }),
-        ]);
-        navigate(to, { replace: true });
-      },
-      (e) => setError(describeError(e)),
-    );
-  }, [code, navigate, qc]);
+    mutate(code, { onSuccess: (to) => navigate(to, { replace: true }) });
+  }, [code, navigate, mutate]);
 
   return (
     <main id="main" className="main narrow">
       <div className="card">
         <h1>Joining…</h1>
-        {error ? (
+        {join.isError ? (
           <>
-            <p className="form-error">{error}</p>
+            <p className="form-error">{describeError(join.error)}</p>
             <Link to="/" className="btn">
               Go home
             </Link>

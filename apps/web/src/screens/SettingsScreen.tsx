@@ -1,11 +1,10 @@
 /** Device settings: microphone, PTT mode and key, tones, auto-play of missed transmissions, theme; sign out. */
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 import { listMicrophones } from "../audio/mic-capture";
 import { useSessionStore } from "../auth/session";
-import { signOut } from "../auth/sign-out";
 import { keyLabel, type PttMode, type Theme, useSettings } from "../settings/settings-store";
+import { useSignOut } from "../state/queries/me";
 
 function Segmented<T extends string>({
   name,
@@ -21,8 +20,8 @@ function Segmented<T extends string>({
   label: string;
 }) {
   return (
-    <fieldset style={{ border: 0, padding: 0, margin: "0 0 1rem" }}>
-      <legend style={{ fontWeight: 600, marginBottom: ".3rem" }}>{label}</legend>
+    <fieldset className="plain-fieldset">
+      <legend>{label}</legend>
       <div className="segmented">
         {options.map(([v, text]) => (
           <label key={v}>
@@ -49,12 +48,8 @@ function Switch({
   return (
     <label className="switch">
       <span>
-        <span style={{ fontWeight: 600 }}>{label}</span>
-        {hint && (
-          <span className="muted small" style={{ display: "block" }}>
-            {hint}
-          </span>
-        )}
+        <span className="strong">{label}</span>
+        {hint && <span className="muted small block">{hint}</span>}
       </span>
       <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
     </label>
@@ -67,7 +62,7 @@ export function SettingsScreen() {
   const [mics, setMics] = useState<MediaDeviceInfo[]>([]);
   const [capturing, setCapturing] = useState(false);
   const [signingOut, setSigningOut] = useState(false);
-  const qc = useQueryClient();
+  const signOut = useSignOut();
   const navigate = useNavigate();
 
   useEffect(() => {
@@ -87,7 +82,7 @@ export function SettingsScreen() {
 
   async function doSignOut() {
     setSigningOut(true);
-    await signOut(qc);
+    await signOut();
     navigate("/signin", { replace: true });
   }
 
@@ -121,7 +116,7 @@ export function SettingsScreen() {
           onChange={(v) => s.update({ pttMode: v })}
         />
         <div className="field">
-          <span style={{ fontWeight: 600 }} id="pttkey-label">
+          <span className="strong" id="pttkey-label">
             Talk key
           </span>
           <div className="row">

@@ -5,6 +5,7 @@
  */
 import type { DenyReason, Message, User } from "@won/protocol";
 import { create } from "zustand";
+import type { SocketStatus } from "../realtime/connection";
 import {
   addHistory,
   addMessages,
@@ -16,7 +17,7 @@ import {
   type Timeline,
 } from "../timeline/timeline";
 
-export type ConnStatus = "idle" | "connecting" | "open" | "reconnecting" | "offline" | "closed";
+export type ConnStatus = SocketStatus;
 
 export interface LiveSpeaker {
   user: User;

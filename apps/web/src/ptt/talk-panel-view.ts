@@ -1,0 +1,179 @@
+/**
+ * What the talk panel shows, as a pure function of the live state and the clock. The talk
+ * controller (talk-controller.ts) is the one state machine of a transmission; this only reads its
+ * published state (`talk`, `denial`, `lastStop`) beside the channel's speaker, the connection and
+ * the abilities, so every branch of the panel is a unit test and the component just renders.
+ */
+import type { ChannelAbilities, User } from "@won/protocol";
+import type { PttMode } from "../settings/settings-store";
+import type { Denial, LiveSpeaker, TalkState } from "../state/live-store";
+import { talkAvailability } from "./talk-availability";
+
+/** How long a denial or a cut transmission stays on screen. */
+export const FEEDBACK_SHOW_MS = 2_500;
+/** The last seconds of the longest allowed transmission are counted down. */
+export const COUNTDOWN_FROM_MS = 10_000;
+
+export interface TalkPanelState {
+  /** The channel's abilities: `talk` enables the button, `interrupt` offers priority. */
+  abilities: Pick<ChannelAbilities, "talk" | "interrupt">;
+  connected: boolean;
+  subscribed: boolean;
+  /** My transmission on this channel, if any. */
+  talk: TalkState | null;
+  /** I am transmitting on another channel. */
+  talkingElsewhere: boolean;
+  /** Who holds this channel's floor. */
+  speaker: LiveSpeaker | null;
+  /** The last refusal of my request on this channel. */
+  denial: Denial | null;
+  /** The last end of my transmission on this channel, and why. */
+  lastStop: { reason: string; at: number } | null;
+  pttMode: PttMode;
+  pttKey: string;
+}
+
+/** The button's `data-state` (end-to-end tests read it). */
+export type TalkButtonState = "talking" | "requesting" | "denied" | "busy" | "idle";
+
+export type TalkStatus =
+  | {
+      kind: "on-air";
+      elapsedMs: number /** Whole seconds left, in the last stretch only. */;
+      countdownS: number | null;
+    }
+  | { kind: "cut"; reason: string; text: string }
+  | { kind: "denied"; reason: Denial["reason"]; text: string }
+  | { kind: "speaker"; user: User }
+  | { kind: "clear" };
+
+export type TalkHint =
+  | { kind: "offline" }
+  | { kind: "elsewhere" }
+  | { kind: "key"; key: string; hold: boolean };
+
+export interface TalkPanelView {
+  state: TalkButtonState;
+  status: TalkStatus;
+  /** The status line's colour: my transmission, a refusal or cut, someone live, or clear. */
+  tone: "me" | "denied" | "live" | "clear";
+  /** The button's big word. */
+  title: "On air" | "Busy" | "Talk";
+  /** What the button does now ("Hold to talk", "Release to stop", "Connecting…"). */
+  action: string;
+  /** Why the button is disabled, or null when it is not. */
+  disabledReason: string | null;
+  /** A press reaches the server now (connected, subscribed, not on air elsewhere). */
+  enabled: boolean;
+  offerPriority: boolean;
+  /** The input level meter shows while on air. */
+  meter: boolean;
+  hint: TalkHint;
+}
+
+export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
+  const { mayTalk, enabled, offerPriority } = talkAvailability(s.abilities, {
+    connected: s.connected,
+    subscribed: s.subscribed,
+    talkingElsewhere: s.talkingElsewhere,
+  });
+  const talking = s.talk?.phase === "talking";
+  const denial = s.denial && now - s.denial.at < FEEDBACK_SHOW_MS ? s.denial : null;
+  const cut =
+    s.lastStop && s.lastStop.reason !== "released" && now - s.lastStop.at < FEEDBACK_SHOW_MS
+      ? s.lastStop
+      : null;
+
+  const state: TalkButtonState = talking
+    ? "talking"
+    : s.talk
+      ? "requesting"
+      : denial
+        ? "denied"
+        : s.speaker
+          ? "busy"
+          : "idle";
+
+  let status: TalkStatus;
+  if (talking) status = onAir(s.talk!, now);
+  else if (cut) status = { kind: "cut", reason: cut.reason, text: cutText(cut.reason) };
+  else if (denial) status = { kind: "denied", reason: denial.reason, text: denialText(denial) };
+  else if (s.speaker) status = { kind: "speaker", user: s.speaker.user };
+  else status = { kind: "clear" };
+
+  const toggle = s.pttMode === "toggle";
+  return {
+    state,
+    status,
+    tone: TONES[status.kind],
+    title: talking ? "On air" : state === "busy" ? "Busy" : "Talk",
+    action: talking
+      ? toggle
+        ? "Tap to stop"
+        : "Release to stop"
+      : s.talk
+        ? "Connecting…"
+        : toggle
+          ? "Tap to talk"
+          : "Hold to talk",
+    disabledReason: mayTalk ? null : "not allowed on this channel",
+    enabled,
+    offerPriority,
+    meter: talking,
+    hint: !s.connected
+      ? { kind: "offline" }
+      : s.talkingElsewhere
+        ? { kind: "elsewhere" }
+        : { kind: "key", key: s.pttKey, hold: !toggle },
+  };
+}
+
+const TONES: Record<TalkStatus["kind"], TalkPanelView["tone"]> = {
+  "on-air": "me",
+  cut: "denied",
+  denied: "denied",
+  speaker: "live",
+  clear: "clear",
+};
+
+function onAir(talk: TalkState, now: number): TalkStatus {
+  const elapsedMs = now - (talk.since ?? now);
+  const leftMs = talk.maxDurationMs === undefined ? null : talk.maxDurationMs - elapsedMs;
+  return {
+    kind: "on-air",
+    elapsedMs,
+    countdownS: leftMs !== null && leftMs <= COUNTDOWN_FROM_MS ? Math.max(0, Math.ceil(leftMs / 1000)) : null,
+  };
+}
+
+/** Why my request was refused, in words a steward can act on. */
+export function denialText(d: Pick<Denial, "reason" | "speakerName">): string {
+  switch (d.reason) {
+    case "busy":
+      return d.speakerName ? `${d.speakerName} is talking` : "Someone else is talking";
+    case "forbidden":
+      return "You may not talk on this channel";
+    case "quota_exceeded":
+      return "Storage for your or this event's recordings is full, so you can't talk for now — ask an organiser to free space. You can still listen and send text";
+    case "no_microphone":
+      return "Microphone blocked or missing — allow it in the browser";
+    case "no_encoder":
+      return "This browser can't send voice (no Opus encoder); you can still listen";
+    case "not_subscribed":
+      return "Not connected to the channel yet";
+  }
+}
+
+/** Why my transmission ended before I let go. */
+export function cutText(reason: string): string {
+  switch (reason) {
+    case "preempted":
+      return "A moderator took over the channel";
+    case "timeout":
+      return "Maximum talk time reached";
+    case "revoked":
+      return "Your talk permission was removed";
+    default:
+      return "Transmission cut: connection lost";
+  }
+}

@@ -1,0 +1,47 @@
+/** Channels: my list, one channel, creating, deleting and rotating a channel's own invite code. */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Channel, CreateChannelBody } from "@won/protocol";
+import { api } from "../../api/endpoints";
+import { queryKeys } from "./keys";
+
+export const useChannels = () => useQuery({ queryKey: queryKeys.channels, queryFn: api.channels });
+
+export const useChannel = (id: string) =>
+  useQuery({ queryKey: queryKeys.channel(id), queryFn: () => api.channel(id) });
+
+/** Creates a channel (standalone, or in `body.eventId`); my channels and that event's list refetch. */
+export function useCreateChannel() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateChannelBody) => api.createChannel(body),
+    onSuccess: (_ch, body) => refetchListsOf(qc, body.eventId ?? null),
+  });
+}
+
+/** Deletes a channel; the lists that showed it refetch. */
+export function useDeleteChannel(channel: Pick<Channel, "id" | "eventId">) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.deleteChannel(channel.id),
+    onSuccess: () => refetchListsOf(qc, channel.eventId),
+  });
+}
+
+/** A new channel invite code, written into the cached channel. */
+export function useRegenerateChannelCode(channelId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.regenerateChannelCode(channelId),
+    onSuccess: (r) =>
+      qc.setQueryData<Channel>(queryKeys.channel(channelId), (old) =>
+        old && r.inviteCode ? { ...old, inviteCode: r.inviteCode } : old,
+      ),
+  });
+}
+
+function refetchListsOf(qc: ReturnType<typeof useQueryClient>, eventId: string | null) {
+  return Promise.all([
+    qc.invalidateQueries({ queryKey: queryKeys.channels }),
+    eventId ? qc.invalidateQueries({ queryKey: queryKeys.event(eventId) }) : undefined,
+  ]);
+}
