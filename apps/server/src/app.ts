@@ -12,11 +12,9 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { type Logger, pino } from "pino";
 import type { Config } from "./config.js";
-import { type AppContext, createRepos, createTokenService } from "./context.js";
-import { migrateToLatest, openDatabase } from "./db/database.js";
-import { createEngines, type Engines, type MemoryHub } from "./engines/index.js";
+import type { AppContext } from "./context.js";
+import { type CoreDeps, createCore } from "./core.js";
 import { proxyTrust } from "./http/client-address.js";
 import { errorHandler } from "./http/error-handler.js";
 import { problem } from "./http/problem.js";
@@ -29,13 +27,10 @@ import { startHousekeeping } from "./jobs/housekeeping.js";
 import { metricsPlugin } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
-export interface AppDeps {
-  logger?: Logger;
-  /** Memory engines only: share one hub between apps in one process (multi-node tests). */
-  hub?: MemoryHub;
-  nodeId?: string;
-  presenceLeaseMs?: number;
-}
+export { createLogger } from "./core.js";
+
+/** What `createCore` takes: a logger, a shared memory hub (multi-node tests), node id, lease. */
+export type AppDeps = CoreDeps;
 
 export interface App {
   fastify: FastifyInstance;
@@ -45,48 +40,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-/** Request-log redaction: credentials never reach the logs. */
-const REDACT = [
-  "req.headers.authorization",
-  "req.headers.cookie",
-  "*.password",
-  "*.token",
-  "*.accessToken",
-  "*.refreshToken",
-];
-
-export function createLogger(config: Config): Logger {
-  return pino({
-    level: config.logLevel,
-    redact: { paths: REDACT, censor: "[redacted]" },
-    base: { service: "operation-won" },
-  });
-}
-
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
-  const log = deps.logger ?? createLogger(config);
-  const database = openDatabase(config.database);
-  await migrateToLatest(database);
-  const engines: Engines = createEngines({
-    redisUrl: config.redis?.url,
-    prefix: config.redis?.prefix,
-    nodeId: deps.nodeId,
-    hub: deps.hub,
-    presenceLeaseMs: deps.presenceLeaseMs ?? config.presenceLeaseMs,
-    logger: log.child({ component: "engines" }),
-  });
-
-  const ctx = {
-    config,
-    db: database.db,
-    database,
-    repos: createRepos(database.db, config),
-    tokens: createTokenService(config),
-    engines,
-    log,
-  } as AppContext;
+  const ctx: AppContext = await createCore(config, deps);
+  const { log } = ctx;
   const realtime = new Realtime(ctx);
-  ctx.live = realtime.live;
+  // Commands publish to the core's outbox; from here on the gateway delivers what they publish.
+  const detachLive = ctx.live.attach(realtime.live);
 
   let shuttingDown = false;
   const fastify = Fastify({
@@ -207,9 +166,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       shuttingDown = true;
       stopHousekeeping();
       await realtime.close();
+      detachLive();
       await fastify.close();
-      await engines.close();
-      await database.close();
+      await ctx.close();
     },
   };
 }

@@ -1,11 +1,8 @@
 import type { Kysely } from "kysely";
-import type { Logger } from "pino";
 import { TokenService } from "./auth/tokens.js";
 import type { Config } from "./config.js";
-import type { Database } from "./db/database.js";
+import type { Core } from "./core.js";
 import type { DB } from "./db/schema.js";
-import type { Engines } from "./engines/index.js";
-import type { LiveEvents } from "./realtime/live-events.js";
 import { ChannelsRepo } from "./repositories/channels.js";
 import { EventsRepo } from "./repositories/events.js";
 import { MessagesRepo } from "./repositories/messages.js";
@@ -14,18 +11,13 @@ import { SessionsRepo } from "./repositories/sessions.js";
 import { UsageRepo } from "./repositories/usage.js";
 import { UsersRepo } from "./repositories/users.js";
 
-/** Everything a command needs, built once per app instance. */
-export interface AppContext {
-  config: Config;
-  db: Kysely<DB>;
-  database: Database;
-  repos: Repos;
-  tokens: TokenService;
-  engines: Engines;
-  live: LiveEvents;
-  log: Logger;
-}
+/**
+ * The whole core of an instance, as the transports (routes, gateway, metrics) hold it. Commands
+ * do not take it: each names the part it uses (see core.ts).
+ */
+export type AppContext = Core;
 
+/** One repository per aggregate, over one Kysely instance. */
 export interface Repos {
   users: UsersRepo;
   sessions: SessionsRepo;

@@ -7,17 +7,19 @@
  *   create-event --owner NAME_OR_EMAIL --name TEXT                     (prints the invite code)
  *
  * Passwords are never taken as arguments, so they do not end up in shell history or `ps`.
+ * Each subcommand runs the server's own commands over a core (`createCore`: the database,
+ * migrated, and the engines), so the rules are the server's: `reset-password` ends the account's
+ * sessions the way logout does, and with Redis engines the running servers close their sockets.
+ * Refusals (bad input, a taken name, an unknown user) exit 2; other failures exit 1.
  */
-import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import { Password, RegisterBody } from "@won/protocol";
-import { hashPassword } from "../auth/passwords.js";
-import { freshInviteCode } from "../commands/events.js";
+import { CreateEventBody, Password, RegisterBody } from "@won/protocol";
+import { createEventForOwner } from "../commands/events.js";
+import { createAccount } from "../commands/registerUser.js";
+import { resetPassword } from "../commands/resetPassword.js";
 import { ConfigError, loadConfig } from "../config.js";
-import type { AppContext } from "../context.js";
-import { createRepos } from "../context.js";
-import { migrateToLatest, openDatabase } from "../db/database.js";
-import { createEngines } from "../engines/index.js";
+import { type Core, createCore, createLogger } from "../core.js";
+import { AppError } from "../domain/errors.js";
 
 async function readPassword(): Promise<string> {
   if (process.env.WON_PASSWORD) return process.env.WON_PASSWORD;
@@ -27,13 +29,61 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString("utf8").split("\n")[0]!.trim();
 }
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
+/** A refusal the operator can act on: message on stderr, exit code 2. */
+class UsageError extends Error {}
 
-async function main(argv: string[]) {
+const issues = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) =>
+  error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n");
+
+/** The CLI's words for the refusals a command may answer with. */
+const REFUSALS: Partial<Record<AppError["code"], string>> = {
+  username_taken: "username taken",
+  email_taken: "email already registered",
+};
+
+type Values = Record<string, string | undefined>;
+
+const COMMANDS: Record<string, (core: Core, values: Values) => Promise<string>> = {
+  async "create-user"(core, values) {
+    const parsed = RegisterBody.safeParse({
+      username: values.username,
+      email: values.email,
+      password: await readPassword(),
+      ...(values["display-name"] ? { displayName: values["display-name"] } : {}),
+    });
+    if (!parsed.success) throw new UsageError(issues(parsed.error));
+    const user = await createAccount(core, parsed.data);
+    return `created user ${user.username} (${user.id})`;
+  },
+
+  async "reset-password"(core, values) {
+    const user = values.login ? await core.repos.users.findByLogin(values.login) : undefined;
+    if (!user) throw new UsageError("no such user (--login NAME_OR_EMAIL)");
+    const password = Password.safeParse(await readPassword());
+    if (!password.success) throw new UsageError(`password: ${password.error.issues[0]?.message}`);
+    await resetPassword(core, user.id, password.data);
+    return `password reset for ${user.username}; existing sessions revoked`;
+  },
+
+  async "create-event"(core, values) {
+    const owner = values.owner ? await core.repos.users.findByLogin(values.owner) : undefined;
+    if (!owner) throw new UsageError("no such user (--owner NAME_OR_EMAIL)");
+    if (!values.name) throw new UsageError("--name is required");
+    const body = CreateEventBody.safeParse({ name: values.name });
+    if (!body.success) throw new UsageError(issues(body.error));
+    // The operator's path: an event made here does not count against the owner's quota.
+    const event = await createEventForOwner(core, owner.id, body.data);
+    return `created event "${event.name}" (${event.id}) organised by ${owner.username}; invite code ${event.inviteCode}`;
+  },
+};
+
+async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run)
+    throw new UsageError(
+      "usage: npm run admin -- create-user|reset-password|create-event [options] (see apps/server/src/cli/admin.ts)",
+    );
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -46,97 +96,21 @@ async function main(argv: string[]) {
     },
   });
   const config = loadConfig();
-  const database = openDatabase(config.database);
-  await migrateToLatest(database);
-  const repos = createRepos(database.db, config);
+  // Logs go to stderr: stdout carries only the result line.
+  const core = await createCore(config, { logger: createLogger(config, 2) });
   try {
-    switch (command) {
-      case "create-user": {
-        const parsed = RegisterBody.safeParse({
-          username: values.username,
-          email: values.email,
-          password: await readPassword(),
-          ...(values["display-name"] ? { displayName: values["display-name"] } : {}),
-        });
-        if (!parsed.success)
-          fail(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("\n"));
-        const b = parsed.data;
-        if (await repos.users.findByLogin(b.username)) fail("username taken");
-        if (await repos.users.findByLogin(b.email)) fail("email already registered");
-        const id = randomUUID();
-        await repos.users.create({
-          id,
-          username: b.username.toLowerCase(),
-          email: b.email.toLowerCase(),
-          password_hash: await hashPassword(b.password),
-          display_name: b.displayName ?? b.username,
-          created_at: Date.now(),
-        });
-        console.log(`created user ${b.username.toLowerCase()} (${id})`);
-        break;
-      }
-      case "reset-password": {
-        const user = values.login ? await repos.users.findByLogin(values.login) : undefined;
-        if (!user) fail("no such user (--login NAME_OR_EMAIL)");
-        const password = Password.safeParse(await readPassword());
-        if (!password.success) fail(`password: ${password.error.issues[0]?.message}`);
-        await repos.users.update(user.id, { password_hash: await hashPassword(password.data) });
-        // Every session of the account ends, access tokens included: a reset usually means the
-        // password leaked.
-        const live = await database.db
-          .selectFrom("sessions")
-          .select("id")
-          .where("user_id", "=", user.id)
-          .where("revoked_at", "is", null)
-          .execute();
-        await database.db
-          .updateTable("sessions")
-          .set({ revoked_at: Date.now() })
-          .where("user_id", "=", user.id)
-          .where("revoked_at", "is", null)
-          .execute();
-        if (config.redis && live.length > 0) {
-          const engines = createEngines({ redisUrl: config.redis.url, prefix: config.redis.prefix });
-          const until = Date.now() + config.accessTokenTtlS * 1000 + 10_000;
-          await Promise.all(live.map((s) => engines.revocations.revokeSession(s.id, until)));
-          await engines.close();
-        }
-        console.log(`password reset for ${user.username}; existing sessions revoked`);
-        break;
-      }
-      case "create-event": {
-        const owner = values.owner ? await repos.users.findByLogin(values.owner) : undefined;
-        if (!owner) fail("no such user (--owner NAME_OR_EMAIL)");
-        if (!values.name) fail("--name is required");
-        const ctx = { repos } as AppContext;
-        const id = randomUUID();
-        const invite_code = await freshInviteCode(ctx);
-        await repos.events.create({
-          id,
-          name: values.name,
-          description: "",
-          starts_at: null,
-          ends_at: null,
-          invite_code,
-          created_by: owner.id,
-          created_at: Date.now(),
-        });
-        console.log(
-          `created event "${values.name}" (${id}) organised by ${owner.username}; invite code ${invite_code}`,
-        );
-        break;
-      }
-      default:
-        fail(
-          "usage: npm run admin -- create-user|reset-password|create-event [options] (see apps/server/src/cli/admin.ts)",
-        );
-    }
+    console.log(await run(core, values));
   } finally {
-    await database.close();
+    await core.close();
   }
 }
 
-main(process.argv.slice(2)).catch((err) => {
+main(process.argv.slice(2)).catch((err: unknown) => {
+  const refusal = err instanceof AppError ? REFUSALS[err.code] : undefined;
+  if (err instanceof UsageError || refusal) {
+    console.error(refusal ?? (err as UsageError).message);
+    process.exit(2);
+  }
   console.error(err instanceof ConfigError ? err.message : err);
   process.exit(1);
 });

@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
+import { CLOSE } from "@won/protocol";
 import { describe, expect, it } from "vitest";
-import { createBacking, MODES, startApp } from "../test/harness.js";
+import { createBacking, MODES, startApp, WsClient } from "../test/harness.js";
+import { withDeadline } from "../test/wait.js";
 
 const dist = resolve(import.meta.dirname, "../../dist/cli");
 
@@ -40,8 +42,16 @@ describe.each(MODES)("admin CLI (%s)", (mode) => {
         ["Harbour Festival", "organiser"],
       ]);
 
+      const socket = await WsClient.connect(app.wsUrl, login.body.accessToken);
       const reset = run(["reset-password", "--login", "CHIEF"], "second password");
       expect(reset.status, reset.stderr).toBe(0);
+      expect(reset.stdout).toBe("password reset for chief; existing sessions revoked\n");
+      // With Redis engines the reset reaches the running server, which closes the session's socket.
+      if (mode === "production")
+        expect((await withDeadline("the socket to close", socket.closed, 5_000)).code).toBe(
+          CLOSE.unauthenticated,
+        );
+      socket.close();
       expect((await app.api.post("/auth/login", { login: "chief", password: "first password" })).status).toBe(
         401,
       );

@@ -4,10 +4,13 @@
  * not in is 403 `not_a_member`; a member the policy refuses gets 403 `forbidden`.
  */
 import type { ChannelAbilities, EventAbilities } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import type { ChannelRow, EventRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
 import { type ChannelGrant, channelAbilities, type EventRole, eventAbilities } from "../domain/policy.js";
+
+/** Access checks read the resource and the caller's standing in it, nothing else. */
+export type AccessDeps = Pick<Core, "repos">;
 
 const EVENT_REFUSALS: Record<keyof EventAbilities, string> = {
   edit: "Only organisers may edit this event",
@@ -36,7 +39,7 @@ const CHANNEL_REFUSALS: Record<keyof ChannelAbilities, string> = {
 };
 
 export async function eventAccess(
-  ctx: AppContext,
+  ctx: AccessDeps,
   eventId: string,
   userId: string,
   needs?: keyof EventAbilities,
@@ -54,7 +57,7 @@ export async function eventAccess(
 }
 
 export async function channelAccess(
-  ctx: AppContext,
+  ctx: AccessDeps,
   channelId: string,
   userId: string,
   needs?: keyof ChannelAbilities,

@@ -1,7 +1,7 @@
 /** Channel use cases: authorise, change, then tell the real-time layer after the commit. */
 import { randomUUID } from "node:crypto";
 import type { Channel, CreateChannelBody, Member, Presence } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { retryOnCollision } from "../db/errors.js";
 import { AppError } from "../domain/errors.js";
 import {
@@ -21,7 +21,14 @@ import { channelAccess, eventAccess } from "./access.js";
 import { freshInviteCode } from "./events.js";
 import { assertCanCreate } from "./storage-quota.js";
 
-export async function listChannels(ctx: AppContext, userId: string): Promise<Channel[]> {
+/** Everything a channel command may touch: channels, memberships and users, the creation quota,
+ *  live events, and (presence) the engines. Each command below takes only its part. */
+export type ChannelDeps = Pick<Core, "repos" | "config" | "live" | "engines">;
+type RepoDeps = Pick<ChannelDeps, "repos">;
+/** Changes that the channel's subscribers must hear of. */
+type NotifyingDeps = Pick<ChannelDeps, "repos" | "live">;
+
+export async function listChannels(ctx: RepoDeps, userId: string): Promise<Channel[]> {
   const rows = await ctx.repos.channels.listForUser(userId);
   return rows.map(({ channel, access }) => presentChannel(channel, access));
 }
@@ -29,7 +36,7 @@ export async function listChannels(ctx: AppContext, userId: string): Promise<Cha
 /** Standalone channels: anyone may create one and becomes its admin. Event channels: the
  *  event's organisers and moderators. */
 export async function createChannel(
-  ctx: AppContext,
+  ctx: Pick<ChannelDeps, "repos" | "config">,
   userId: string,
   body: CreateChannelBody,
 ): Promise<Channel> {
@@ -54,13 +61,13 @@ export async function createChannel(
   return getChannel(ctx, userId, id);
 }
 
-export async function getChannel(ctx: AppContext, userId: string, channelId: string): Promise<Channel> {
+export async function getChannel(ctx: RepoDeps, userId: string, channelId: string): Promise<Channel> {
   const { channel, access } = await channelAccess(ctx, channelId, userId);
   return presentChannel(channel, access);
 }
 
 export async function updateChannel(
-  ctx: AppContext,
+  ctx: NotifyingDeps,
   userId: string,
   channelId: string,
   patch: { name?: string; description?: string },
@@ -72,14 +79,14 @@ export async function updateChannel(
   return presentChannel(next, access);
 }
 
-export async function deleteChannel(ctx: AppContext, userId: string, channelId: string): Promise<void> {
+export async function deleteChannel(ctx: NotifyingDeps, userId: string, channelId: string): Promise<void> {
   await channelAccess(ctx, channelId, userId, "delete");
   await ctx.repos.channels.delete(channelId);
   await ctx.live.channelDeleted(channelId);
 }
 
 export async function regenerateChannelCode(
-  ctx: AppContext,
+  ctx: RepoDeps,
   userId: string,
   channelId: string,
 ): Promise<Channel> {
@@ -93,7 +100,7 @@ export async function regenerateChannelCode(
 }
 
 export async function listChannelMembers(
-  ctx: AppContext,
+  ctx: RepoDeps,
   userId: string,
   channelId: string,
 ): Promise<Member[]> {
@@ -115,7 +122,7 @@ export async function listChannelMembers(
  * listen-only restriction is a record of its own that outlives leaving and rejoining.
  */
 export async function updateChannelMember(
-  ctx: AppContext,
+  ctx: NotifyingDeps,
   userId: string,
   channelId: string,
   targetId: string,
@@ -147,7 +154,7 @@ export async function updateChannelMember(
 
 /** Removes a direct member, or leaves. Membership that comes from an event changes on the event. */
 export async function removeChannelMember(
-  ctx: AppContext,
+  ctx: NotifyingDeps,
   userId: string,
   channelId: string,
   targetId: string,
@@ -164,7 +171,7 @@ export async function removeChannelMember(
 }
 
 async function findMember(
-  ctx: AppContext,
+  ctx: RepoDeps,
   channel: { id: string; event_id: string | null },
   targetId: string,
 ): Promise<ChannelMemberStanding & { joinedAt: number }> {
@@ -173,13 +180,20 @@ async function findMember(
   return { userId: m.user_id, grant: m.grant, joinedAt: m.joined_at };
 }
 
-export async function channelPresence(ctx: AppContext, userId: string, channelId: string): Promise<Presence> {
+export async function channelPresence(
+  ctx: Pick<ChannelDeps, "repos" | "engines">,
+  userId: string,
+  channelId: string,
+): Promise<Presence> {
   await channelAccess(ctx, channelId, userId);
   return loadPresence(ctx, channelId);
 }
 
 /** Who is online in a channel and who holds its floor (no authorisation: callers check). */
-export async function loadPresence(ctx: AppContext, channelId: string): Promise<Presence> {
+export async function loadPresence(
+  ctx: Pick<ChannelDeps, "repos" | "engines">,
+  channelId: string,
+): Promise<Presence> {
   const [ids, holder] = await Promise.all([
     ctx.engines.presence.users(channelId),
     ctx.engines.floor.current(channelId),

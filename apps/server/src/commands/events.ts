@@ -11,7 +11,7 @@ import type {
   Member,
   PatchEventBody,
 } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { retryOnCollision } from "../db/errors.js";
 import type { EventRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
@@ -26,10 +26,17 @@ import {
 import { eventAccess } from "./access.js";
 import { assertCanCreate } from "./storage-quota.js";
 
+/** Everything an event command may touch: events, memberships, channels, the creation quota
+ *  and live events for the event's channels. Each command below takes only its part. */
+export type EventDeps = Pick<Core, "repos" | "config" | "live">;
+type RepoDeps = Pick<EventDeps, "repos">;
+/** Changes that the event's channels' subscribers must hear of. */
+type NotifyingDeps = Pick<EventDeps, "repos" | "live">;
+
 const ms = (iso: string | null | undefined) => (iso ? Date.parse(iso) : null);
 
 /** An invite code unused by any event or channel (codes of both kinds share one namespace). */
-export async function freshInviteCode(ctx: AppContext): Promise<string> {
+export async function freshInviteCode(ctx: RepoDeps): Promise<string> {
   for (let i = 0; i < 10; i++) {
     const code = newInviteCode();
     const [e, c] = await Promise.all([
@@ -42,7 +49,7 @@ export async function freshInviteCode(ctx: AppContext): Promise<string> {
 }
 
 export async function presentEventFor(
-  ctx: AppContext,
+  ctx: RepoDeps,
   event: EventRow,
   role: EventRole,
   userId: string,
@@ -59,13 +66,30 @@ export async function presentEventFor(
   return presentEventWithChannels(presentEvent(event, role, count), presented);
 }
 
-export async function listEvents(ctx: AppContext, userId: string): Promise<Event[]> {
+export async function listEvents(ctx: RepoDeps, userId: string): Promise<Event[]> {
   const rows = await ctx.repos.events.listForUser(userId);
   return rows.map(({ my_role, member_count, ...e }) => presentEvent(e, my_role, member_count));
 }
 
-export async function createEvent(ctx: AppContext, userId: string, body: CreateEventBody): Promise<Event> {
+/** A user creates an event and becomes its organiser; refused past `MAX_EVENTS_PER_USER`. */
+export async function createEvent(
+  ctx: Pick<EventDeps, "repos" | "config">,
+  userId: string,
+  body: CreateEventBody,
+): Promise<Event> {
   await assertCanCreate(ctx, userId, "event");
+  return createEventForOwner(ctx, userId, body);
+}
+
+/**
+ * Creates an event organised by `ownerId` without the creation quota: the operator's path (the
+ * admin CLI), and the second half of {@link createEvent}.
+ */
+export async function createEventForOwner(
+  ctx: RepoDeps,
+  ownerId: string,
+  body: CreateEventBody,
+): Promise<Event> {
   return retryOnCollision("invite_code", 5, async () => {
     const row: EventRow = {
       id: randomUUID(),
@@ -74,7 +98,7 @@ export async function createEvent(ctx: AppContext, userId: string, body: CreateE
       starts_at: ms(body.startsAt),
       ends_at: ms(body.endsAt),
       invite_code: await freshInviteCode(ctx),
-      created_by: userId,
+      created_by: ownerId,
       created_at: Date.now(),
     };
     await ctx.repos.events.create(row);
@@ -82,13 +106,13 @@ export async function createEvent(ctx: AppContext, userId: string, body: CreateE
   });
 }
 
-export async function getEvent(ctx: AppContext, userId: string, eventId: string): Promise<EventWithChannels> {
+export async function getEvent(ctx: RepoDeps, userId: string, eventId: string): Promise<EventWithChannels> {
   const { event, role } = await eventAccess(ctx, eventId, userId);
   return presentEventFor(ctx, event, role, userId);
 }
 
 export async function updateEvent(
-  ctx: AppContext,
+  ctx: RepoDeps,
   userId: string,
   eventId: string,
   body: PatchEventBody,
@@ -110,7 +134,7 @@ export async function updateEvent(
   return presentEventFor(ctx, merged, "organiser", userId);
 }
 
-export async function deleteEvent(ctx: AppContext, userId: string, eventId: string): Promise<void> {
+export async function deleteEvent(ctx: NotifyingDeps, userId: string, eventId: string): Promise<void> {
   await eventAccess(ctx, eventId, userId, "delete");
   const channels = await ctx.repos.channels.listForEvent(eventId);
   await ctx.repos.events.delete(eventId);
@@ -118,7 +142,7 @@ export async function deleteEvent(ctx: AppContext, userId: string, eventId: stri
 }
 
 export async function regenerateEventCode(
-  ctx: AppContext,
+  ctx: RepoDeps,
   userId: string,
   eventId: string,
 ): Promise<EventWithChannels> {
@@ -131,7 +155,7 @@ export async function regenerateEventCode(
   return presentEventFor(ctx, { ...event, invite_code }, role, userId);
 }
 
-export async function listEventMembers(ctx: AppContext, userId: string, eventId: string): Promise<Member[]> {
+export async function listEventMembers(ctx: RepoDeps, userId: string, eventId: string): Promise<Member[]> {
   const { role } = await eventAccess(ctx, eventId, userId);
   const members = await ctx.repos.events.members(eventId);
   const users = new Map(
@@ -145,7 +169,7 @@ export async function listEventMembers(ctx: AppContext, userId: string, eventId:
 }
 
 export async function setEventRole(
-  ctx: AppContext,
+  ctx: NotifyingDeps,
   userId: string,
   eventId: string,
   targetId: string,
@@ -163,7 +187,7 @@ export async function setEventRole(
 
 /** Removes a member: organisers remove anyone, moderators remove participants, anyone leaves. */
 export async function removeEventMember(
-  ctx: AppContext,
+  ctx: NotifyingDeps,
   userId: string,
   eventId: string,
   targetId: string,
@@ -184,7 +208,7 @@ export async function removeEventMember(
 }
 
 async function notifyEventChannels(
-  ctx: AppContext,
+  ctx: RepoDeps,
   eventId: string,
   fn: (channelId: string) => Promise<void>,
 ): Promise<void> {

@@ -1,17 +1,20 @@
 import type { JoinResult } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { isForeignKeyViolation } from "../db/errors.js";
 import { AppError } from "../domain/errors.js";
 import { presentChannel } from "../presenters/index.js";
 import { presentEventFor } from "./events.js";
 import { enforceRate } from "./rate-limit.js";
 
+/** Memberships, and the per-user join limit (rate limiter and its rule). */
+export type JoinDeps = Pick<Core, "repos" | "engines" | "config">;
+
 /**
  * Joins an event (as participant) or a channel (as member) by invite code. Idempotent: joining
  * again returns the same body and changes nothing. Rate limited per user, since codes are the
  * only secret between a stranger and a channel (31^8 codes; the limit makes guessing hopeless).
  */
-export async function joinByCode(ctx: AppContext, userId: string, code: string): Promise<JoinResult> {
+export async function joinByCode(ctx: JoinDeps, userId: string, code: string): Promise<JoinResult> {
   await enforceRate(ctx, `join:user:${userId}`, ctx.config.rates.joinPerUser, "join attempts");
   const gone = () => new AppError("invalid_code", "No event or channel has this invite code");
   const event = await ctx.repos.events.findByInviteCode(code);

@@ -1,9 +1,12 @@
 import type { AuthResult, LoginBody } from "@won/protocol";
 import { dummyHash, verifyPassword } from "../auth/passwords.js";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { AppError } from "../domain/errors.js";
 import { issueSession } from "./issueSession.js";
 import { enforceRate } from "./rate-limit.js";
+
+/** Sessions and tokens, the login throttles (rate limiter) and their limits. */
+export type LoginDeps = Pick<Core, "repos" | "tokens" | "engines" | "config">;
 
 /** The first wait past the per-login ceiling; each further attempt doubles it, up to the cap. */
 const SLOWDOWN_BASE_MS = 250;
@@ -55,7 +58,7 @@ export function loginSlowdownMs(excess: number, maxMs: number): number {
  *
  * Unknown logins are verified against a dummy hash, so response times do not reveal accounts.
  */
-export async function login(ctx: AppContext, body: LoginBody, ip: string): Promise<AuthResult> {
+export async function login(ctx: LoginDeps, body: LoginBody, ip: string): Promise<AuthResult> {
   const rates = ctx.config.rates;
   const typed = body.login.trim().toLowerCase();
   await enforceRate(ctx, `login:ip:${ip}`, rates.loginPerIp, "sign-in attempts from this address");

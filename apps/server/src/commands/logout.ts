@@ -1,5 +1,4 @@
-import type { AppContext } from "../context.js";
-import { revokeSessionEverywhere } from "./refreshSession.js";
+import { type RevocationDeps, revokeSessionEverywhere } from "./refreshSession.js";
 
 /**
  * Ends the caller's session: its refresh family and every access token of it stop working, and
@@ -7,7 +6,7 @@ import { revokeSessionEverywhere } from "./refreshSession.js";
  * the same user, if given, is revoked too; someone else's is ignored.
  */
 export async function logout(
-  ctx: AppContext,
+  ctx: RevocationDeps,
   caller: { userId: string; sessionId: string },
   refreshToken?: string,
 ): Promise<void> {

@@ -1,14 +1,19 @@
+import { randomUUID } from "node:crypto";
 import type { History, HistoryQuery, Message, PostMessageBody } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import type { MessageRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
 import { presentMessage } from "../presenters/index.js";
 import { ChannelGoneError } from "../repositories/messages.js";
 import { channelAccess } from "./access.js";
 import { enforceRate } from "./rate-limit.js";
+import { recordingStored } from "./storage-quota.js";
 
 /** Turns rows into contract messages, loading senders and recordings in two queries. */
-export async function presentMessages(ctx: AppContext, rows: readonly MessageRow[]): Promise<Message[]> {
+export async function presentMessages(
+  ctx: Pick<Core, "repos">,
+  rows: readonly MessageRow[],
+): Promise<Message[]> {
   const [users, recordings] = await Promise.all([
     ctx.repos.users.findMany(rows.map((r) => r.sender_id)),
     ctx.repos.recordings.metas(rows.flatMap((r) => (r.recording_id ? [r.recording_id] : []))),
@@ -22,17 +27,81 @@ export async function presentMessages(ctx: AppContext, rows: readonly MessageRow
   });
 }
 
+/** What a new message is: text (with the sender's idempotency key) or a stored transmission. */
+export type NewMessage = { channelId: string; senderId: string } & (
+  | { kind: "text"; body: string; clientId?: string }
+  | {
+      kind: "audio";
+      /** The Ogg Opus file, stored in the same transaction as its message. */
+      recording: { streamId: number; durationMs: number; data: Buffer };
+      clientId?: string;
+    }
+);
+
+/** Storing, presenting and announcing a message. */
+export type AppendDeps = Pick<Core, "repos" | "live">;
+
+/**
+ * Appends a message to a channel's history and, once it is committed, publishes
+ * `message.created` — the one place that does, for text posts and recorded transmissions alike.
+ * Callers authorise first. With a `clientId` this sender already used in the channel, nothing is
+ * stored or published and the first message is returned with `created: false`. An audio
+ * message's bytes count towards the sender's and the event's stored-recording usage on this
+ * instance at once (`recordingStored`). Throws 404 `not_found` when the channel was deleted
+ * meanwhile.
+ */
+export async function appendMessage(
+  ctx: AppendDeps,
+  m: NewMessage,
+): Promise<{ message: Message; created: boolean }> {
+  const recording =
+    m.kind === "audio"
+      ? {
+          id: randomUUID(),
+          stream_id: m.recording.streamId,
+          duration_ms: m.recording.durationMs,
+          size_bytes: m.recording.data.length,
+          data: m.recording.data,
+        }
+      : undefined;
+  const { message: row, created } = await ctx.repos.messages
+    .append(m.channelId, {
+      senderId: m.senderId,
+      kind: m.kind,
+      body: m.kind === "text" ? m.body : null,
+      clientId: m.clientId ?? null,
+      ...(recording ? { recording } : {}),
+    })
+    .catch((err: unknown) => {
+      // Deleted while we were posting: as if it had been gone before.
+      if (err instanceof ChannelGoneError) throw new AppError("not_found", "No such channel");
+      throw err;
+    });
+  if (recording && created)
+    recordingStored(ctx, { userId: m.senderId, channelId: m.channelId, bytes: recording.size_bytes });
+  // The sender's profile is cached (postMessage has just read it); the new recording is the one
+  // stored above. `row` is the earlier message when this clientId was taken: read it back whole.
+  const sender = created ? await ctx.repos.users.profile(m.senderId) : undefined;
+  const message = sender ? presentMessage(row, sender, recording) : (await presentMessages(ctx, [row]))[0];
+  if (!message) throw new AppError("invalid_token", "This account no longer exists");
+  if (created) await ctx.live.messageCreated(message);
+  return { message, created };
+}
+
+/** Posting text: access, the sender, the per-user message rate, then {@link appendMessage}. */
+export type MessageDeps = Pick<Core, "repos" | "live" | "engines" | "config">;
+
 /**
  * Posts a text message. Idempotent on (sender, clientId): a retry after a lost response returns
  * the first message and does not publish it again. Published only after the commit.
  *
  * Posts to one channel serialise on its row lock, so the reads that need no lock (access, the
- * earlier post with this clientId, the sender to present) run side by side before it, and the
- * new message is presented from them rather than read back: 2–3 statements (the sender's profile
- * is usually cached), then the append.
+ * earlier post with this clientId, the sender) run side by side before it, and the new message is
+ * presented from them rather than read back: 2–3 statements (the sender's profile is usually
+ * cached), then the append.
  */
 export async function postMessage(
-  ctx: AppContext,
+  ctx: MessageDeps,
   userId: string,
   channelId: string,
   body: PostMessageBody,
@@ -46,22 +115,18 @@ export async function postMessage(
   // A retry of an accepted message is answered without counting against the rate limit.
   if (earlier) return { message: presentMessage(earlier, sender), created: false };
   await enforceRate(ctx, `messages:user:${userId}`, ctx.config.rates.messagesPerUser, "messages");
-  const { message: row, created } = await ctx.repos.messages
-    .append(channelId, { senderId: userId, kind: "text", body: body.body, clientId: body.clientId })
-    .catch((err: unknown) => {
-      // Deleted while we were posting: as if it had been gone before.
-      if (err instanceof ChannelGoneError) throw new AppError("not_found", "No such channel");
-      throw err;
-    });
-  // `row` is the winner's message when a concurrent retry with this clientId got there first:
-  // the same sender either way.
-  const message = presentMessage(row, sender);
-  if (created) await ctx.live.messageCreated(message);
-  return { message, created };
+  return appendMessage(ctx, {
+    channelId,
+    senderId: userId,
+    kind: "text",
+    body: body.body,
+    clientId: body.clientId,
+  });
 }
 
+/** A page of history, for members, within the per-user history rate. */
 export async function channelHistory(
-  ctx: AppContext,
+  ctx: Pick<Core, "repos" | "engines" | "config">,
   userId: string,
   channelId: string,
   q: HistoryQuery,

@@ -1,9 +1,11 @@
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { AppError } from "../domain/errors.js";
+
+export type RateDeps = Pick<Core, "engines">;
 
 /** Counts a hit on `key` and throws 429 `rate_limited` with Retry-After when over the limit. */
 export async function enforceRate(
-  ctx: AppContext,
+  ctx: RateDeps,
   key: string,
   rule: { limit: number; windowMs: number },
   what: string,

@@ -1,12 +1,15 @@
 import type { TokenPair } from "@won/protocol";
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { AppError } from "../domain/errors.js";
+
+/** Sessions in the database, the shared revocation list, and access tokens. */
+export type RevocationDeps = Pick<Core, "repos" | "tokens" | "engines">;
 
 /**
  * Rotates a refresh token (RFC 9700 §4.14.2). A token presented twice means it leaked: the whole
  * session is revoked, its access tokens included, on every instance.
  */
-export async function refreshSession(ctx: AppContext, refreshToken: string): Promise<TokenPair> {
+export async function refreshSession(ctx: RevocationDeps, refreshToken: string): Promise<TokenPair> {
   const r = await ctx.repos.sessions.rotate(refreshToken);
   if (r.status === "invalid")
     throw new AppError("invalid_token", "The refresh token is invalid, expired or revoked");
@@ -20,7 +23,7 @@ export async function refreshSession(ctx: AppContext, refreshToken: string): Pro
 
 /** Marks the session revoked in the database and in the shared revocation list, which closes
  *  its sockets on every instance. */
-export async function revokeSessionEverywhere(ctx: AppContext, sessionId: string): Promise<void> {
+export async function revokeSessionEverywhere(ctx: RevocationDeps, sessionId: string): Promise<void> {
   await ctx.repos.sessions.revoke(sessionId);
   // Access tokens of this session live at most accessTtl from now.
   await ctx.engines.revocations.revokeSession(sessionId, Date.now() + ctx.tokens.accessTtlS * 1000 + 10_000);

@@ -18,6 +18,7 @@ import {
   type TestUser,
   WsClient,
 } from "../test/harness.js";
+import { waitFor } from "../test/wait.js";
 
 /** 20 ms of CELT fullband silence (RFC 6716 code 0). */
 const OPUS_20MS = Uint8Array.of(0xf8, 0xff, 0xfe);
@@ -44,13 +45,12 @@ describe.each(MODES)("storage quotas (%s)", (mode) => {
   const ask = async (c: WsClient, channelId: string): Promise<string> => {
     const before = { granted: c.of("ptt.granted").length, denied: c.of("ptt.denied").length };
     c.send({ type: "ptt.start", channelId });
-    for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
+    const answer = await waitFor("an answer to ptt.start", (): string | undefined => {
       if (c.of("ptt.granted").length > before.granted) return "granted";
       const denied = c.of("ptt.denied");
-      if (denied.length > before.denied) return denied.at(-1)!.reason;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error("no answer to ptt.start");
+      return denied.length > before.denied ? (denied.at(-1)!.reason as string) : undefined;
+    });
+    return answer!;
   };
   /** One stored transmission of 400 ms; resolves to its audio message. */
   const talk = async (c: WsClient, channelId: string) => {

@@ -15,8 +15,11 @@
  * here adds its bytes to them at once (`recordingStored`), one stored by another instance is
  * seen within the TTL.
  */
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 import { AppError } from "../domain/errors.js";
+
+/** Quotas read the limits and the usage figures. */
+export type QuotaDeps = Pick<Core, "repos" | "config">;
 
 /** How long an instance trusts summed usage it read from the database. */
 export const USAGE_TTL_MS = 5_000;
@@ -28,7 +31,7 @@ export type RecordingQuota = { allowed: true } | { allowed: false; over: "user" 
 /** Whether `userId` may start a transmission in `channelId`: neither their stored recordings
  *  nor those of the channel's event (if it has one) are at their quota. */
 export async function recordingQuota(
-  ctx: AppContext,
+  ctx: QuotaDeps,
   q: { userId: string; channelId: string },
 ): Promise<RecordingQuota> {
   const { recordingBytesPerUser: perUser, recordingBytesPerEvent: perEvent } = ctx.config.quotas;
@@ -52,10 +55,10 @@ export async function recordingQuota(
 
 /** Tells this instance's cached usage that a recording of `bytes` was stored in `channelId`. */
 export function recordingStored(
-  ctx: AppContext,
+  ctx: Pick<Core, "repos">,
   r: { userId: string; channelId: string; bytes: number },
 ): void {
-  const cache = caches.get(ctx);
+  const cache = caches.get(ctx.repos);
   if (!cache) return;
   cache.add(`u:${r.userId}`, r.bytes);
   const eventId = cache.eventOf.get(r.channelId);
@@ -69,7 +72,7 @@ export function recordingStored(
  * together, which overshoots by at most those in flight. The admin CLI is not limited.
  */
 export async function assertCanCreate(
-  ctx: AppContext,
+  ctx: QuotaDeps,
   userId: string,
   kind: "event" | "channel",
 ): Promise<void> {
@@ -125,14 +128,17 @@ class BoundedMap<K, V> extends Map<K, V> {
   }
 }
 
-/** Per app instance: tests run several instances in one process. */
-const caches = new WeakMap<AppContext, UsageCache>();
+/**
+ * Per instance, keyed by its repositories (one set per core, whichever slice of the core a caller
+ * passes): tests run several instances in one process.
+ */
+const caches = new WeakMap<object, UsageCache>();
 
-function cacheOf(ctx: AppContext): UsageCache {
-  let cache = caches.get(ctx);
+function cacheOf(ctx: Pick<Core, "repos">): UsageCache {
+  let cache = caches.get(ctx.repos);
   if (!cache) {
     cache = new UsageCache();
-    caches.set(ctx, cache);
+    caches.set(ctx.repos, cache);
   }
   return cache;
 }

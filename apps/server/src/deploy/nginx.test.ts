@@ -26,6 +26,7 @@ import {
   type TestUser,
   WsClient,
 } from "../test/harness.js";
+import { sleep } from "../test/wait.js";
 
 const NGINX = "/usr/sbin/nginx";
 const DEPLOY_CONF = resolve(import.meta.dirname, "../../../../deploy/nginx.conf");
@@ -326,7 +327,7 @@ describe("nginx (deploy/nginx.conf) in front of two production instances", () =>
       frames.push(frame);
       speaker.c.sendBinary(frame);
       const wait = t0 + (seq + 1) * 20 - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0) await sleep(wait);
     }
     await eventually(() => listener.c.frames.length >= 50, 5_000, "50 frames at the listener");
     expect(listener.c.frames.length).toBe(50);

@@ -20,34 +20,8 @@ export async function nodesForTest<T, O>(make: MakeNodes<T, O>, count: number, o
   return set.nodes;
 }
 
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Polls `probe` until it returns a truthy value and returns that value, or throws after
- * `timeoutMs` with `what` in the message. Use instead of fixed sleeps.
- */
-export async function waitFor<T>(
-  what: string,
-  probe: () => T | Promise<T>,
-  { timeoutMs = 5_000, intervalMs = 10 }: { timeoutMs?: number; intervalMs?: number } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() >= deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`,
-      );
-    }
-    await sleep(intervalMs);
-  }
-}
+/** Polling with a deadline, shared with every other server suite. */
+export { sleep, waitFor } from "../test/wait.js";
 
 /** The Redis of the test run; throws (failing the test) when `npm test` did not provide one. */
 export function requireRedisUrl(): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startRedis } from "../../../../scripts/services.mjs";
-import { requireRedisUrl, uniquePrefix, waitFor } from "./conformance-support.js";
+import { requireRedisUrl, sleep, uniquePrefix, waitFor } from "./conformance-support.js";
 import { silentLogger } from "./engine-logger.js";
 import { createEngines, type Engines, MemoryHub } from "./index.js";
 
@@ -61,7 +61,7 @@ describe("createEngines", () => {
       // A notice only reaches b once b's subscription is active; retry with fresh ids until it does.
       const sid = `s-${revoked.length}-${Date.now()}`;
       await a.revocations.revokeSession(sid, Date.now() + 60_000);
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
       return revoked.includes(`b:${sid}`);
     });
     expect(await b.revocations.isRevoked("never")).toBe(false);

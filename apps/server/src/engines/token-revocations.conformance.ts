@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type MakeNodes, nodesForTest, waitFor } from "./conformance-support.js";
+import { type MakeNodes, nodesForTest, sleep, waitFor } from "./conformance-support.js";
 import type { TokenRevocations } from "./token-revocations.js";
 
 /**
@@ -49,7 +49,7 @@ export function describeTokenRevocationsConformance(
       await a!.revokeSession("s", Date.now() + 60_000);
       await b!.revokeSession("s", Date.now() + 100);
       await a!.revokeSession("past", Date.now() - 1_000);
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
       expect(await a!.isRevoked("s")).toBe(true);
       expect(await b!.isRevoked("s")).toBe(true);
       expect(await b!.isRevoked("past")).toBe(false);

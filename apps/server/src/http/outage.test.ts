@@ -21,26 +21,12 @@ import {
   type TestApp,
   type TestUser,
 } from "../test/harness.js";
+import { withDeadline } from "../test/wait.js";
 
 /** Far below the test timeout: a request that takes longer than this counts as a hang. */
 const REQUEST_BOUND_MS = 10_000;
 
-async function bounded<T>(what: string, p: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} hung for ${REQUEST_BOUND_MS} ms`)),
-          REQUEST_BOUND_MS,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const bounded = <T>(what: string, p: Promise<T>): Promise<T> => withDeadline(what, p, REQUEST_BOUND_MS);
 
 function expectUnavailable(what: string, res: Res) {
   expect(res.status, `${what}: ${JSON.stringify(res.body)}`).toBe(503);

@@ -4,7 +4,7 @@
  * audio (their messages stay in the history, without a recording), expired sessions and their
  * refresh tokens go.
  */
-import type { AppContext } from "../context.js";
+import type { Core } from "../core.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the clean-up runs. */
@@ -15,7 +15,10 @@ export interface HousekeepingResult {
   sessionsDeleted: number;
 }
 
-export async function runHousekeeping(ctx: AppContext, now = Date.now()): Promise<HousekeepingResult> {
+export async function runHousekeeping(
+  ctx: Pick<Core, "repos" | "config">,
+  now = Date.now(),
+): Promise<HousekeepingResult> {
   const days = ctx.config.recordingRetentionDays;
   // 0 keeps recordings forever.
   const recordingsDeleted = days > 0 ? await ctx.repos.recordings.deleteOlderThan(now - days * DAY_MS) : 0;
@@ -24,7 +27,10 @@ export async function runHousekeeping(ctx: AppContext, now = Date.now()): Promis
 }
 
 /** Starts the periodic clean-up (first run shortly after start); returns a stopper. */
-export function startHousekeeping(ctx: AppContext, intervalMs = HOUSEKEEPING_INTERVAL_MS): () => void {
+export function startHousekeeping(
+  ctx: Pick<Core, "repos" | "config" | "log">,
+  intervalMs = HOUSEKEEPING_INTERVAL_MS,
+): () => void {
   const run = () =>
     runHousekeeping(ctx).then(
       (r) => {

@@ -112,6 +112,18 @@ export class SessionsRepo {
       .execute();
   }
 
+  /** Ids of the user's sessions that are neither revoked nor expired. */
+  async activeIds(userId: string, now = Date.now()): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("sessions")
+      .select("id")
+      .where("user_id", "=", userId)
+      .where("revoked_at", "is", null)
+      .where("expires_at", ">", now)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
   async isActive(sessionId: string): Promise<boolean> {
     const row = await this.db
       .selectFrom("sessions")

@@ -19,6 +19,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allowedPacketSamples } from "../audio/opus-packet.js";
 import { createBacking, startApp, type TestApp, type TestUser } from "../test/harness.js";
+import { sleep } from "../test/wait.js";
 import {
   type FingerprintOf,
   FUZZ_RUNS,
@@ -376,7 +377,7 @@ describe("socket fuzzing (production)", () => {
             break;
           }
           if (Date.now() > deadline) throw new Error("the floor was never granted");
-          await new Promise((r) => setTimeout(r, 50));
+          await sleep(50);
         }
         p.inbox.length = 0;
       };

@@ -12,10 +12,10 @@ import { resolve } from "node:path";
 import { CLOSE, encodeAudioFrame, LIMITS } from "@won/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Backing, createBacking, eventually, MODES, startApp, type TestApp } from "../test/harness.js";
+import { sleep } from "../test/wait.js";
 import { OPUS_20MS, Probe, problemViolation } from "./support.js";
 
 const PASSWORD = "correct horse battery";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const LOW = {
   RATE_REGISTER_PER_IP: "3",

@@ -13,6 +13,9 @@ import { WebSocket } from "ws";
 import { type App, buildApp } from "../app.js";
 import { loadConfig } from "../config.js";
 import type { MemoryHub } from "../engines/index.js";
+import { waitFor, waitUntilReady } from "./wait.js";
+
+export { sleep, waitFor, waitUntilReady, withDeadline } from "./wait.js";
 
 export type Mode = "embedded" | "production";
 export const MODES: Mode[] = ["embedded", "production"];
@@ -161,24 +164,9 @@ export interface TestUser {
   user: { id: string; username: string; displayName: string; createdAt: string };
 }
 
-/** Polls `fn` until it returns a truthy value or throws no more, within `timeoutMs`. */
-export async function eventually<T>(
-  fn: () => T | Promise<T>,
-  timeoutMs = 5_000,
-  what = "condition",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${last}` : ""}`);
+/** {@link waitFor} with the argument order the server suites use (polls every 25 ms). */
+export function eventually<T>(fn: () => T | Promise<T>, timeoutMs = 5_000, what = "condition"): Promise<T> {
+  return waitFor(what, fn, { timeoutMs, intervalMs: 25 });
 }
 
 type Msg = { type: string; [k: string]: any };
@@ -297,7 +285,7 @@ export async function spawnServer(env: Record<string, string>, port: number): Pr
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  await eventually(async () => (await fetch(`${url}/readyz`)).ok, 20_000, `server on ${port} to be ready`);
+  await waitUntilReady(url, 20_000);
   return {
     url,
     wsUrl: `ws://127.0.0.1:${port}/api/v1/realtime`,
