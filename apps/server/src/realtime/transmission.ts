@@ -3,7 +3,14 @@
  * the floor lease alive while frames flow, enforces the idle and length limits, and at the end
  * stores the recording and announces `speaker.stopped` (with the audio message) to the channel.
  */
-import { FRAME_FLAG_LAST, FRAME_HEADER_BYTES, LIMITS, type Message, type StopReason } from "@won/protocol";
+import {
+  FRAME_HEADER_BYTES,
+  frameIsLast,
+  frameSeq,
+  LIMITS,
+  type Message,
+  type StopReason,
+} from "@won/protocol";
 import { allowedPacketSamples, OPUS_SAMPLES_PER_MS } from "../audio/opus-packet.js";
 import { TransmissionRecorder } from "../audio/transmission-recorder.js";
 import type { Session } from "./session.js";
@@ -181,8 +188,8 @@ export class Transmission {
     this.samples += samples;
     this.frames++;
     this.host.relay(this.channelId, frame, this.session);
-    this.recorder.push((frame[6]! << 8) | frame[7]!, frame.subarray(FRAME_HEADER_BYTES));
-    if (frame[1]! & FRAME_FLAG_LAST) void this.end("released");
+    this.recorder.push(frameSeq(frame), frame.subarray(FRAME_HEADER_BYTES));
+    if (frameIsLast(frame)) void this.end("released");
     else if (this.samples >= this.maxSamples) void this.end("timeout");
   }
 
