@@ -26,7 +26,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
-import { metricsPlugin } from "./observability/metrics.js";
+import { metricsPlugin, RealtimeMeter } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
 export interface AppDeps {
@@ -85,7 +85,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     engines,
     log,
   } as AppContext;
-  const realtime = new Realtime(ctx);
+  const realtimeMeter = new RealtimeMeter();
+  const realtime = new Realtime(ctx, realtimeMeter);
   ctx.live = realtime.live;
 
   let shuttingDown = false;
@@ -164,7 +165,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     serviceRoutes(ctx, () => shuttingDown),
     { prefix: "/api/v1" },
   );
-  await fastify.register(metricsPlugin(ctx, () => realtime));
+  await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
   await fastify.register(
     async (api) => {
       await api.register(authRoutes(ctx));

@@ -25,7 +25,11 @@ describe("cluster messages", () => {
 
   it("keeps the control wire format: JSON whose type is the kind prefixed with _", () => {
     const bytes = encodeClusterMessage({ kind: "access.changed", channelId: CHANNEL, userId: USER });
-    expect(JSON.parse(bytes.toString())).toEqual({ type: "_access.changed", channelId: CHANNEL, userId: USER });
+    expect(JSON.parse(bytes.toString())).toEqual({
+      type: "_access.changed",
+      channelId: CHANNEL,
+      userId: USER,
+    });
   });
 
   it("carries a client-bound event as the bytes clients get, serialised once", () => {

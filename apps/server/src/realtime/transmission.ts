@@ -13,7 +13,7 @@ import {
 } from "@won/protocol";
 import { allowedPacketSamples, OPUS_SAMPLES_PER_MS } from "../audio/opus-packet.js";
 import { TransmissionRecorder } from "../audio/transmission-recorder.js";
-import type { Session } from "./session.js";
+import type { Connection, HeldTransmission } from "./connection.js";
 
 /** Transmissions shorter than this are accidental taps and are not stored. */
 export const MIN_RECORDING_MS = 300;
@@ -27,7 +27,7 @@ export interface TransmissionHost {
    */
   readonly maxDurationMs: number;
   /** Publishes a frame to other nodes and delivers it to local listeners but the speaker. */
-  relay(channelId: string, frame: Buffer, speaker: Session): void;
+  relay(channelId: string, frame: Buffer, speaker: Connection): void;
   renew(channelId: string, streamId: number): Promise<boolean>;
   release(channelId: string, streamId: number): Promise<void>;
   /** Stores the recording as an audio message; returns it, or null if it could not be stored. */
@@ -71,7 +71,7 @@ export const RELAY_SLICE_MS = 50;
  * is dropped and ends the transmission `timeout`, as the wall-clock cap does, so a recording
  * never holds more audio than the cap however fast the packets came.
  */
-export class Transmission {
+export class Transmission implements HeldTransmission {
   private readonly recorder = new TransmissionRecorder();
   private readonly startedAt = Date.now();
   private lastFrameAt = Date.now();
@@ -109,7 +109,7 @@ export class Transmission {
 
   constructor(
     private readonly host: TransmissionHost,
-    readonly session: Session,
+    readonly connection: Connection,
     readonly channelId: string,
     readonly streamId: number,
     readonly priority: boolean,
@@ -171,7 +171,7 @@ export class Transmission {
     this.droppedFrames++;
     if (this.invalidReported) return;
     this.invalidReported = true;
-    this.session.error(
+    this.connection.error(
       "invalid_frame",
       `Opus packets must hold ${LIMITS.audioPacketMs.join(", ")} ms of audio; dropped (reported once per stream)`,
       this.channelId,
@@ -187,7 +187,7 @@ export class Transmission {
     }
     this.samples += samples;
     this.frames++;
-    this.host.relay(this.channelId, frame, this.session);
+    this.host.relay(this.channelId, frame, this.connection);
     this.recorder.push(frameSeq(frame), frame.subarray(FRAME_HEADER_BYTES));
     if (frameIsLast(frame)) void this.end("released");
     else if (this.samples >= this.maxSamples) void this.end("timeout");
