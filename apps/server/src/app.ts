@@ -24,7 +24,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
-import { metricsPlugin } from "./observability/metrics.js";
+import { metricsPlugin, RealtimeMeter } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
 export { createLogger } from "./core.js";
@@ -43,7 +43,8 @@ export interface App {
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const ctx: AppContext = await createCore(config, deps);
   const { log } = ctx;
-  const realtime = new Realtime(ctx);
+  const realtimeMeter = new RealtimeMeter();
+  const realtime = new Realtime(ctx, realtimeMeter);
   // Commands publish to the core's outbox; from here on the gateway delivers what they publish.
   const detachLive = ctx.live.attach(realtime.live);
 
@@ -123,7 +124,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     serviceRoutes(ctx, () => shuttingDown),
     { prefix: "/api/v1" },
   );
-  await fastify.register(metricsPlugin(ctx, () => realtime));
+  await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
   await fastify.register(
     async (api) => {
       await api.register(authRoutes(ctx));

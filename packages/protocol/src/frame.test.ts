@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decodeAudioFrame, encodeAudioFrame, frameStreamId, validateAudioFrame } from "./frame.js";
+import {
+  decodeAudioFrame,
+  encodeAudioFrame,
+  frameIsLast,
+  frameSeq,
+  frameStreamId,
+  validateAudioFrame,
+} from "./frame.js";
 
 describe("audio frame codec", () => {
   it("round-trips every header field and the payload", () => {
@@ -14,6 +21,19 @@ describe("audio frame codec", () => {
   it("wraps seq at 16 bits", () => {
     const f = decodeAudioFrame(encodeAudioFrame(1, 65_536 + 7, Uint8Array.of(1)));
     expect(typeof f === "object" && f.seq).toBe(7);
+  });
+
+  it("reads seq and the last flag in place, without decoding", () => {
+    const frame = encodeAudioFrame(9, 0x1234, Uint8Array.of(1));
+    expect(frameSeq(frame)).toBe(0x1234);
+    expect(frameIsLast(frame)).toBe(false);
+    const last = encodeAudioFrame(9, 65_535, Uint8Array.of(1), true);
+    expect(frameSeq(last)).toBe(65_535);
+    expect(frameIsLast(last)).toBe(true);
+    // A view into a larger buffer reads its own header, not the buffer's.
+    const inner = new Uint8Array(4 + last.length);
+    inner.set(last, 4);
+    expect(frameSeq(inner.subarray(4))).toBe(65_535);
   });
 
   it("rejects bad frames with a reason", () => {

@@ -61,14 +61,24 @@ export function frameStreamId(bytes: Uint8Array): number {
   return ((bytes[2]! << 24) | (bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!) >>> 0;
 }
 
+/** Reads the seq of a frame that passed validateAudioFrame. Hot path: no allocation. */
+export function frameSeq(bytes: Uint8Array): number {
+  return (bytes[6]! << 8) | bytes[7]!;
+}
+
+/** Whether a frame that passed validateAudioFrame is the last of its transmission. */
+export function frameIsLast(bytes: Uint8Array): boolean {
+  return (bytes[1]! & FRAME_FLAG_LAST) !== 0;
+}
+
 /** Decodes a frame, or returns the reason it is invalid. */
 export function decodeAudioFrame(bytes: Uint8Array): AudioFrame | FrameError {
   const err = validateAudioFrame(bytes);
   if (err) return err;
   return {
     streamId: frameStreamId(bytes),
-    seq: (bytes[6]! << 8) | bytes[7]!,
-    last: (bytes[1]! & FRAME_FLAG_LAST) !== 0,
+    seq: frameSeq(bytes),
+    last: frameIsLast(bytes),
     payload: bytes.subarray(FRAME_HEADER_BYTES),
   };
 }

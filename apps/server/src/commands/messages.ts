@@ -49,11 +49,17 @@ export type AppendDeps = Pick<Core, "repos" | "live">;
  * message's bytes count towards the sender's and the event's stored-recording usage on this
  * instance at once (`recordingStored`). Throws 404 `not_found` when the channel was deleted
  * meanwhile.
+ *
+ * `{ announce: "later" }` leaves the publishing to the caller through the returned `announce()`
+ * (still this function's code, after the commit): a finished transmission is announced by
+ * `speaker.stopped` first, then its `message.created`, so a listener never takes the message of
+ * what it just heard live for a missed one.
  */
 export async function appendMessage(
   ctx: AppendDeps,
   m: NewMessage,
-): Promise<{ message: Message; created: boolean }> {
+  options: { announce?: "now" | "later" } = {},
+): Promise<AppendedMessage> {
   const recording =
     m.kind === "audio"
       ? {
@@ -84,8 +90,16 @@ export async function appendMessage(
   const sender = created ? await ctx.repos.users.profile(m.senderId) : undefined;
   const message = sender ? presentMessage(row, sender, recording) : (await presentMessages(ctx, [row]))[0];
   if (!message) throw new AppError("invalid_token", "This account no longer exists");
-  if (created) await ctx.live.messageCreated(message);
-  return { message, created };
+  const announce = created ? () => ctx.live.messageCreated(message) : async () => undefined;
+  if (options.announce !== "later") await announce();
+  return { message, created, announce };
+}
+
+export interface AppendedMessage {
+  message: Message;
+  created: boolean;
+  /** Publishes `message.created` (once it is called; already done unless `announce: "later"`). */
+  announce(): Promise<void>;
 }
 
 /** Posting text: access, the sender, the per-user message rate, then {@link appendMessage}. */

@@ -6,32 +6,22 @@
  * the whole process, so they are collected once per process into a shared registry and appended
  * to every app's output.
  *
- * The realtime gateway keeps plain integer counters (`Realtime.stats`); the metrics here read
- * them in `collect()` callbacks at scrape time, so the audio hot path does no metric work at all.
+ * The realtime gateway is given a `RealtimeMeter` (its `RealtimeMetrics` sink): plain integer
+ * counters it bumps in place, read here in `collect()` callbacks at scrape time, so the audio hot
+ * path does no metric work beyond that and one histogram observation per relayed frame.
  * Dependency health is probed at scrape time with the same checks as `/readyz`.
  */
 import type { FastifyPluginAsync } from "fastify";
 import { sql } from "kysely";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.js";
+import type { RealtimeMetrics } from "../realtime/metrics.js";
 
-/** What the metrics read from the realtime gateway; `Realtime` satisfies it. */
-export interface RealtimeMetricsSource {
+/** The gauges read from the realtime gateway at scrape time; `Realtime` satisfies it. */
+export interface RealtimeGauges {
   readonly connectionCount: number;
-  readonly stats: {
-    readonly framesIn: number;
-    readonly framesDelivered: number;
-    readonly framesDropped: number;
-    readonly framesHeld: number;
-    readonly transmissions: number;
-    readonly slowClosed: number;
-  };
-  readonly hub: {
-    channelIds(): Iterable<string>;
-    sessions(channelId: string): ReadonlySet<unknown>;
-  };
-  /** Called with the seconds one audio frame took to relay (see Realtime.relayObserver). */
-  relayObserver: ((seconds: number) => void) | null;
+  subscriptionCount(): number;
+  channelCount(): number;
 }
 
 export const METRICS_PATH = "/metrics";
@@ -43,6 +33,31 @@ const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 const RELAY_BUCKETS = [
   0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05,
 ];
+/**
+ * The gateway's metrics sink: counters as plain fields, and the relay histogram, registered into
+ * the app's registry by `createAppMetrics`.
+ */
+export class RealtimeMeter implements RealtimeMetrics {
+  framesIn = 0;
+  framesDelivered = 0;
+  framesDropped = 0;
+  framesHeld = 0;
+  transmissions = 0;
+  slowClosed = 0;
+  readonly relayDuration = new Histogram({
+    name: `${METRIC_PREFIX}audio_relay_duration_seconds`,
+    help: "Time from an audio frame's arrival on this instance (from the speaker or the broker) until it is written to every local listener socket.",
+    buckets: RELAY_BUCKETS,
+    registers: [],
+  });
+
+  observeRelay(seconds: number): void {
+    this.relayDuration.observe(seconds);
+  }
+}
+
+type RealtimeCounter = Exclude<keyof RealtimeMetrics, "observeRelay">;
+
 /** How long a scrape waits for a dependency before reporting it down. */
 const HEALTH_TIMEOUT_MS = 1_000;
 
@@ -61,7 +76,7 @@ function processMetrics(): Registry {
  * Builds the app's registry: HTTP latency, realtime gauges and counters, dependency health and
  * build info. Returns the registry and the HTTP histogram the request hook observes.
  */
-export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMetricsSource) {
+export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeGauges, meter: RealtimeMeter) {
   const register = new Registry();
   const mode = ctx.config.database.kind === "sqlite" ? "embedded" : "production";
 
@@ -105,10 +120,7 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
     help: "Channel subscriptions of the sockets on this instance.",
     registers: [register],
     collect() {
-      const hub = getRealtime().hub;
-      let n = 0;
-      for (const id of hub.channelIds()) n += hub.sessions(id).size;
-      this.set(n);
+      this.set(getRealtime().subscriptionCount());
     },
   });
 
@@ -117,13 +129,11 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
     help: "Channels with at least one subscribed socket on this instance (= broker topics held).",
     registers: [register],
     collect() {
-      let n = 0;
-      for (const _ of getRealtime().hub.channelIds()) n++;
-      this.set(n);
+      this.set(getRealtime().channelCount());
     },
   });
 
-  const counters: [string, string, keyof RealtimeMetricsSource["stats"]][] = [
+  const counters: [string, string, RealtimeCounter][] = [
     ["audio_frames_in_total", "Binary audio frames received from speakers.", "framesIn"],
     [
       "audio_frames_delivered_total",
@@ -147,7 +157,7 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
       "slowClosed",
     ],
   ];
-  for (const [name, help, key] of counters) monotonic(register, name, help, () => getRealtime().stats[key]);
+  for (const [name, help, key] of counters) monotonic(register, name, help, () => meter[key]);
 
   new Gauge({
     name: `${METRIC_PREFIX}dependency_up`,
@@ -164,13 +174,7 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeMet
     },
   });
 
-  const relayDuration = new Histogram({
-    name: `${METRIC_PREFIX}audio_relay_duration_seconds`,
-    help: "Time from an audio frame's arrival on this instance (from the speaker or the broker) until it is written to every local listener socket.",
-    buckets: RELAY_BUCKETS,
-    registers: [register],
-  });
-  getRealtime().relayObserver = (seconds) => relayDuration.observe(seconds);
+  register.registerMetric(meter.relayDuration);
 
   return { register, httpDuration };
 }
@@ -215,11 +219,15 @@ async function check(p: Promise<boolean>): Promise<boolean> {
  * app, whichever plugin declared it. Requests that matched no route are labelled
  * `route="unmatched"` so scanners cannot blow up the label set.
  *
- * Usage in buildApp: `await fastify.register(metricsPlugin(ctx, () => realtime));`
+ * Usage in buildApp: `await fastify.register(metricsPlugin(ctx, () => realtime, meter));`
  */
-export function metricsPlugin(ctx: AppContext, getRealtime: () => RealtimeMetricsSource): FastifyPluginAsync {
+export function metricsPlugin(
+  ctx: AppContext,
+  getRealtime: () => RealtimeGauges,
+  meter: RealtimeMeter,
+): FastifyPluginAsync {
   const plugin: FastifyPluginAsync = async (app) => {
-    const { register, httpDuration } = createAppMetrics(ctx, getRealtime);
+    const { register, httpDuration } = createAppMetrics(ctx, getRealtime, meter);
     const shared = processMetrics();
 
     app.addHook("onResponse", async (request, reply) => {

@@ -5,12 +5,12 @@
  */
 import type { Broker } from "../engines/index.js";
 import { frameBinary } from "../lib/ws-frame.js";
-import type { Session } from "./session.js";
+import type { Connection } from "./connection.js";
 
 export const channelTopic = (channelId: string) => `ch:${channelId}`;
 
 interface LocalChannel {
-  sessions: Set<Session>;
+  connections: Set<Connection>;
   /** Resolves once the broker subscription is in place; holds its remover. */
   subscribed: Promise<() => Promise<void>>;
 }
@@ -24,43 +24,44 @@ export class ChannelHub {
   ) {}
 
   /** Adds a local listener; the first one subscribes this node to the channel's topic. */
-  async add(channelId: string, session: Session): Promise<void> {
+  async add(channelId: string, conn: Connection): Promise<void> {
     let ch = this.channels.get(channelId);
     if (!ch) {
       const subscribed = this.broker.subscribe(channelTopic(channelId), (payload) =>
         this.onRemote(channelId, payload),
       );
-      ch = { sessions: new Set(), subscribed };
+      ch = { connections: new Set(), subscribed };
       this.channels.set(channelId, ch);
       subscribed.catch(() => {
         if (this.channels.get(channelId) === ch) this.channels.delete(channelId);
       });
     }
-    ch.sessions.add(session);
+    ch.connections.add(conn);
     await ch.subscribed;
   }
 
   /** Removes a local listener; the last one unsubscribes this node from the topic. */
-  async remove(channelId: string, session: Session): Promise<void> {
+  async remove(channelId: string, conn: Connection): Promise<void> {
     const ch = this.channels.get(channelId);
-    if (!ch?.sessions.delete(session) || ch.sessions.size > 0) return;
+    if (!ch?.connections.delete(conn) || ch.connections.size > 0) return;
     this.channels.delete(channelId);
     const unsubscribe = await ch.subscribed.catch(() => null);
     await unsubscribe?.();
   }
 
-  sessions(channelId: string): ReadonlySet<Session> {
-    return this.channels.get(channelId)?.sessions ?? EMPTY;
+  connections(channelId: string): ReadonlySet<Connection> {
+    return this.channels.get(channelId)?.connections ?? EMPTY;
   }
 
   /** Audio: framed once, the same bytes to every local listener but the speaker. Hot path. */
-  deliverAudio(channelId: string, frame: Uint8Array, speaker: Session | null): number {
+  deliverAudio(channelId: string, frame: Uint8Array, speaker: Connection | null): number {
     const ch = this.channels.get(channelId);
-    if (!ch || ch.sessions.size === 0 || (ch.sessions.size === 1 && ch.sessions.has(speaker!))) return 0;
+    if (!ch || ch.connections.size === 0 || (ch.connections.size === 1 && ch.connections.has(speaker!)))
+      return 0;
     // Framing copies the payload, so a broker buffer that is only valid during this call is fine.
     const framed = frameBinary(frame);
     let n = 0;
-    for (const s of ch.sessions) {
+    for (const s of ch.connections) {
       if (s === speaker) continue;
       s.sendFramed(framed);
       n++;
@@ -68,11 +69,11 @@ export class ChannelHub {
     return n;
   }
 
-  /** A JSON event, already serialised once, to every local listener; replaying sessions queue it. */
+  /** A JSON event, already serialised once, to every local listener; replaying connections queue it. */
   deliverText(channelId: string, bytes: Buffer, seq?: number): void {
     const ch = this.channels.get(channelId);
     if (!ch) return;
-    for (const s of ch.sessions) {
+    for (const s of ch.connections) {
       const sub = s.subscriptions.get(channelId);
       if (sub?.pending) sub.pending.push({ bytes, seq });
       else s.sendBytes(bytes, false);
@@ -84,4 +85,4 @@ export class ChannelHub {
   }
 }
 
-const EMPTY: ReadonlySet<Session> = new Set();
+const EMPTY: ReadonlySet<Connection> = new Set();

@@ -12,7 +12,7 @@ import {
   type TestUser,
   WsClient,
 } from "../test/harness.js";
-import { MAX_PENDING_AUTH_PER_ADDRESS } from "./realtime.js";
+import { MAX_PENDING_AUTH_PER_ADDRESS } from "./transport.js";
 
 /**
  * The gateway on real services. Production: two instances sharing MariaDB and Redis, with the
@@ -258,11 +258,11 @@ describe("slow consumers", () => {
       // Stop reading on the slow client: its server-side send buffer can only grow.
       (s.ws as unknown as { _socket: { pause(): void } })._socket.pause();
       // Fill it from the server side (the kernel's socket buffers take the first few MB).
-      const session = [...app.app.realtime.hub.sessions(ch.body.id)][0]!;
+      const conn = [...app.app.realtime.channels.hub.connections(ch.body.id)][0]!;
       const chunk = Buffer.alloc(64 * 1024, 1);
-      for (let i = 0; i < 2_000 && !session.closed; i++) session.sendBytes(chunk, true);
-      expect(session.closed).toBe(true);
-      expect(app.app.realtime.stats.slowClosed).toBe(1);
+      for (let i = 0; i < 2_000 && !conn.closed; i++) conn.sendBytes(chunk, true);
+      expect(conn.closed).toBe(true);
+      expect(app.app.realtime.metrics.slowClosed).toBe(1);
       (s.ws as unknown as { _socket: { resume(): void } })._socket.resume();
       expect((await s.closed).code).toBe(CLOSE.rateLimited);
     } finally {

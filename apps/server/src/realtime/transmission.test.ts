@@ -5,12 +5,12 @@
  */
 import { once } from "node:events";
 import { connect, createServer, type Socket } from "node:net";
-import { encodeAudioFrame, type Message, type StopReason } from "@won/protocol";
+import { encodeAudioFrame, type StopReason } from "@won/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { silencePackets } from "../audio/test-speech.js";
 import { MemoryFloor } from "../engines/floor.memory.js";
 import { MemoryHub } from "../engines/memory-hub.js";
-import type { Session } from "./session.js";
+import type { Connection } from "./connection.js";
 import { MAX_HELD_FRAMES, RELAY_SLICE_MS, Transmission, type TransmissionHost } from "./transmission.js";
 
 const CHANNEL = "c1";
@@ -76,11 +76,11 @@ async function harness(opts: {
     release: async (channelId, streamId) => {
       await floor.release(channelId, streamId);
     },
-    store: async () => null as Message | null,
+    store: async () => null,
     stopped: async (_t, reason) => onStopped(reason),
     onEnded: () => undefined,
   };
-  const t = new Transmission(host, {} as Session, CHANNEL, STREAM, false);
+  const t = new Transmission(host, {} as Connection, CHANNEL, STREAM, false);
   const frame = (seq: number, last = false) => Buffer.from(encodeAudioFrame(STREAM, seq, PACKET, last));
   return { t, floor, relayed, ended, frame };
 }

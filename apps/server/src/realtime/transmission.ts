@@ -3,10 +3,11 @@
  * the floor lease alive while frames flow, enforces the idle and length limits, and at the end
  * stores the recording and announces `speaker.stopped` (with the audio message) to the channel.
  */
-import { FRAME_FLAG_LAST, FRAME_HEADER_BYTES, LIMITS, type Message, type StopReason } from "@won/protocol";
+import { FRAME_HEADER_BYTES, frameIsLast, frameSeq, LIMITS, type StopReason } from "@won/protocol";
 import { allowedPacketSamples, OPUS_SAMPLES_PER_MS } from "../audio/opus-packet.js";
 import { TransmissionRecorder } from "../audio/transmission-recorder.js";
-import type { Session } from "./session.js";
+import type { AppendedMessage } from "../commands/messages.js";
+import type { Connection, HeldTransmission } from "./connection.js";
 
 /** Transmissions shorter than this are accidental taps and are not stored. */
 export const MIN_RECORDING_MS = 300;
@@ -20,12 +21,12 @@ export interface TransmissionHost {
    */
   readonly maxDurationMs: number;
   /** Publishes a frame to other nodes and delivers it to local listeners but the speaker. */
-  relay(channelId: string, frame: Buffer, speaker: Session): void;
+  relay(channelId: string, frame: Buffer, speaker: Connection): void;
   renew(channelId: string, streamId: number): Promise<boolean>;
   release(channelId: string, streamId: number): Promise<void>;
   /** Stores the recording as an audio message; returns it, or null if it could not be stored. */
-  store(t: Transmission, ogg: Buffer, durationMs: number): Promise<Message | null>;
-  stopped(t: Transmission, reason: StopReason, message: Message | null): Promise<void>;
+  store(t: Transmission, ogg: Buffer, durationMs: number): Promise<AppendedMessage | null>;
+  stopped(t: Transmission, reason: StopReason, stored: AppendedMessage | null): Promise<void>;
   onEnded(t: Transmission): void;
 }
 
@@ -64,7 +65,7 @@ export const RELAY_SLICE_MS = 50;
  * is dropped and ends the transmission `timeout`, as the wall-clock cap does, so a recording
  * never holds more audio than the cap however fast the packets came.
  */
-export class Transmission {
+export class Transmission implements HeldTransmission {
   private readonly recorder = new TransmissionRecorder();
   private readonly startedAt = Date.now();
   private lastFrameAt = Date.now();
@@ -102,7 +103,7 @@ export class Transmission {
 
   constructor(
     private readonly host: TransmissionHost,
-    readonly session: Session,
+    readonly connection: Connection,
     readonly channelId: string,
     readonly streamId: number,
     readonly priority: boolean,
@@ -164,7 +165,7 @@ export class Transmission {
     this.droppedFrames++;
     if (this.invalidReported) return;
     this.invalidReported = true;
-    this.session.error(
+    this.connection.error(
       "invalid_frame",
       `Opus packets must hold ${LIMITS.audioPacketMs.join(", ")} ms of audio; dropped (reported once per stream)`,
       this.channelId,
@@ -180,9 +181,9 @@ export class Transmission {
     }
     this.samples += samples;
     this.frames++;
-    this.host.relay(this.channelId, frame, this.session);
-    this.recorder.push((frame[6]! << 8) | frame[7]!, frame.subarray(FRAME_HEADER_BYTES));
-    if (frame[1]! & FRAME_FLAG_LAST) void this.end("released");
+    this.host.relay(this.channelId, frame, this.connection);
+    this.recorder.push(frameSeq(frame), frame.subarray(FRAME_HEADER_BYTES));
+    if (frameIsLast(frame)) void this.end("released");
     else if (this.samples >= this.maxSamples) void this.end("timeout");
   }
 
@@ -284,10 +285,9 @@ export class Transmission {
     // Pre-empted: the floor is someone else's now, and release is compare-and-delete anyway.
     await this.host.release(this.channelId, this.streamId).catch(() => undefined);
     const rec = this.recorder.finish();
-    let message: Message | null = null;
-    if (rec && rec.durationMs >= MIN_RECORDING_MS)
-      message = await this.host.store(this, rec.ogg, rec.durationMs);
-    await this.host.stopped(this, reason, message);
+    const stored =
+      rec && rec.durationMs >= MIN_RECORDING_MS ? await this.host.store(this, rec.ogg, rec.durationMs) : null;
+    await this.host.stopped(this, reason, stored);
   }
 
   get durationMs(): number {

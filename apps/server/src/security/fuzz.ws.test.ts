@@ -32,7 +32,7 @@ import {
   Probe,
 } from "./support.js";
 
-/** Text budget of a socket: 20/s with a burst of 60; frames: 75/s, burst 150 (session.ts). */
+/** Text budget of a socket: 20/s with a burst of 60; frames: 75/s, burst 150 (connection.ts). */
 const TEXT_BURST = 60;
 const TEXT_RATE = 20;
 const FRAME_BURST = 150;

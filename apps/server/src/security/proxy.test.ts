@@ -7,7 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { MAX_PENDING_AUTH_PER_ADDRESS } from "../realtime/realtime.js";
+import { MAX_PENDING_AUTH_PER_ADDRESS } from "../realtime/transport.js";
 import { createBacking, startApp, type TestApp, WsClient } from "../test/harness.js";
 
 const PASSWORD = "correct horse battery";

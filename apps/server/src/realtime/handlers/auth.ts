@@ -2,6 +2,8 @@ import { CLOSE, LIMITS } from "@won/protocol";
 import { presentUser } from "../../presenters/index.js";
 import type { Handler } from "./types.js";
 
+const REFUSED = "invalid, expired or revoked token";
+
 /**
  * First message: authenticates the socket (`ready`). Later: swaps in a fresh access token of the
  * same user so the socket outlives the old token's expiry. Any failure closes 4401.
@@ -10,37 +12,39 @@ import type { Handler } from "./types.js";
  * list is read: a logout either committed before that read (and is seen) or its notice arrives
  * after the registration (and closes the socket). Registering after the read, or after any later
  * await, would let a racing logout slip between the two and leave a revoked socket open.
+ *
+ * A new socket is reachable by `deliverToUser` before it is told `ready`.
  */
-export const auth: Handler<"auth"> = async (rt, session, msg) => {
-  const claims = await rt.ctx.tokens.verifyAccess(msg.token);
-  if (session.closed) return;
-  if (!claims || (session.ready && claims.userId !== session.userId)) {
-    session.close(CLOSE.unauthenticated, "invalid, expired or revoked token");
+export const auth: Handler<"auth"> = async (
+  { connections, channels, tokens, revocations, users },
+  conn,
+  msg,
+) => {
+  const claims = await tokens.verifyAccess(msg.token);
+  if (conn.closed) return;
+  if (!claims || (conn.ready && claims.userId !== conn.userId)) {
+    conn.close(CLOSE.unauthenticated, REFUSED);
     return;
   }
-  rt.watchRevocation(session, claims.sessionId);
-  if (await rt.ctx.engines.revocations.isRevoked(claims.sessionId)) {
-    session.close(CLOSE.unauthenticated, "invalid, expired or revoked token");
+  connections.watchRevocation(conn, claims.sessionId);
+  if (await revocations.isRevoked(claims.sessionId)) {
+    conn.close(CLOSE.unauthenticated, REFUSED);
     return;
   }
-  if (session.closed) return;
-  if (!session.ready) {
-    const user = await rt.ctx.repos.users.profile(claims.userId);
-    if (session.closed) return;
+  if (conn.closed) return;
+  const first = !conn.ready;
+  if (first) {
+    const user = await users.profile(claims.userId);
+    if (conn.closed) return;
     if (!user) {
-      session.close(CLOSE.unauthenticated, "no such user");
+      conn.close(CLOSE.unauthenticated, "no such user");
       return;
     }
-    if (!rt.admitUser(session, claims.userId)) return;
-    session.user = presentUser(user);
+    if (!connections.admitUser(conn, claims.userId)) return;
+    conn.user = presentUser(user);
   }
-  const first = !session.ready;
-  rt.setSessionClaims(session, claims);
-  if (first)
-    session.send({
-      type: "ready",
-      sessionId: session.id,
-      user: session.user!,
-      heartbeatMs: LIMITS.heartbeatMs,
-    });
+  connections.authenticate(conn, claims);
+  if (!first) return;
+  await channels.attachUser(conn);
+  conn.send({ type: "ready", sessionId: conn.id, user: conn.user!, heartbeatMs: LIMITS.heartbeatMs });
 };

@@ -1,8 +1,10 @@
 import type { ClientMessage } from "@won/protocol";
+import type { Connection } from "../connection.js";
+import type { MessageHandlers } from "../transport.js";
 import { auth } from "./auth.js";
 import { pttStart, pttStop } from "./ptt.js";
 import { subscribe } from "./subscribe.js";
-import type { Handler } from "./types.js";
+import type { Handler, HandlerDeps } from "./types.js";
 import { unsubscribe } from "./unsubscribe.js";
 
 /** One handler per client message type. */
@@ -12,6 +14,16 @@ export const handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
   unsubscribe,
   "ptt.start": pttStart,
   "ptt.stop": pttStop,
-  ping: (_rt, session) => session.send({ type: "pong" }),
+  ping: (_deps, conn) => conn.send({ type: "pong" }),
   pong: () => undefined,
 };
+
+/** The handlers with their dependencies bound, as the transport dispatches them. */
+export function bindHandlers(deps: HandlerDeps): MessageHandlers {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([type, handler]) => {
+      const handle = handler as Handler<ClientMessage["type"]>;
+      return [type, (conn: Connection, msg: ClientMessage) => handle(deps, conn, msg)];
+    }),
+  ) as MessageHandlers;
+}

@@ -1,20 +1,21 @@
+import { AppError } from "../../domain/errors.js";
 import type { Handler } from "./types.js";
 
 /** `ptt.start`: asks for the floor of a subscribed channel (see PushToTalk.start). */
-export const pttStart: Handler<"ptt.start"> = (rt, session, msg) =>
-  rt.ptt.start(session, msg.channelId, msg.priority === true);
+export const pttStart: Handler<"ptt.start"> = ({ ptt }, conn, msg) =>
+  ptt.start(conn, msg.channelId, msg.priority === true);
 
 /** `ptt.stop`: ends the caller's transmission on the channel; answered with `ptt.stopped`. */
-export const pttStop: Handler<"ptt.stop"> = async (_rt, session, msg) => {
-  const t = session.transmission;
+export const pttStop: Handler<"ptt.stop"> = async (_deps, conn, msg) => {
+  const t = conn.transmission;
   if (t && t.channelId === msg.channelId) {
     await t.end("released");
-    session.send({ type: "ptt.stopped", channelId: t.channelId, streamId: t.streamId });
+    conn.send({ type: "ptt.stopped", channelId: t.channelId, streamId: t.streamId });
     return;
   }
-  if (session.lastStream?.channelId === msg.channelId) {
-    session.send({ type: "ptt.stopped", channelId: msg.channelId, streamId: session.lastStream.streamId });
+  if (conn.lastStream?.channelId === msg.channelId) {
+    conn.send({ type: "ptt.stopped", channelId: msg.channelId, streamId: conn.lastStream.streamId });
     return;
   }
-  session.error("not_floor_holder", "You are not transmitting on this channel", msg.channelId);
+  throw new AppError("not_floor_holder", "You are not transmitting on this channel");
 };

@@ -1,9 +1,29 @@
 import type { ClientMessage } from "@won/protocol";
-import type { Realtime } from "../realtime.js";
-import type { Session } from "../session.js";
+import type { TokenService } from "../../auth/tokens.js";
+import type { Repos } from "../../context.js";
+import type { TokenRevocations } from "../../engines/index.js";
+import type { ChannelService } from "../channels.js";
+import type { Connection } from "../connection.js";
+import type { PushToTalk } from "../push-to-talk.js";
+import type { Connections } from "../transport.js";
 
+/**
+ * What the socket message handlers use. Each handler takes the few of these it needs; none gets
+ * the gateway. Kept as live objects (not copied methods), so what they point at can change.
+ */
+export interface HandlerDeps {
+  channels: ChannelService;
+  ptt: PushToTalk;
+  connections: Connections;
+  tokens: Pick<TokenService, "verifyAccess">;
+  revocations: Pick<TokenRevocations, "isRevoked">;
+  users: Repos["users"];
+}
+
+/** One client message type's handler. Failures are thrown as `AppError` (domain/errors.ts);
+ *  the transport answers them with a socket `error`. */
 export type Handler<T extends ClientMessage["type"]> = (
-  rt: Realtime,
-  session: Session,
+  deps: HandlerDeps,
+  conn: Connection,
   msg: Extract<ClientMessage, { type: T }>,
 ) => Promise<void> | void;

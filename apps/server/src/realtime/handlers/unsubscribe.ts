@@ -1,6 +1,7 @@
 import type { Handler } from "./types.js";
 
-export const unsubscribe: Handler<"unsubscribe"> = async (rt, session, msg) => {
-  await rt.leave(session, msg.channelId, "released");
-  session.send({ type: "unsubscribed", channelId: msg.channelId });
+/** `unsubscribe`: always answered `unsubscribed`, subscribed or not. */
+export const unsubscribe: Handler<"unsubscribe"> = async ({ channels }, conn, msg) => {
+  await channels.leave(conn, msg.channelId, "released");
+  conn.send({ type: "unsubscribed", channelId: msg.channelId });
 };

@@ -1,13 +1,13 @@
 /**
  * One WebSocket connection: its authentication, subscriptions, the transmission it holds, and a
- * bounded writer. Everything a client can make the server hold is capped here.
+ * bounded writer. Everything a client can make the server hold is capped here. ("Session" is
+ * the login a token belongs to; a connection is one socket.)
  */
 import { randomUUID } from "node:crypto";
-import { CLOSE, type ServerMessage, type User } from "@won/protocol";
+import { CLOSE, type ServerMessage, type StopReason, type User } from "@won/protocol";
 import type { WebSocket } from "ws";
 import type { AccessClaims } from "../auth/tokens.js";
 import { TokenBucket } from "../lib/token-bucket.js";
-import type { Transmission } from "./transmission.js";
 
 /** Bytes a socket may have waiting to be written before it is deemed too slow and closed. */
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -28,15 +28,27 @@ export interface Subscription {
   replayedUpTo: number;
 }
 
-export class Session {
+/** What a connection knows of the transmission it holds (transmission.ts implements it). */
+export interface HeldTransmission {
+  readonly channelId: string;
+  readonly streamId: number;
+  readonly priority: boolean;
+  readonly ended: boolean;
+  /** Hot path: one validated frame of this stream from the speaker. */
+  onFrame(frame: Buffer): void;
+  /** Ends the transmission once, whatever asks first; later calls wait for the same end. */
+  end(reason: StopReason): Promise<void>;
+}
+
+export class Connection {
   readonly id = randomUUID();
   claims: AccessClaims | null = null;
   /** The login session this socket is registered under for revocation notices. */
   watchedSid: string | null = null;
   user: User | null = null;
   readonly subscriptions = new Map<string, Subscription>();
-  transmission: Transmission | null = null;
-  /** The last transmission this session ended, so a late `ptt.stop` still gets `ptt.stopped`. */
+  transmission: HeldTransmission | null = null;
+  /** The last transmission this connection ended, so a late `ptt.stop` still gets `ptt.stopped`. */
   lastStream: { channelId: string; streamId: number } | null = null;
   /** Stream id of the last foreign frame reported, so a stream of bad frames earns one error. */
   lastForeignStream = -1;
