@@ -816,7 +816,9 @@ describe.each(MODES)("validation (%s)", (mode) => {
 
   it("authentication comes before the body: anonymous bad requests are 401, not 400", async () => {
     for (const c of [...bodyCases, ...rawCases].filter(
-      (c) => !c.anonymous && !c.unroutable && c.status !== 404,
+      // 404 and 405 name no route, so there is nothing to authenticate for (the methods a path
+      // serves are public in the OpenAPI document).
+      (c) => !c.anonymous && !c.unroutable && c.status !== 404 && c.status !== 405,
     )) {
       const res = await send({ ...c, anonymous: true });
       expectProblem(res, { what: `anonymous ${c.what}`, status: 401, code: "unauthenticated" });
