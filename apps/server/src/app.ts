@@ -10,13 +10,15 @@ import helmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { API_PREFIX, openApiDocument, routes } from "@won/protocol";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { type CoreDeps, createCore } from "./core.js";
 import { proxyTrust } from "./http/client-address.js";
 import { errorHandler } from "./http/error-handler.js";
+import { clientErrorHandler, notFoundHandler, refuseNonPreflightOptions } from "./http/fallbacks.js";
 import { problem } from "./http/problem.js";
 import { authRoutes } from "./http/routes/auth.js";
 import { channelRoutes } from "./http/routes/channels.js";
@@ -67,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       const r = reply as unknown as FastifyReply;
       void r.code(400).type("application/problem+json").send(problem(code, "The request URL is not valid"));
     },
+    clientErrorHandler,
   });
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
@@ -94,6 +97,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     },
     crossOriginEmbedderPolicy: false,
   });
+  fastify.addHook("onRequest", refuseNonPreflightOptions);
   await fastify.register(cors, {
     origin: (origin, cb) =>
       cb(null, !origin || config.corsOrigins.includes(origin) || config.corsOrigins.includes("*")),
@@ -101,28 +105,19 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     exposedHeaders: ["retry-after", "content-range", "x-request-id"],
     maxAge: 600,
   });
+  // The OpenAPI document comes from the protocol's route table, as the routes below do.
   await fastify.register(swagger, {
-    openapi: {
-      openapi: "3.1.0",
-      info: {
-        title: "Operation Won API",
-        version: "1.0.0",
-        description: "REST part of the Operation Won wire contract (docs/protocol.md).",
-      },
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
+    mode: "static",
+    specification: { document: openApiDocument(routes) as never },
   });
   await fastify.register(swaggerUi, { routePrefix: "/docs" });
-  fastify.get("/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
-  fastify.get("/api/v1/openapi.json", { schema: { hide: true } }, async () => fastify.swagger());
+  const document = () => fastify.swagger() as { openapi: string };
 
-  // Health at the root for load balancers, and under the API prefix as the contract lists it.
-  await fastify.register(serviceRoutes(ctx, () => shuttingDown));
+  // Service routes at the root for load balancers, and under the API prefix as the table lists them.
+  await fastify.register(serviceRoutes(ctx, () => shuttingDown, document));
   await fastify.register(
-    serviceRoutes(ctx, () => shuttingDown),
-    { prefix: "/api/v1" },
+    serviceRoutes(ctx, () => shuttingDown, document),
+    { prefix: API_PREFIX },
   );
   await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
   await fastify.register(
@@ -132,7 +127,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await api.register(channelRoutes(ctx));
       await api.register(recordingRoutes(ctx));
     },
-    { prefix: "/api/v1" },
+    { prefix: API_PREFIX },
   );
 
   const hasWeb = existsSync(join(config.webDistDir, "index.html"));
@@ -143,17 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       index: ["index.html"],
     });
   }
-  fastify.setNotFoundHandler((req, reply) => {
-    const path = req.url.split("?")[0] ?? "";
-    // The SPA handles its own routes; anything under /api is a real 404.
-    if (hasWeb && req.method === "GET" && !path.startsWith("/api/") && !path.includes(".")) {
-      return reply.header("cache-control", "no-cache").sendFile("index.html");
-    }
-    return reply
-      .code(404)
-      .type("application/problem+json")
-      .send(problem("not_found", `No route ${req.method} ${path}`));
-  });
+  fastify.setNotFoundHandler(notFoundHandler(hasWeb));
 
   realtime.attach(fastify.server);
   await fastify.ready();

@@ -17,6 +17,7 @@ export const ERRORS = {
   not_a_member: { status: 403, title: "You are not a member of this event or channel" },
   not_found: { status: 404, title: "Not found" },
   invalid_code: { status: 404, title: "No event or channel has this invite code" },
+  method_not_allowed: { status: 405, title: "This method is not allowed on this resource" },
   conflict: { status: 409, title: "Conflict" },
   username_taken: { status: 409, title: "This username is taken" },
   email_taken: { status: 409, title: "This email is already registered" },

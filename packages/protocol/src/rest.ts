@@ -39,8 +39,17 @@ export const DisplayName = z
   })
   .pipe(z.string().min(1, "must not be empty").max(LIMITS.displayNameMax));
 export const Email = z.email().max(LIMITS.emailMax);
+/**
+ * What an invite code may look like as typed: the alphabet in either case, with spaces and dashes
+ * anywhere (`abcd-2345`). The OpenAPI document states it; the schema below is what enforces it.
+ */
+export const INVITE_CODE_INPUT_PATTERN = `^[\\s-]*(?:[${INVITE_CODE_ALPHABET}${INVITE_CODE_ALPHABET.toLowerCase().replace(/[0-9]/g, "")}][\\s-]*){${LIMITS.inviteCodeLength}}$`;
 export const InviteCode = z
   .string()
+  .meta({
+    pattern: INVITE_CODE_INPUT_PATTERN,
+    description: "8 characters; case, spaces and dashes are ignored",
+  })
   .trim()
   .transform((s) => s.toUpperCase().replace(/[\s-]/g, ""))
   .pipe(
@@ -238,7 +247,8 @@ export const PatchChannelMemberBody = z
   .strictObject({ role: ChannelRole.optional(), canSpeak: z.boolean().optional() })
   .refine((b) => b.role !== undefined || b.canSpeak !== undefined, {
     message: "role or canSpeak is required",
-  });
+  })
+  .meta({ minProperties: 1 });
 
 export const InviteCodeResult = z.object({ inviteCode: z.string() });
 
@@ -290,9 +300,19 @@ export type PostMessageBody = z.infer<typeof PostMessageBody>;
 const Seq = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 export const HistoryQuery = z
   .strictObject({
-    before: Seq.optional(),
-    after: Seq.optional(),
-    limit: z.coerce.number().int().min(1).max(LIMITS.historyPageMax).default(50),
+    before: Seq.optional().meta({
+      description: "The newest `limit` messages with a smaller `seq`. Not together with `after`.",
+    }),
+    after: Seq.optional().meta({
+      description: "The oldest `limit` messages with a greater `seq`. Not together with `before`.",
+    }),
+    limit: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(LIMITS.historyPageMax)
+      .default(50)
+      .meta({ description: "Page size." }),
   })
   .refine((q) => q.before === undefined || q.after === undefined, {
     message: "give before or after, not both",

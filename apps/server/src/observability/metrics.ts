@@ -12,7 +12,6 @@
  * Dependency health is probed at scrape time with the same checks as `/readyz`.
  */
 import type { FastifyPluginAsync } from "fastify";
-import { sql } from "kysely";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AppContext } from "../context.js";
 import type { RealtimeMetrics } from "../realtime/metrics.js";
@@ -165,10 +164,7 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeGau
     labelNames: ["dependency"] as const,
     registers: [register],
     async collect() {
-      const [database, broker] = await Promise.all([
-        check(sql`select 1`.execute(ctx.db).then(() => true)),
-        check(ctx.engines.healthy()),
-      ]);
+      const { database, broker } = await ctx.checkDependencies(HEALTH_TIMEOUT_MS);
       this.set({ dependency: "database" }, database ? 1 : 0);
       this.set({ dependency: "broker" }, broker ? 1 : 0);
     },
@@ -197,20 +193,6 @@ function monotonic(register: Registry, name: string, help: string, read: () => n
       seen = now;
     },
   });
-}
-
-async function check(p: Promise<boolean>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p.catch(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), HEALTH_TIMEOUT_MS);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -2,7 +2,18 @@
  * Presenters: the only place rows become contract shapes (docs/protocol.md). Nothing else builds
  * response objects, so a field is added or renamed in exactly one place.
  */
-import type { Channel, Event, EventWithChannels, Me, Member, Message, User } from "@won/protocol";
+import {
+  API_PREFIX,
+  type Channel,
+  type Event,
+  type EventWithChannels,
+  type Me,
+  type Member,
+  type Message,
+  routePath,
+  routes,
+  type User,
+} from "@won/protocol";
 import type { ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
 import {
   type ChannelGrant,
@@ -114,7 +125,7 @@ export function presentMessage(
           recording: {
             id: recording.id,
             durationMs: recording.duration_ms,
-            url: `/api/v1/recordings/${recording.id}`,
+            url: API_PREFIX + routePath(routes.getRecording, { recordingId: recording.id }),
           },
         }
       : {}),

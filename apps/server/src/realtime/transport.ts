@@ -8,7 +8,14 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { CLOSE, ClientMessage, frameStreamId, LIMITS, validateAudioFrame } from "@won/protocol";
+import {
+  CLOSE,
+  ClientMessage,
+  frameStreamId,
+  LIMITS,
+  REALTIME_PATH,
+  validateAudioFrame,
+} from "@won/protocol";
 import type { Logger } from "pino";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { AccessClaims } from "../auth/tokens.js";
@@ -19,7 +26,7 @@ import { clientAddress } from "../http/client-address.js";
 import { Connection, MAX_PENDING_MESSAGES } from "./connection.js";
 import type { RealtimeMetrics } from "./metrics.js";
 
-export const REALTIME_PATH = "/api/v1/realtime";
+export { REALTIME_PATH };
 /** Sockets that have not authenticated yet, per instance and per client address: they hold
  *  memory for up to the auth deadline, so their number is bounded. Per address is
  *  generous because a venue's phones often share one public address. */

@@ -1,87 +1,76 @@
 /**
- * Every REST call of the wire contract the client makes, each parsed with its protocol schema.
- * Components reach the API only through these (usually via the query hooks in queries.ts).
+ * Every REST call the client makes, named for the UI, each one operation of the protocol's
+ * route table called through the typed client (`client.ts`), which builds the URL and checks the
+ * answer against the route's schema. Components reach the API only through these, via the
+ * per-resource hooks in `state/queries/`.
  */
 import {
-  AuthResult,
-  Channel,
+  API_PREFIX,
   type ChannelRole,
   type CreateChannelBody,
   type CreateEventBody,
-  Event,
   type EventRole,
-  EventWithChannels,
-  History,
-  InviteCodeResult,
-  JoinResult,
   type LoginBody,
-  Me,
-  Member,
-  Message,
   type PatchEventBody,
   type PostMessageBody,
-  Presence,
   type RegisterBody,
+  routes,
 } from "@won/protocol";
-import { z } from "zod";
-import { rawRequest, request, send } from "./http";
+import { request } from "./client";
 
-const enc = encodeURIComponent;
+/** The recording id of a `recording.url` (`/api/v1/recordings/<id>`, maybe absolute). */
+function recordingIdOf(url: string): string {
+  const path = new URL(url, "http://localhost").pathname;
+  const prefix = `${API_PREFIX}/recordings/`;
+  if (!path.startsWith(prefix)) throw new Error(`Not a recording URL: ${url}`);
+  return decodeURIComponent(path.slice(prefix.length));
+}
 
 export const api = {
-  register: (body: RegisterBody) =>
-    request("/auth/register", AuthResult, { method: "POST", body, anonymous: true }),
-  login: (body: LoginBody) => request("/auth/login", AuthResult, { method: "POST", body, anonymous: true }),
+  register: (body: RegisterBody) => request(routes.register, { body }),
+  login: (body: LoginBody) => request(routes.login, { body }),
   logout: (refreshToken: string | undefined) =>
-    send("/auth/logout", { method: "POST", body: refreshToken ? { refreshToken } : {} }),
-  me: () => request("/me", Me),
-  patchMe: (displayName: string) => request("/me", Me, { method: "PATCH", body: { displayName } }),
+    request(routes.logout, { body: refreshToken ? { refreshToken } : {} }),
+  me: () => request(routes.getMe),
+  patchMe: (displayName: string) => request(routes.patchMe, { body: { displayName } }),
 
-  events: () => request("/events", z.array(Event)),
-  event: (id: string) => request(`/events/${enc(id)}`, EventWithChannels),
-  createEvent: (body: CreateEventBody) => request("/events", Event, { method: "POST", body }),
+  events: () => request(routes.listEvents),
+  event: (id: string) => request(routes.getEvent, { params: { eventId: id } }),
+  createEvent: (body: CreateEventBody) => request(routes.createEvent, { body }),
   patchEvent: (id: string, body: PatchEventBody) =>
-    request(`/events/${enc(id)}`, Event, { method: "PATCH", body }),
-  deleteEvent: (id: string) => send(`/events/${enc(id)}`, { method: "DELETE" }),
-  regenerateEventCode: (id: string) => request(`/events/${enc(id)}/invite-code`, Event, { method: "POST" }),
-  eventMembers: (id: string) => request(`/events/${enc(id)}/members`, z.array(Member)),
+    request(routes.patchEvent, { params: { eventId: id }, body }),
+  deleteEvent: (id: string) => request(routes.deleteEvent, { params: { eventId: id } }),
+  regenerateEventCode: (id: string) => request(routes.regenerateEventCode, { params: { eventId: id } }),
+  eventMembers: (id: string) => request(routes.listEventMembers, { params: { eventId: id } }),
   setEventRole: (id: string, userId: string, role: EventRole) =>
-    send(`/events/${enc(id)}/members/${enc(userId)}`, { method: "PATCH", body: { role } }),
+    request(routes.setEventRole, { params: { eventId: id, userId }, body: { role } }),
   removeEventMember: (id: string, userId: string) =>
-    send(`/events/${enc(id)}/members/${enc(userId)}`, { method: "DELETE" }),
+    request(routes.removeEventMember, { params: { eventId: id, userId } }),
 
-  channels: () => request("/channels", z.array(Channel)),
-  channel: (id: string) => request(`/channels/${enc(id)}`, Channel),
-  createChannel: (body: CreateChannelBody) => request("/channels", Channel, { method: "POST", body }),
-  deleteChannel: (id: string) => send(`/channels/${enc(id)}`, { method: "DELETE" }),
-  regenerateChannelCode: (id: string) =>
-    request(`/channels/${enc(id)}/invite-code`, InviteCodeResult.or(Channel), { method: "POST" }),
-  channelMembers: (id: string) => request(`/channels/${enc(id)}/members`, z.array(Member)),
+  channels: () => request(routes.listChannels),
+  channel: (id: string) => request(routes.getChannel, { params: { channelId: id } }),
+  createChannel: (body: CreateChannelBody) => request(routes.createChannel, { body }),
+  deleteChannel: (id: string) => request(routes.deleteChannel, { params: { channelId: id } }),
+  regenerateChannelCode: (id: string) => request(routes.regenerateChannelCode, { params: { channelId: id } }),
+  channelMembers: (id: string) => request(routes.listChannelMembers, { params: { channelId: id } }),
   setChannelMember: (id: string, userId: string, body: { canSpeak?: boolean; role?: ChannelRole }) =>
-    send(`/channels/${enc(id)}/members/${enc(userId)}`, { method: "PATCH", body }),
+    request(routes.patchChannelMember, { params: { channelId: id, userId }, body }),
   /** Removes a direct member; with one's own id, leaves the channel. */
   removeChannelMember: (id: string, userId: string) =>
-    send(`/channels/${enc(id)}/members/${enc(userId)}`, { method: "DELETE" }),
-  presence: (id: string) => request(`/channels/${enc(id)}/presence`, Presence),
+    request(routes.removeChannelMember, { params: { channelId: id, userId } }),
+  presence: (id: string) => request(routes.getPresence, { params: { channelId: id } }),
 
-  join: (code: string) => request("/join", JoinResult, { method: "POST", body: { code } }),
+  join: (code: string) => request(routes.join, { body: { code } }),
 
-  history: (channelId: string, q: { before?: number; after?: number; limit?: number }) => {
-    const params = new URLSearchParams();
-    if (q.before !== undefined) params.set("before", String(q.before));
-    if (q.after !== undefined) params.set("after", String(q.after));
-    params.set("limit", String(q.limit ?? 50));
-    return request(`/channels/${enc(channelId)}/messages?${params}`, History);
-  },
+  history: (channelId: string, q: { before?: number; after?: number; limit?: number }) =>
+    request(routes.listMessages, {
+      params: { channelId },
+      query: { before: q.before, after: q.after, limit: q.limit ?? 50 },
+    }),
   postMessage: (channelId: string, body: PostMessageBody) =>
-    request(`/channels/${enc(channelId)}/messages`, Message, { method: "POST", body }),
+    request(routes.postMessage, { params: { channelId }, body }),
 
   /** The recording's Ogg Opus bytes. Fetched with the Authorization header, never a token in a URL. */
-  recording: async (url: string, signal?: AbortSignal) => {
-    const path = url.startsWith("/api/v1")
-      ? url.slice("/api/v1".length)
-      : url.replace(/^https?:\/\/[^/]+\/api\/v1/, "");
-    const res = await rawRequest(path, { signal });
-    return res.blob();
-  },
+  recording: (url: string, signal?: AbortSignal) =>
+    request(routes.getRecording, { params: { recordingId: recordingIdOf(url) } }, { signal }),
 };

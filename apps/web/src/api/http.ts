@@ -1,15 +1,15 @@
 /**
- * The one fetch wrapper: `/api/v1` prefix, bearer token, JSON bodies, problem+json errors, and
+ * The one fetch wrapper: the API prefix, bearer token, JSON bodies, problem+json errors, and
  * one automatic token refresh + retry when a request comes back 401. Refreshes are single-flight:
  * concurrent callers share one POST /auth/refresh (a second one would present a rotated token
- * and revoke the whole family).
+ * and revoke the whole family). Operations are called through the typed client (`client.ts`).
  */
-import { TokenPair } from "@won/protocol";
-import type { z } from "zod";
+import { API_PREFIX, routePath, routes, TokenPair } from "@won/protocol";
 import { clearSession, getSession, setTokens } from "../auth/session";
 import { ApiError, toApiError } from "./problem";
 
-export const API_BASE = "/api/v1";
+/** The one API prefix, from the protocol's route table. */
+export const API_BASE = API_PREFIX;
 
 let refreshing: Promise<string | null> | null = null;
 
@@ -31,8 +31,8 @@ async function doRefresh(): Promise<string | null> {
   if (!s) return null;
   let res: Response;
   try {
-    res = await fetch(`${API_BASE}/auth/refresh`, {
-      method: "POST",
+    res = await fetch(`${API_BASE}${routePath(routes.refresh)}`, {
+      method: routes.refresh.method,
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ refreshToken: s.refreshToken }),
     });
@@ -65,13 +65,17 @@ export interface RequestOptions {
   body?: unknown;
   /** Skip the Authorization header (login, register). */
   anonymous?: boolean;
+  /** The success media type wanted; problem+json is always accepted. */
+  accept?: string;
   signal?: AbortSignal;
 }
 
 /** Sends a request and returns the raw Response once it is 2xx; throws ApiError otherwise. */
 export async function rawRequest(path: string, opts: RequestOptions = {}): Promise<Response> {
   const attempt = async (token: string | undefined) => {
-    const headers: Record<string, string> = { accept: "application/json, application/problem+json" };
+    const headers: Record<string, string> = {
+      accept: `${opts.accept ?? "application/json"}, application/problem+json`,
+    };
     if (opts.body !== undefined) headers["content-type"] = "application/json";
     if (token) headers.authorization = `Bearer ${token}`;
     try {
@@ -94,20 +98,4 @@ export async function rawRequest(path: string, opts: RequestOptions = {}): Promi
   }
   if (!res.ok) throw toApiError(res.status, await readBody(res));
   return res;
-}
-
-/** Sends a request and parses the JSON response with `schema` (undefined for 204). */
-export async function request<S extends z.ZodType>(
-  path: string,
-  schema: S,
-  opts: RequestOptions = {},
-): Promise<z.infer<S>> {
-  const res = await rawRequest(path, opts);
-  if (res.status === 204) return undefined as z.infer<S>;
-  return schema.parse(await res.json());
-}
-
-/** Sends a request whose success has no body worth reading. */
-export async function send(path: string, opts: RequestOptions = {}): Promise<void> {
-  await rawRequest(path, opts);
 }

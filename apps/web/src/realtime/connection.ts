@@ -4,7 +4,7 @@
  * every wanted channel with `sinceSeq` so nothing is missed. UI code never touches the socket:
  * it reads the live store; the talk controller sends through `send`/`sendBinary`.
  */
-import { type ClientMessage, ServerMessage } from "@won/protocol";
+import { type ClientMessage, REALTIME_PATH, ServerMessage } from "@won/protocol";
 import { backoffDelay, CLIENT_RECONNECT, closeAction, SLOW_RETRY_MIN_MS } from "./backoff";
 import { SeqTracker } from "./seq-tracker";
 
@@ -361,7 +361,7 @@ export class RealtimeConnection {
   }
 }
 
-/** `ws://host/api/v1/realtime` or `wss://…` from the page's own origin. */
+/** `ws://host/api/v1/realtime` (REALTIME_PATH) or `wss://…` from the page's own origin. */
 export function realtimeUrl(loc: { protocol: string; host: string } = location): string {
-  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}/api/v1/realtime`;
+  return `${loc.protocol === "https:" ? "wss" : "ws"}://${loc.host}${REALTIME_PATH}`;
 }
