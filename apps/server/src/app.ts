@@ -13,10 +13,10 @@ import swaggerUi from "@fastify/swagger-ui";
 import { API_PREFIX, openApiDocument, routes } from "@won/protocol";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
 import type { Config } from "./config.js";
 import type { AppContext } from "./context.js";
 import { type CoreDeps, createCore } from "./core.js";
-import { proxyTrust } from "./http/client-address.js";
 import { errorHandler } from "./http/error-handler.js";
 import { clientErrorHandler, notFoundHandler, refuseNonPreflightOptions } from "./http/fallbacks.js";
 import { problem } from "./http/problem.js";
@@ -26,6 +26,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
+import { proxyTrust } from "./lib/client-address.js";
 import { metricsPlugin, RealtimeMeter } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
@@ -44,16 +45,51 @@ export interface App {
 
 export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const ctx: AppContext = await createCore(config, deps);
-  const { log } = ctx;
   const realtimeMeter = new RealtimeMeter();
   const realtime = new Realtime(ctx, realtimeMeter);
   // Commands publish to the core's outbox; from here on the gateway delivers what they publish.
   const detachLive = ctx.live.attach(realtime.live);
 
   let shuttingDown = false;
+  const fastify = createFastify(config, ctx.log);
+  await registerSecurity(fastify, config);
+  await registerServiceRoutes(fastify, ctx, () => shuttingDown);
+  await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
+  await fastify.register(
+    async (api) => {
+      await api.register(authRoutes(ctx));
+      await api.register(eventRoutes(ctx));
+      await api.register(channelRoutes(ctx));
+      await api.register(recordingRoutes(ctx));
+    },
+    { prefix: API_PREFIX },
+  );
+  await registerWebClient(fastify, config);
+
+  realtime.attach(fastify.server);
+  await fastify.ready();
+  const stopHousekeeping = startHousekeeping(ctx);
+
+  return {
+    fastify,
+    ctx,
+    realtime,
+    async close() {
+      shuttingDown = true;
+      stopHousekeeping();
+      await realtime.close();
+      detachLive();
+      await fastify.close();
+      await ctx.close();
+    },
+  };
+}
+
+/** Fastify with the project's parsing, validation, error and request-id rules. */
+function createFastify(config: Config, log: Logger): FastifyInstance {
   const fastify = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    // The same trust as WebSocket upgrades (http/client-address.ts): `request.ip` is the client.
+    // The same trust as WebSocket upgrades (lib/client-address.ts): `request.ip` is the client.
     trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: 64 * 1024,
     requestIdHeader: "x-request-id",
@@ -80,7 +116,11 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   fastify.addHook("onSend", async (req, reply) => {
     reply.header("x-request-id", req.id);
   });
+  return fastify;
+}
 
+/** Security headers (CSP for the web client) and CORS for the configured origins. */
+async function registerSecurity(fastify: FastifyInstance, config: Config): Promise<void> {
   await fastify.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -105,31 +145,27 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     exposedHeaders: ["retry-after", "content-range", "x-request-id"],
     maxAge: 600,
   });
-  // The OpenAPI document comes from the protocol's route table, as the routes below do.
+}
+
+/** Health, readiness and the OpenAPI document (from the protocol's route table) with its UI,
+ *  at the root for load balancers and under the API prefix as the table lists them. */
+async function registerServiceRoutes(
+  fastify: FastifyInstance,
+  ctx: AppContext,
+  isShuttingDown: () => boolean,
+): Promise<void> {
   await fastify.register(swagger, {
     mode: "static",
     specification: { document: openApiDocument(routes) as never },
   });
   await fastify.register(swaggerUi, { routePrefix: "/docs" });
   const document = () => fastify.swagger() as { openapi: string };
+  await fastify.register(serviceRoutes(ctx, isShuttingDown, document));
+  await fastify.register(serviceRoutes(ctx, isShuttingDown, document), { prefix: API_PREFIX });
+}
 
-  // Service routes at the root for load balancers, and under the API prefix as the table lists them.
-  await fastify.register(serviceRoutes(ctx, () => shuttingDown, document));
-  await fastify.register(
-    serviceRoutes(ctx, () => shuttingDown, document),
-    { prefix: API_PREFIX },
-  );
-  await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
-  await fastify.register(
-    async (api) => {
-      await api.register(authRoutes(ctx));
-      await api.register(eventRoutes(ctx));
-      await api.register(channelRoutes(ctx));
-      await api.register(recordingRoutes(ctx));
-    },
-    { prefix: API_PREFIX },
-  );
-
+/** The built web client, when there is one; what no route takes gets problem+json (or the app). */
+async function registerWebClient(fastify: FastifyInstance, config: Config): Promise<void> {
   const hasWeb = existsSync(join(config.webDistDir, "index.html"));
   if (hasWeb) {
     await fastify.register(fastifyStatic, {
@@ -139,22 +175,4 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     });
   }
   fastify.setNotFoundHandler(notFoundHandler(hasWeb));
-
-  realtime.attach(fastify.server);
-  await fastify.ready();
-  const stopHousekeeping = startHousekeeping(ctx);
-
-  return {
-    fastify,
-    ctx,
-    realtime,
-    async close() {
-      shuttingDown = true;
-      stopHousekeeping();
-      await realtime.close();
-      detachLive();
-      await fastify.close();
-      await ctx.close();
-    },
-  };
 }

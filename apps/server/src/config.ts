@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { invalidProxyAddresses } from "./http/client-address.js";
+import { invalidProxyAddresses } from "./lib/client-address.js";
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((s) =>
@@ -24,7 +24,7 @@ const list = z.string().transform((s) =>
  * - `hops`: the nearest `hops` addresses (the socket peer first) are proxies, whatever they are;
  *   the instances must then be reachable only through those proxies;
  * - `addresses`: proxies are the listed addresses and CIDR ranges, wherever they sit.
- * http/client-address.ts applies it, to REST requests and WebSocket upgrades alike.
+ * lib/client-address.ts applies it, to REST requests and WebSocket upgrades alike.
  */
 export type TrustProxy =
   | { readonly kind: "none" }

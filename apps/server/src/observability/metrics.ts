@@ -105,6 +105,55 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeGau
     registers: [register],
   });
 
+  realtimeGauges(register, getRealtime);
+
+  for (const [name, help, key] of REALTIME_COUNTERS) monotonic(register, name, help, () => meter[key]);
+
+  new Gauge({
+    name: `${METRIC_PREFIX}dependency_up`,
+    help: "Whether a dependency answered its health check at scrape time (1) or not (0).",
+    labelNames: ["dependency"] as const,
+    registers: [register],
+    async collect() {
+      const { database, broker } = await ctx.checkDependencies(HEALTH_TIMEOUT_MS);
+      this.set({ dependency: "database" }, database ? 1 : 0);
+      this.set({ dependency: "broker" }, broker ? 1 : 0);
+    },
+  });
+
+  register.registerMetric(meter.relayDuration);
+
+  return { register, httpDuration };
+}
+
+/** Realtime counters: metric name, help, and the meter field it mirrors. */
+const REALTIME_COUNTERS: [string, string, RealtimeCounter][] = [
+  ["audio_frames_in_total", "Binary audio frames received from speakers.", "framesIn"],
+  [
+    "audio_frames_delivered_total",
+    "Audio frames written to listener sockets (one per listener), local and relayed from other instances.",
+    "framesDelivered",
+  ],
+  [
+    "audio_frames_dropped_total",
+    "Audio frames dropped: malformed, for a stream the sender does not hold, or held past the lease and never proven (see audio_frames_held_total).",
+    "framesDropped",
+  ],
+  [
+    "audio_frames_held_total",
+    "Audio frames held back until the floor store confirmed the speaker's lease: this instance lagged by more than the lease.",
+    "framesHeld",
+  ],
+  ["transmissions_total", "Push-to-talk transmissions granted on this instance.", "transmissions"],
+  [
+    "ws_slow_closed_total",
+    "Sockets closed (4429) because their send queue overflowed: clients too slow to keep up.",
+    "slowClosed",
+  ],
+];
+
+/** Gauges read from the gateway at scrape time: sockets, subscriptions, channel topics held. */
+function realtimeGauges(register: Registry, getRealtime: () => RealtimeGauges): void {
   new Gauge({
     name: `${METRIC_PREFIX}ws_connections`,
     help: "Open WebSocket connections on this instance (authenticated or not).",
@@ -131,48 +180,6 @@ export function createAppMetrics(ctx: AppContext, getRealtime: () => RealtimeGau
       this.set(getRealtime().channelCount());
     },
   });
-
-  const counters: [string, string, RealtimeCounter][] = [
-    ["audio_frames_in_total", "Binary audio frames received from speakers.", "framesIn"],
-    [
-      "audio_frames_delivered_total",
-      "Audio frames written to listener sockets (one per listener), local and relayed from other instances.",
-      "framesDelivered",
-    ],
-    [
-      "audio_frames_dropped_total",
-      "Audio frames dropped: malformed, for a stream the sender does not hold, or held past the lease and never proven (see audio_frames_held_total).",
-      "framesDropped",
-    ],
-    [
-      "audio_frames_held_total",
-      "Audio frames held back until the floor store confirmed the speaker's lease: this instance lagged by more than the lease.",
-      "framesHeld",
-    ],
-    ["transmissions_total", "Push-to-talk transmissions granted on this instance.", "transmissions"],
-    [
-      "ws_slow_closed_total",
-      "Sockets closed (4429) because their send queue overflowed: clients too slow to keep up.",
-      "slowClosed",
-    ],
-  ];
-  for (const [name, help, key] of counters) monotonic(register, name, help, () => meter[key]);
-
-  new Gauge({
-    name: `${METRIC_PREFIX}dependency_up`,
-    help: "Whether a dependency answered its health check at scrape time (1) or not (0).",
-    labelNames: ["dependency"] as const,
-    registers: [register],
-    async collect() {
-      const { database, broker } = await ctx.checkDependencies(HEALTH_TIMEOUT_MS);
-      this.set({ dependency: "database" }, database ? 1 : 0);
-      this.set({ dependency: "broker" }, broker ? 1 : 0);
-    },
-  });
-
-  register.registerMetric(meter.relayDuration);
-
-  return { register, httpDuration };
 }
 
 /** A counter mirroring a monotonically increasing integer kept elsewhere. */

@@ -22,7 +22,7 @@ import type { AccessClaims } from "../auth/tokens.js";
 import type { Config } from "../config.js";
 import { AppError, isUnavailable } from "../domain/errors.js";
 import type { TokenRevocations } from "../engines/index.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress } from "../lib/client-address.js";
 import { Connection, MAX_PENDING_MESSAGES } from "./connection.js";
 import type { RealtimeMetrics } from "./metrics.js";
 
