@@ -11,9 +11,25 @@ import { useSettings } from "../settings/settings-store";
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 
+/** The props to spread on the talk button (it is found by its `data-talk` attribute). */
 export function useTalkButton(channelId: string, enabled: boolean, priority = false) {
-  const mode = useSettings((s) => s.pttMode);
   const pttKey = useSettings((s) => s.pttKey);
+  const { down, up } = usePressAndRelease(channelId, enabled, priority);
+  usePageTalkKey(pttKey, down, up);
+
+  // Leaving the channel screen ends a transmission.
+  useEffect(() => () => talk.release(), []);
+
+  return talkButtonProps(pttKey, down, up);
+}
+
+/**
+ * Starting and ending a transmission in the chosen PTT mode. In hold mode `down` is idempotent
+ * until `up`, so a key repeat or a second pointer never presses twice; in toggle mode each `down`
+ * flips the transmission and `up` does nothing.
+ */
+function usePressAndRelease(channelId: string, enabled: boolean, priority: boolean) {
+  const mode = useSettings((s) => s.pttMode);
   const holding = useRef(false);
 
   const down = useCallback(() => {
@@ -34,7 +50,14 @@ export function useTalkButton(channelId: string, enabled: boolean, priority = fa
     talk.release();
   }, [mode]);
 
-  // The PTT key works anywhere on the channel screen except in text fields.
+  return { down, up };
+}
+
+/**
+ * The PTT key works anywhere on the channel screen except in text fields (and on other buttons,
+ * which keep their own Space). Losing the window or hiding the page lets go.
+ */
+function usePageTalkKey(pttKey: string, down: () => void, up: () => void) {
   useEffect(() => {
     const kd = (e: globalThis.KeyboardEvent) => {
       if (e.code !== pttKey || e.repeat || isTyping(e.target)) return;
@@ -60,10 +83,13 @@ export function useTalkButton(channelId: string, enabled: boolean, priority = fa
       document.removeEventListener("visibilitychange", onHide);
     };
   }, [pttKey, down, up]);
+}
 
-  // Leaving the channel screen ends a transmission.
-  useEffect(() => () => talk.release(), []);
-
+/** Pointer and key handlers of the button itself; the page-wide PTT key is handled above. */
+function talkButtonProps(pttKey: string, down: () => void, up: () => void) {
+  // Enter, and Space when it is not the PTT key (the page listener already has that one).
+  const isButtonKey = (e: KeyboardEvent<HTMLButtonElement>) =>
+    (e.key === "Enter" || e.code === "Space") && e.code !== pttKey;
   return {
     "data-talk": "true",
     onPointerDown: (e: PointerEvent<HTMLButtonElement>) => {
@@ -77,14 +103,13 @@ export function useTalkButton(channelId: string, enabled: boolean, priority = fa
     onLostPointerCapture: () => up(),
     onContextMenu: (e: { preventDefault: () => void }) => e.preventDefault(),
     onKeyDown: (e: KeyboardEvent<HTMLButtonElement>) => {
-      // The global listener handles pttKey; Enter (and Space if it is not the PTT key) on the button too.
-      if ((e.key === "Enter" || e.code === "Space") && e.code !== pttKey && !e.repeat) {
+      if (isButtonKey(e) && !e.repeat) {
         e.preventDefault();
         down();
       }
     },
     onKeyUp: (e: KeyboardEvent<HTMLButtonElement>) => {
-      if ((e.key === "Enter" || e.code === "Space") && e.code !== pttKey) {
+      if (isButtonKey(e)) {
         e.preventDefault();
         up();
       }
