@@ -9,17 +9,23 @@
  * /healthz, the heap grew less than HEAP_GROWTH_MAX, Object.prototype is untouched.
  */
 import {
+  API_PREFIX,
   AuthResult,
   Channel,
+  type ErrorCode,
   Event,
   EventWithChannels,
   encodeAudioFrame,
+  errorCodesOf,
   History,
   JoinResult,
   Me,
   Member,
   Message,
+  matchesPath,
+  type RouteDef,
   TokenPair,
+  routes as tableRoutes,
 } from "@won/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -360,8 +366,33 @@ describe("REST fuzzing (production)", () => {
     const text = res.body;
     let parsed: unknown = text;
     if (String(res.headers["content-type"] ?? "").includes("json") && text) parsed = JSON.parse(text);
-    return { status: res.statusCode, body: parsed, headers: res.headers } as Res;
+    const out = { status: res.statusCode, body: parsed, headers: res.headers } as Res;
+    const off = undocumented(method, url, out);
+    if (off) throw new Error(off);
+    return out;
   };
+
+  /**
+   * What the OpenAPI document promises, checked on every answer as an outside fuzzer reading it
+   * would: a success status the route's table entry names, or an error code among the route's
+   * documented ones (`errorCodesOf`, which the document's responses are generated from). Paths no
+   * route takes (the path fuzz makes some) are the fallbacks' business, checked elsewhere.
+   */
+  function undocumented(method: string, url: string, res: Res): string | null {
+    const path = url.split("?")[0]!.slice(API_PREFIX.length);
+    const route = (Object.values(tableRoutes) as RouteDef[]).find(
+      (r) => r.method === method && url.startsWith(API_PREFIX) && matchesPath(r, path),
+    );
+    if (!route) return null;
+    if (res.status < 300)
+      return res.status === route.status || route.alsoStatus?.[res.status] !== undefined
+        ? null
+        : `${method} ${url} answered ${res.status}, which ${route.operationId} does not document`;
+    const code = (res.body as { code?: ErrorCode } | null)?.code;
+    return code && errorCodesOf(route).includes(code)
+      ? null
+      : `${method} ${url} answered ${res.status} ${code}, which ${route.operationId} does not document`;
+  }
 
   const uname = fc.stringMatching(/^[a-z0-9_.-]{3,20}$/);
   const name = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), hostileString);
