@@ -63,6 +63,34 @@ describe("code structure", () => {
     expect(files.flatMap((f) => longFunctions(f.path, f.text))).toEqual([]);
   });
 
+  it("no import cycles (type-only imports included) among the server's modules", () => {
+    const server = files.filter((f) => f.path.startsWith("apps/server/src/"));
+    const known = new Set(server.map((f) => f.path));
+    const edges = new Map<string, string[]>();
+    for (const f of server) {
+      const dir = f.path.slice(0, f.path.lastIndexOf("/"));
+      const targets = [...f.text.matchAll(/^(?:import|export)[^;]*?from "(\.{1,2}\/[^"]+)\.js";/gms)]
+        .map((m) => join(dir, `${m[1]}.ts`))
+        .filter((t) => known.has(t));
+      edges.set(f.path, targets);
+    }
+    const cycles: string[] = [];
+    const state = new Map<string, "open" | "done">();
+    const stack: string[] = [];
+    const visit = (node: string) => {
+      state.set(node, "open");
+      stack.push(node);
+      for (const next of edges.get(node) ?? []) {
+        if (state.get(next) === "open") cycles.push([...stack.slice(stack.indexOf(next)), next].join(" → "));
+        else if (!state.has(next)) visit(next);
+      }
+      stack.pop();
+      state.set(node, "done");
+    };
+    for (const node of edges.keys()) if (!state.has(node)) visit(node);
+    expect(cycles).toEqual([]);
+  });
+
   it("use cases, the domain and the gateway never import the HTTP edge", () => {
     const offenders = files
       .filter((f) => /^apps\/server\/src\/(commands|domain|realtime)\//.test(f.path))

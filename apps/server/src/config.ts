@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { invalidProxyAddresses } from "./lib/client-address.js";
+import { invalidProxyAddresses, type TrustProxy } from "./lib/client-address.js";
+
+export type { TrustProxy };
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const list = z.string().transform((s) =>
@@ -17,19 +19,6 @@ const list = z.string().transform((s) =>
     .map((x) => x.trim())
     .filter(Boolean),
 );
-
-/**
- * Which peers may tell the server the client's address in X-Forwarded-For (TRUST_PROXY):
- * - `none`: nobody; the client is the socket peer and the header is ignored;
- * - `hops`: the nearest `hops` addresses (the socket peer first) are proxies, whatever they are;
- *   the instances must then be reachable only through those proxies;
- * - `addresses`: proxies are the listed addresses and CIDR ranges, wherever they sit.
- * lib/client-address.ts applies it, to REST requests and WebSocket upgrades alike.
- */
-export type TrustProxy =
-  | { readonly kind: "none" }
-  | { readonly kind: "hops"; readonly hops: number }
-  | { readonly kind: "addresses"; readonly addresses: readonly string[] };
 
 /** More proxies than this in front of one server is a typo, not a deployment. */
 const MAX_PROXY_HOPS = 20;

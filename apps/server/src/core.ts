@@ -9,13 +9,13 @@
 import type { Kysely } from "kysely";
 import { sql } from "kysely";
 import { type Logger, pino } from "pino";
-import type { TokenService } from "./auth/tokens.js";
+import { TokenService } from "./auth/tokens.js";
 import type { Config } from "./config.js";
-import { createRepos, createTokenService, type Repos } from "./context.js";
 import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
 import type { DB } from "./db/schema.js";
 import { createEngines, type Engines, type MemoryHub } from "./engines/index.js";
 import type { LiveEvents } from "./realtime/live-events.js";
+import { createRepos, type Repos } from "./repositories/index.js";
 
 export interface CoreDeps {
   /** Default: pino JSON on stdout at `LOG_LEVEL`, credentials redacted ({@link createLogger}). */
@@ -87,7 +87,7 @@ export async function createCore(config: Config, deps: CoreDeps = {}): Promise<C
     db,
     database,
     repos: createRepos(db, config),
-    tokens: createTokenService(config),
+    tokens: new TokenService(config.jwtSecret, config.accessTokenTtlS),
     engines,
     live: new LiveOutbox(),
     log,

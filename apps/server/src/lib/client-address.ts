@@ -13,13 +13,26 @@
 import type { IncomingMessage } from "node:http";
 import { isIP } from "node:net";
 import proxyAddr from "@fastify/proxy-addr";
-import type { TrustProxy } from "../config.js";
 
 /** Whether the address `hop` steps from this server (0 = the socket peer) is a trusted proxy. */
 export type ProxyTrust = (address: string, hop: number) => boolean;
 
 /** The ranges proxy-addr knows by name. */
 const NAMED_RANGES = new Set(["loopback", "linklocal", "uniquelocal"]);
+/**
+ * Which peers may tell the server the client's address in X-Forwarded-For (TRUST_PROXY):
+ * - `none`: nobody; the client is the socket peer and the header is ignored;
+ * - `hops`: the nearest `hops` addresses (the socket peer first) are proxies, whatever they are;
+ *   the instances must then be reachable only through those proxies;
+ * - `addresses`: proxies are the listed addresses and CIDR ranges, wherever they sit.
+ * `proxyTrust` (REST) and `clientAddress` (WebSocket upgrades) below apply it alike; `config.ts`
+ * parses it from the environment.
+ */
+export type TrustProxy =
+  | { readonly kind: "none" }
+  | { readonly kind: "hops"; readonly hops: number }
+  | { readonly kind: "addresses"; readonly addresses: readonly string[] };
+
 const compiled = new WeakMap<TrustProxy, ProxyTrust | false>();
 
 /**

@@ -1,0 +1,33 @@
+import type { Kysely } from "kysely";
+import type { Config } from "../config.js";
+import type { DB } from "../db/schema.js";
+import { ChannelsRepo } from "./channels.js";
+import { EventsRepo } from "./events.js";
+import { MessagesRepo } from "./messages.js";
+import { RecordingsRepo } from "./recordings.js";
+import { SessionsRepo } from "./sessions.js";
+import { UsageRepo } from "./usage.js";
+import { UsersRepo } from "./users.js";
+
+/** One repository per aggregate, over one Kysely instance. */
+export interface Repos {
+  users: UsersRepo;
+  sessions: SessionsRepo;
+  events: EventsRepo;
+  channels: ChannelsRepo;
+  messages: MessagesRepo;
+  recordings: RecordingsRepo;
+  usage: UsageRepo;
+}
+
+export function createRepos(db: Kysely<DB>, config: Config): Repos {
+  return {
+    users: new UsersRepo(db),
+    sessions: new SessionsRepo(db, config.refreshTokenTtlS * 1000),
+    events: new EventsRepo(db, config.database.kind),
+    channels: new ChannelsRepo(db, config.database.kind),
+    messages: new MessagesRepo(db, config.database.kind),
+    recordings: new RecordingsRepo(db),
+    usage: new UsageRepo(db),
+  };
+}
