@@ -192,7 +192,7 @@ const eventTimes = <T extends { startsAt?: string | null; endsAt?: string | null
   ctx: z.RefinementCtx,
 ) => {
   if (v.startsAt && v.endsAt && Date.parse(v.endsAt) < Date.parse(v.startsAt)) {
-    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must not be before startsAt" });
+    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must not be before the start" });
   }
 };
 

@@ -126,8 +126,8 @@ export async function updateEvent(
   };
   const merged = { ...event, ...next };
   if (merged.starts_at !== null && merged.ends_at !== null && merged.ends_at < merged.starts_at) {
-    throw new AppError("invalid_body", "endsAt must not be before startsAt", {
-      fieldErrors: [{ path: "endsAt", message: "must not be before startsAt" }],
+    throw new AppError("invalid_body", "The end must not be before the start", {
+      fieldErrors: [{ path: "endsAt", message: "must not be before the start" }],
     });
   }
   await ctx.repos.events.update(eventId, next);

@@ -114,6 +114,8 @@ describe("talk panel view", () => {
     expect(v.status).toEqual({ kind: "speaker", user: ann });
     // A press is still sent: with priority it may interrupt, otherwise the server says who talks.
     expect(v.enabled).toBe(true);
+    // The button does not invite a press that cannot be granted.
+    expect(v.action).not.toMatch(/to talk/);
   });
 
   it("denied busy: names who is talking, for a short while only", () => {

@@ -113,9 +113,13 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
         : "Release to stop"
       : s.talk
         ? "Connecting…"
-        : toggle
-          ? "Tap to talk"
-          : "Hold to talk",
+        : state === "busy"
+          ? offerPriority
+            ? "Wait, or tick Priority to interrupt"
+            : "Wait until they finish"
+          : toggle
+            ? "Tap to talk"
+            : "Hold to talk",
     disabledReason: mayTalk ? null : "not allowed on this channel",
     enabled,
     offerPriority,
