@@ -23,7 +23,7 @@ async function main() {
       engines: config.redis ? "redis" : "memory",
       web: config.webDistDir,
     },
-    `Operation Won listening on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`,
+    `Operation Won listening on ${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`,
   );
 
   let stopping = false;
