@@ -104,3 +104,29 @@ describe("TLS", () => {
     expect(problemsOf({ TLS_SELF_SIGNED: "sure" }).join()).toMatch(/^TLS_SELF_SIGNED:/);
   });
 });
+
+describe("PUBLIC_URL", () => {
+  const parse = (value: string) => loadConfig({ ...base, PUBLIC_URL: value }).publicUrl;
+
+  it.each([
+    ["https://radio.example.org", "https://radio.example.org"],
+    ["https://radio.example.org/", "https://radio.example.org"],
+    ["http://10.0.0.5:8000", "http://10.0.0.5:8000"],
+    ["HTTPS://Venue.Local:8443", "https://venue.local:8443"],
+  ])("%j → %j", (value, expected) => {
+    expect(parse(value)).toBe(expected);
+  });
+
+  it("is unset by default", () => {
+    expect(loadConfig(base).publicUrl).toBeNull();
+  });
+
+  it.each([
+    "radio.example.org",
+    "ftp://radio.example.org",
+    "https://radio.example.org/won",
+    "https://x.org/?a=1",
+  ])("refuses %j", (value) => {
+    expect(() => parse(value)).toThrow(/PUBLIC_URL: must be an http:\/\/ or https:\/\/ URL without a path/);
+  });
+});

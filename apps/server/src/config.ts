@@ -56,6 +56,23 @@ const bool = z
   .pipe(z.enum(["true", "yes", "1", "false", "no", "0"]))
   .transform((s) => s === "true" || s === "yes" || s === "1");
 
+/** An absolute http(s) URL without path, query or fragment, kept as its origin. */
+const publicUrl = z.string().transform((raw, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw.trim());
+  } catch {}
+  const bare = url && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  if (!url || !/^https?:$/.test(url.protocol) || !bare) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an http:// or https:// URL without a path, e.g. https://10.0.0.5:8000",
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
 /** HTTPS from PEM files, a self-signed certificate in DATA_DIR, or plain http. */
 function tlsSource(env: z.output<typeof EnvSchema>): TlsSource {
   if (env.TLS_CERT_FILE && env.TLS_KEY_FILE) {
@@ -110,6 +127,7 @@ const EnvSchema = z
     TLS_CERT_FILE: z.string().optional(),
     TLS_KEY_FILE: z.string().optional(),
     TLS_SELF_SIGNED: bool.default(false),
+    PUBLIC_URL: publicUrl.optional(),
   })
   .superRefine((env, ctx) => {
     if ((env.DATABASE_URL || env.REDIS_URL) && !env.JWT_SECRET) {
@@ -167,6 +185,9 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     trustProxy: env.TRUST_PROXY,
     /** Where the HTTPS certificate comes from; `null` = plain http (lib/tls-certificate.ts). */
     tls: tlsSource(env),
+    /** Origin phones use to reach this server (invite links); null = derived per request
+     *  (lib/public-url.ts). */
+    publicUrl: env.PUBLIC_URL ?? null,
     ptt: { maxTransmissionMs: env.MAX_TRANSMISSION_MS, floorLeaseMs: env.FLOOR_LEASE_MS },
     /** A crashed instance's sockets leave presence within about 1.5 × this. */
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
