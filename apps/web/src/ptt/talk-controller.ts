@@ -21,6 +21,7 @@ import { getSettings } from "../settings/settings-store";
 import { levelFromRms, useLevel } from "../state/level-store";
 import { live } from "../state/live-store";
 import { userLabel } from "../users/user-name";
+import { isInsecureContext } from "./secure-context";
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
@@ -128,7 +129,8 @@ export class TalkController {
         const noEncoder = e instanceof Error && /encode Opus/.test(e.message);
         live.deny({
           channelId: tx.channelId,
-          reason: noEncoder ? "no_encoder" : "no_microphone",
+          // An http page has neither microphone nor encoder: say why, not which one failed first.
+          reason: isInsecureContext() ? "insecure_context" : noEncoder ? "no_encoder" : "no_microphone",
           at: Date.now(),
         });
         tones.denied();

@@ -139,6 +139,9 @@ describe("talk panel view", () => {
   it("every denial reason has its own words; storage quota says what to do", () => {
     expect(denialText({ reason: "busy" })).toBe("Someone else is talking");
     expect(denialText({ reason: "forbidden" })).toBe("You may not talk on this channel");
+    expect(denialText({ reason: "insecure_context" })).toMatch(
+      /^This page isn't secure \(http\), so your browser blocks the microphone\. Open https:\/\/.* \(the organiser's address\) instead$/,
+    );
     expect(denialText({ reason: "not_subscribed" })).toBe("Not connected to the channel yet");
     expect(denialText({ reason: "no_microphone" })).toMatch(/Microphone blocked or missing/);
     expect(denialText({ reason: "no_encoder" })).toMatch(/can't send voice/);

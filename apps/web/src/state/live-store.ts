@@ -46,8 +46,9 @@ export interface TalkState {
 
 export interface Denial {
   channelId: string;
-  /** The server's reason, or a local one: no microphone / no Opus encoder in this browser. */
-  reason: DenyReason | "no_microphone" | "no_encoder";
+  /** The server's reason, or a local one: an insecure (http) page, no microphone, or no Opus
+   *  encoder in this browser. */
+  reason: DenyReason | "insecure_context" | "no_microphone" | "no_encoder";
   /** Who holds the floor, as "Display Name · @username". */
   speakerName?: string;
   at: number;
