@@ -379,9 +379,11 @@ describe("REST fuzzing (production)", () => {
    * route takes (the path fuzz makes some) are the fallbacks' business, checked elsewhere.
    */
   function undocumented(method: string, url: string, res: Res): string | null {
-    const path = url.split("?")[0]!.slice(API_PREFIX.length);
+    // The path as it reached the router: inject() resolves dot segments as URL parsers do.
+    const resolved = new URL(url, "http://fuzz.test").pathname;
+    const path = resolved.slice(API_PREFIX.length);
     const route = (Object.values(tableRoutes) as RouteDef[]).find(
-      (r) => r.method === method && url.startsWith(API_PREFIX) && matchesPath(r, path),
+      (r) => r.method === method && resolved.startsWith(API_PREFIX) && matchesPath(r, path),
     );
     if (!route) return null;
     if (res.status < 300)
