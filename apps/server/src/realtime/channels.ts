@@ -307,6 +307,7 @@ export class ChannelService {
       accessRevoked: (channelId, userIds) =>
         this.control({ kind: "access.revoked", channelId, userIds: [...userIds] }),
       accessChanged: (channelId, userId) => this.control({ kind: "access.changed", channelId, userId }),
+      alertChanged: (kind, alert, userIds) => this.deliverToUser(userIds, { type: `alert.${kind}`, alert }),
     };
   }
 
