@@ -20,11 +20,13 @@ import { type CoreDeps, createCore } from "./core.js";
 import { errorHandler } from "./http/error-handler.js";
 import { clientErrorHandler, notFoundHandler, refuseNonPreflightOptions } from "./http/fallbacks.js";
 import { problem } from "./http/problem.js";
+import { alertRoutes } from "./http/routes/alerts.js";
 import { authRoutes } from "./http/routes/auth.js";
 import { channelRoutes } from "./http/routes/channels.js";
 import { eventRoutes } from "./http/routes/events.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
+import { startAlertEscalation } from "./jobs/alert-escalation.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
 import { proxyTrust } from "./lib/client-address.js";
 import { loadTlsCredentials, type TlsCredentials } from "./lib/tls-certificate.js";
@@ -64,6 +66,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await api.register(eventRoutes(ctx));
       await api.register(channelRoutes(ctx));
       await api.register(recordingRoutes(ctx));
+      await api.register(alertRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );
@@ -73,6 +76,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   realtime.attach(fastify.server);
   await fastify.ready();
   const stopHousekeeping = startHousekeeping(ctx);
+  const stopAlertEscalation = startAlertEscalation(ctx);
 
   return {
     fastify,
@@ -81,6 +85,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
     async close() {
       shuttingDown = true;
       stopHousekeeping();
+      stopAlertEscalation();
       await realtime.close();
       detachLive();
       await fastify.close();

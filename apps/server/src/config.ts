@@ -118,6 +118,8 @@ const EnvSchema = z
     RATE_REGISTER_PER_IP: int(1, 1_000_000).default(30),
     RATE_JOIN_PER_USER: int(1, 1_000_000).default(30),
     RATE_MESSAGES_PER_USER: int(1, 1_000_000).default(60),
+    RATE_ALERTS_PER_USER: int(1, 1_000_000).default(5),
+    ALERT_ESCALATE_S: int(1, 24 * 3600).default(30),
     RATE_HISTORY_PER_USER: int(1, 1_000_000).default(120),
     MAX_SOCKETS_PER_USER: int(1, 10_000).default(20),
     QUOTA_RECORDING_BYTES_PER_USER: int(0, 2 ** 50).default(200 * 1024 * 1024),
@@ -188,6 +190,8 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     /** Origin phones use to reach this server (invite links); null = derived per request
      *  (lib/public-url.ts). */
     publicUrl: env.PUBLIC_URL ?? null,
+    /** An alert still unclaimed is re-announced every `escalateMs` (jobs/alert-escalation.ts). */
+    alerts: { escalateMs: env.ALERT_ESCALATE_S * 1000 },
     ptt: { maxTransmissionMs: env.MAX_TRANSMISSION_MS, floorLeaseMs: env.FLOOR_LEASE_MS },
     /** A crashed instance's sockets leave presence within about 1.5 × this. */
     presenceLeaseMs: env.PRESENCE_LEASE_MS,
@@ -208,6 +212,10 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
       messagesPerUser: { limit: env.RATE_MESSAGES_PER_USER, windowMs: 10_000 },
       /** History reads (REST pages and socket replays) per user per minute. */
       historyPerUser: { limit: env.RATE_HISTORY_PER_USER, windowMs: 60_000 },
+      /** New alerts raised per user per 10 minutes (returning an open one does not count). */
+      alertsPerUser: { limit: env.RATE_ALERTS_PER_USER, windowMs: 10 * 60_000 },
+      /** Location reports per alert: one per 2 s; more are refused with 429 and Retry-After. */
+      alertLocation: { limit: 1, windowMs: 2_000 },
     },
     /** Per-user and per-event holdings (commands/storage-quota.ts); 0 = unlimited. */
     quotas: {

@@ -153,6 +153,10 @@ export class LiveOutbox implements LiveEvents {
   async accessChanged(...args: Parameters<LiveEvents["accessChanged"]>): Promise<void> {
     await this.sink?.accessChanged(...args);
   }
+
+  async alertChanged(...args: Parameters<LiveEvents["alertChanged"]>): Promise<void> {
+    await this.sink?.alertChanged(...args);
+  }
 }
 
 /** Request-log redaction: credentials never reach the logs. */

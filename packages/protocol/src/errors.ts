@@ -27,6 +27,8 @@ export const ERRORS = {
    * itself is small) nor 507 (a 5xx reads as the server's fault and invites a retry): the
    * caller's current holdings conflict with the request until something is deleted or expires.
    */
+  already_claimed: { status: 409, title: "Another organiser or moderator is handling this alert" },
+  already_closed: { status: 409, title: "The alert is closed" },
   quota_exceeded: { status: 409, title: "A storage or creation quota is reached" },
   payload_too_large: { status: 413, title: "The request is too large" },
   unsupported_media_type: { status: 415, title: "Unsupported content type" },

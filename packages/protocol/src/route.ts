@@ -24,6 +24,7 @@ export const ROUTE_TAGS = {
   channels: "Channels, their invite codes, members and presence",
   messages: "Channel history, text messages and recordings",
   joining: "Joining an event or channel with an invite code",
+  alerts: "Emergency alerts: raising, claiming, locating and resolving",
   service: "Liveness, readiness and this document",
 } as const;
 export type RouteTag = keyof typeof ROUTE_TAGS;

@@ -4,6 +4,7 @@
  * table, the OpenAPI document is generated from it, and the web client's requests are typed
  * and checked by it. Paths are relative to `API_PREFIX` (`/api/v1`).
  */
+import { alertRoutes } from "./routes/alerts.js";
 import { authRoutes } from "./routes/auth.js";
 import { channelRoutes } from "./routes/channels.js";
 import { eventRoutes } from "./routes/events.js";
@@ -15,6 +16,7 @@ export const routes = {
   ...authRoutes,
   ...eventRoutes,
   ...channelRoutes,
+  ...alertRoutes,
   ...serviceRoutes,
 } as const;
 

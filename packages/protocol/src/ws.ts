@@ -3,7 +3,7 @@
  * with a `type`; binary frames carry audio (see frame.ts).
  */
 import { z } from "zod";
-import { Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
+import { Alert, Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -20,6 +20,9 @@ export const PttStartMsg = z.strictObject({
   type: z.literal("ptt.start"),
   channelId: Id,
   priority: z.boolean().optional(),
+  /** A hot mic: the raiser of an open alert speaks, pre-empting anyone (needs `alertId`). */
+  emergency: z.literal(true).optional(),
+  alertId: Id.optional(),
 });
 export const PttStopMsg = z.strictObject({ type: z.literal("ptt.stop"), channelId: Id });
 export const PingMsg = z.strictObject({ type: z.literal("ping") });
@@ -47,7 +50,14 @@ export const DenyReason = z.enum(["busy", "forbidden", "not_subscribed", "quota_
 export type DenyReason = z.infer<typeof DenyReason>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ready"), sessionId: z.string(), user: User, heartbeatMs: z.number().int() }),
+  z.object({
+    type: z.literal("ready"),
+    sessionId: z.string(),
+    user: User,
+    heartbeatMs: z.number().int(),
+    /** Every alert not closed that the user may see, so a reconnect never misses one. */
+    openAlerts: z.array(Alert),
+  }),
   z.object({
     type: z.literal("subscribed"),
     channelId: Id,
@@ -76,6 +86,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
     streamId: z.number().int(),
     user: User,
     priority: z.boolean(),
+    /** A hot mic of the alert `alertId`. */
+    emergency: z.literal(true).optional(),
+    alertId: Id.optional(),
   }),
   z.object({
     type: z.literal("speaker.stopped"),
@@ -102,6 +115,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
     canSpeak: z.boolean(),
     abilities: ChannelAbilities,
   }),
+  /** Per-user delivery to the event's organisers and moderators and to the raiser. */
+  z.object({ type: z.literal("alert.raised"), alert: Alert }),
+  z.object({ type: z.literal("alert.updated"), alert: Alert }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),

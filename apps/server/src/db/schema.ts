@@ -110,6 +110,58 @@ export interface RecordingsTable {
   created_at: number;
 }
 
+export type AlertState = "open" | "claimed" | "closed";
+export type AlertOutcome = "resolved" | "false_alarm";
+
+/** An emergency alert (db/migrations/006-alerts.ts). Location columns are all set or all null. */
+export interface AlertsTable {
+  id: string;
+  event_id: string;
+  channel_id: string | null;
+  raised_by: string;
+  state: AlertState;
+  outcome: AlertOutcome | null;
+  note: string | null;
+  lat: number | null;
+  lon: number | null;
+  accuracy_m: number | null;
+  location_at: number | null;
+  claimed_by: string | null;
+  claimed_at: number | null;
+  closed_by: string | null;
+  closed_at: number | null;
+  escalations: number;
+  /** When the escalation job next re-announces the alert if it is still `open`. */
+  next_escalation_at: number;
+  created_at: number;
+}
+
+export type AlertAction =
+  | "raised"
+  | "delivered"
+  | "claimed"
+  | "taken_over"
+  | "location"
+  | "escalated"
+  | "resolved"
+  | "false_alarm"
+  | "recording";
+
+/** Append-only: what happened to an alert, when, by whom. `detail` is JSON or null. */
+export interface AlertAuditTable {
+  id: string;
+  alert_id: string;
+  at: number;
+  actor_id: string | null;
+  action: AlertAction;
+  detail: string | null;
+}
+
+export interface AlertRecordingsTable {
+  alert_id: string;
+  recording_id: string;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -121,6 +173,9 @@ export interface DB {
   channel_restrictions: ChannelRestrictionsTable;
   messages: MessagesTable;
   recordings: RecordingsTable;
+  alerts: AlertsTable;
+  alert_audit: AlertAuditTable;
+  alert_recordings: AlertRecordingsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -128,3 +183,4 @@ export type EventRow = Selectable<EventsTable>;
 export type ChannelRow = Selectable<ChannelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;
+export type AlertRow = Selectable<AlertsTable>;

@@ -9,8 +9,13 @@ import {
   eventAbilities,
   eventMemberAbilities,
   mayChangeChannelRole,
+  mayClaimAlert,
   mayContinueTransmission,
+  mayOpenHotMic,
   mayRemoveChannelMember,
+  mayResolveAlert,
+  mayUpdateAlertLocation,
+  mayViewAlert,
   storedChannelRole,
   transmitDecision,
 } from "./policy.js";
@@ -209,5 +214,64 @@ describe("transmissions", () => {
     expect(mayContinueTransmission(null, false)).toBe(false);
     expect(mayContinueTransmission(grant("moderator"), true)).toBe(true);
     expect(mayContinueTransmission(grant("member"), true)).toBe(false);
+  });
+});
+
+describe("emergency alerts", () => {
+  const RAISER = "raiser";
+  const OTHER = "other";
+  const open = { raisedBy: RAISER, state: "open" } as const;
+  const closed = { raisedBy: RAISER, state: "closed" } as const;
+
+  it.each([
+    // role, who, may view
+    ["organiser", OTHER, true],
+    ["moderator", OTHER, true],
+    ["participant", OTHER, false],
+    ["participant", RAISER, true],
+    [null, OTHER, false],
+    // No longer in the event: not even the raiser.
+    [null, RAISER, false],
+  ] as const)("view: %s %s → %s", (role, userId, expected) => {
+    expect(mayViewAlert({ userId, role }, open)).toBe(expected);
+  });
+
+  it.each([
+    ["organiser", true],
+    ["moderator", true],
+    ["participant", false],
+    [null, false],
+  ] as const)("claim: %s → %s", (role, expected) => {
+    expect(mayClaimAlert({ userId: OTHER, role }).ok).toBe(expected);
+  });
+
+  it.each([
+    // role, who, outcome, may resolve
+    ["organiser", OTHER, "resolved", true],
+    ["moderator", OTHER, "false_alarm", true],
+    ["participant", RAISER, "false_alarm", true],
+    ["participant", RAISER, "resolved", false],
+    ["participant", OTHER, "false_alarm", false],
+    ["moderator", RAISER, "resolved", true],
+  ] as const)("resolve: %s %s %s → %s", (role, userId, outcome, expected) => {
+    expect(mayResolveAlert({ userId, role }, open, outcome).ok).toBe(expected);
+  });
+
+  it.each([
+    // who, alert, decision
+    [RAISER, open, "ok"],
+    [RAISER, closed, "conflict"],
+    [OTHER, open, "forbidden"],
+  ] as const)("location: %s on %o → %s", (userId, alert, expected) => {
+    const d = mayUpdateAlertLocation({ userId, role: "participant" }, alert);
+    expect(d.ok ? "ok" : d.code).toBe(expected);
+  });
+
+  it.each([
+    [RAISER, open, true],
+    [RAISER, closed, false],
+    [OTHER, open, false],
+  ] as const)("hot mic: %s on %o → %s", (userId, alert, expected) => {
+    expect(mayOpenHotMic(userId, alert)).toBe(expected);
   });
 });

@@ -230,3 +230,53 @@ export function mayContinueTransmission(g: ChannelGrant | null, priority: boolea
   const d = transmitDecision(g, priority);
   return d.allowed && d.priority === priority;
 }
+
+// ---------------------------------------------------------------- emergency alerts
+
+/** An alert as the policy sees it. */
+export interface AlertStanding {
+  raisedBy: string;
+  state: "open" | "claimed" | "closed";
+}
+
+/** The caller in the alert's event: their id and event role (null: not a member). */
+export interface AlertActor {
+  userId: string;
+  role: EventRole | null;
+}
+
+/** Event staff see every alert of the event; anyone else in it only the ones they raised. */
+export function mayViewAlert(actor: AlertActor, alert: AlertStanding): boolean {
+  if (!actor.role) return false;
+  return isEventStaff(actor.role) || alert.raisedBy === actor.userId;
+}
+
+/** Claiming (and taking over) is for event staff: the `handleAlerts` ability. */
+export function mayClaimAlert(actor: AlertActor): Decision {
+  return actor.role && eventAbilities(actor.role).handleAlerts
+    ? OK
+    : no("forbidden", "Only organisers and moderators may handle alerts");
+}
+
+/** Staff close any alert with any outcome; its raiser may only call their own a false alarm. */
+export function mayResolveAlert(
+  actor: AlertActor,
+  alert: AlertStanding,
+  outcome: "resolved" | "false_alarm",
+): Decision {
+  if (actor.role && isEventStaff(actor.role)) return OK;
+  if (alert.raisedBy === actor.userId && outcome === "false_alarm") return OK;
+  return no("forbidden", "Only organisers and moderators may resolve alerts; you may cancel your own");
+}
+
+/** Only the raiser reports where they are, and only while the alert is not closed. */
+export function mayUpdateAlertLocation(actor: AlertActor, alert: AlertStanding): Decision {
+  if (alert.raisedBy !== actor.userId) return no("forbidden", "Only the raiser reports the alert's location");
+  if (alert.state === "closed") return no("conflict", "The alert is closed");
+  return OK;
+}
+
+/** Whether a hot mic for this alert may be opened by this user: its raiser, while not closed. */
+export function mayOpenHotMic(userId: string, alert: AlertStanding): boolean {
+  return alert.raisedBy === userId && alert.state !== "closed";
+}

@@ -120,6 +120,19 @@ export function describeFloorConformance(name: string, makeNodes: MakeNodes<Floo
       expect((await b!.current("ch"))?.streamId).toBe(1);
     });
 
+    it('pre-empts any holder, priority included, with preempt "always"', async () => {
+      const [a, b] = await nodesForTest(makeNodes, 2);
+      const first = await a!.acquire("ch", claim(1, { priority: true }), LEASE);
+      const hot = await b!.acquire("ch", claim(2, { priority: true }), { ...LEASE, preempt: "always" });
+      expect(hot).toEqual({
+        granted: true,
+        holder: { ...claim(2, { priority: true }), since: expect.any(Number) },
+        preempted: first.holder,
+      });
+      expect(await a!.renew("ch", 1, 3_000)).toBe(false);
+      expect((await b!.current("ch"))?.streamId).toBe(2);
+    });
+
     it("keeps channels independent", async () => {
       const [a, b] = await nodesForTest(makeNodes, 2);
       expect((await a!.acquire("one", claim(1), LEASE)).granted).toBe(true);

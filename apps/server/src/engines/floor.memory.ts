@@ -1,4 +1,4 @@
-import type { Floor, FloorClaim, FloorHolder, FloorResult } from "./floor.js";
+import type { Floor, FloorClaim, FloorHolder, FloorResult, Preempt } from "./floor.js";
 import { defaultHub, type MemoryHub } from "./memory-hub.js";
 
 export interface MemoryFloorOptions {
@@ -26,12 +26,12 @@ export class MemoryFloor implements Floor {
   async acquire(
     channelId: string,
     claim: FloorClaim,
-    opts: { leaseMs: number; preempt: boolean },
+    opts: { leaseMs: number; preempt: Preempt },
   ): Promise<FloorResult> {
     const now = Date.now();
     this.purge(now);
     const current = this.live(channelId, now);
-    if (current && !(opts.preempt && current.priority === false)) {
+    if (current && opts.preempt !== "always" && !(opts.preempt && current.priority === false)) {
       return { granted: false, holder: { ...current } };
     }
     const holder: FloorHolder = { ...claim, since: now };

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { settleWithin } from "../lib/settle-within.js";
-import type { Floor, FloorClaim, FloorHolder, FloorResult } from "./floor.js";
+import type { Floor, FloorClaim, FloorHolder, FloorResult, Preempt } from "./floor.js";
 import { LuaScript } from "./lua-script.js";
 
 export interface RedisFloorOptions {
@@ -17,14 +17,15 @@ export interface RedisFloorOptions {
 }
 
 /**
- * Grants the floor if free, or pre-empts a holder with `priority: false` when ARGV[3] is "1".
+ * Grants the floor if free, pre-empts a holder with `priority: false` when ARGV[3] is "1", and
+ * any holder when it is "2".
  * Returns {1, previousHolderJson or ""} on a grant, {0, holderJson} on a refusal.
  */
 const ACQUIRE = new LuaScript(
   `
 local current = redis.call('GET', KEYS[1])
 if current then
-  if ARGV[3] ~= '1' or cjson.decode(current).priority ~= false then
+  if ARGV[3] ~= '2' and (ARGV[3] ~= '1' or cjson.decode(current).priority ~= false) then
     return {0, current}
   end
 end
@@ -81,7 +82,7 @@ export class RedisFloor implements Floor {
   async acquire(
     channelId: string,
     claim: FloorClaim,
-    opts: { leaseMs: number; preempt: boolean },
+    opts: { leaseMs: number; preempt: Preempt },
   ): Promise<FloorResult> {
     const holder: FloorHolder = {
       userId: claim.userId,
@@ -95,7 +96,11 @@ export class RedisFloor implements Floor {
       ACQUIRE.run(
         this.redis,
         [this.prefix + channelId],
-        [JSON.stringify(holder), Math.max(1, Math.round(opts.leaseMs)), opts.preempt ? "1" : "0"],
+        [
+          JSON.stringify(holder),
+          Math.max(1, Math.round(opts.leaseMs)),
+          opts.preempt === "always" ? "2" : opts.preempt ? "1" : "0",
+        ],
       ),
       "acquire",
     )) as [number, string];

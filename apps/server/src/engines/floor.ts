@@ -2,8 +2,9 @@
  * The floor: at most one speaker per channel, ever, across all nodes.
  *
  * Contract:
- * - `acquire` grants the floor when it is free, or when `preempt` is set and the current holder
- *   has `priority: false`; otherwise it reports the current holder. Grants are atomic: under
+ * - `acquire` grants the floor when it is free, when `preempt` is true and the current holder
+ *   has `priority: false`, or whatever the holder when `preempt` is `"always"` (an emergency hot
+ *   mic); otherwise it reports the current holder. Grants are atomic: under
  *   any number of concurrent `acquire`s from any nodes, exactly one wins.
  * - A grant is a lease of `leaseMs`; `renew` extends it while the holder's frames flow and
  *   returns false once the floor is no longer that stream's (expired or pre-empted).
@@ -15,13 +16,16 @@ export interface Floor {
   acquire(
     channelId: string,
     claim: FloorClaim,
-    opts: { leaseMs: number; preempt: boolean },
+    opts: { leaseMs: number; preempt: Preempt },
   ): Promise<FloorResult>;
   renew(channelId: string, streamId: number, leaseMs: number): Promise<boolean>;
   release(channelId: string, streamId: number): Promise<boolean>;
   current(channelId: string): Promise<FloorHolder | null>;
   close(): Promise<void>;
 }
+
+/** Whom `acquire` may take the floor from: nobody, non-priority holders, or anyone. */
+export type Preempt = boolean | "always";
 
 export interface FloorClaim {
   userId: string;

@@ -21,7 +21,7 @@ import { RedisTokenRevocations } from "./token-revocations.redis.js";
 
 export type { Broker, BrokerHandler } from "./broker.js";
 export type { EngineLogger } from "./engine-logger.js";
-export type { Floor, FloorClaim, FloorHolder, FloorResult } from "./floor.js";
+export type { Floor, FloorClaim, FloorHolder, FloorResult, Preempt } from "./floor.js";
 export { MemoryHub } from "./memory-hub.js";
 export type { Presence, PresenceOptions } from "./presence.js";
 export type { RateLimiter, RateLimitResult } from "./rate-limiter.js";

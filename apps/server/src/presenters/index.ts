@@ -3,6 +3,7 @@
  * response objects, so a field is added or renamed in exactly one place.
  */
 import {
+  type Alert,
   API_PREFIX,
   type Channel,
   type Event,
@@ -10,11 +11,12 @@ import {
   type Me,
   type Member,
   type Message,
+  type Recording,
   routePath,
   routes,
   type User,
 } from "@won/protocol";
-import type { ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
+import type { AlertRow, ChannelRow, EventRow, MessageRow, UserRow } from "../db/schema.js";
 import {
   type ChannelGrant,
   type ChannelMemberStanding,
@@ -133,15 +135,51 @@ export function presentMessage(
     sender: presentUser(sender),
     kind: m.kind,
     ...(m.body !== null ? { body: m.body } : {}),
-    ...(recording
-      ? {
-          recording: {
-            id: recording.id,
-            durationMs: recording.duration_ms,
-            url: API_PREFIX + routePath(routes.getRecording, { recordingId: recording.id }),
-          },
-        }
-      : {}),
+    ...(recording ? { recording: presentRecording(recording) } : {}),
     createdAt: iso(m.created_at),
+  };
+}
+
+export function presentRecording(r: { id: string; duration_ms: number }): Recording {
+  return {
+    id: r.id,
+    durationMs: r.duration_ms,
+    url: API_PREFIX + routePath(routes.getRecording, { recordingId: r.id }),
+  };
+}
+
+/**
+ * An alert, with the profiles of the people it names (`users`, by id; one missing — an account
+ * deleted meanwhile — shows as null) and its recordings, oldest first.
+ */
+export function presentAlert(
+  a: AlertRow,
+  raisedBy: UserProfile,
+  users: ReadonlyMap<string, UserProfile>,
+  recordings: readonly { id: string; duration_ms: number }[],
+): Alert {
+  const user = (id: string | null) => {
+    const u = id === null ? undefined : users.get(id);
+    return u ? presentUser(u) : null;
+  };
+  const located = a.lat !== null && a.lon !== null && a.accuracy_m !== null && a.location_at !== null;
+  return {
+    id: a.id,
+    eventId: a.event_id,
+    channelId: a.channel_id,
+    raisedBy: presentUser(raisedBy),
+    state: a.state,
+    outcome: a.outcome,
+    note: a.note,
+    location: located
+      ? { lat: a.lat!, lon: a.lon!, accuracyM: a.accuracy_m!, at: iso(Number(a.location_at)) }
+      : null,
+    claimedBy: user(a.claimed_by),
+    claimedAt: isoOrNull(a.claimed_at === null ? null : Number(a.claimed_at)),
+    closedBy: user(a.closed_by),
+    closedAt: isoOrNull(a.closed_at === null ? null : Number(a.closed_at)),
+    escalations: Number(a.escalations),
+    recordings: recordings.map(presentRecording),
+    createdAt: iso(Number(a.created_at)),
   };
 }

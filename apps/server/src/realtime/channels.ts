@@ -184,7 +184,19 @@ export class ChannelService {
         }),
       ),
     );
-    for (const id of ids) this.users.deliver(id, bytes);
+    for (const id of ids) this.users.deliver(id, bytes, message);
+  }
+
+  /**
+   * A frame of a transmission whose `speaker.started` went to these users by
+   * {@link deliverToUser}: to their sockets not subscribed to its channel, on every instance.
+   * Fire and forget, like channel audio. Hot path of an emergency hot mic.
+   */
+  relayAudioToUsers(userIds: readonly string[], frame: Buffer): void {
+    for (const id of userIds) {
+      this.broker.publish(userTopic(id), frame).catch(() => undefined);
+      this.metrics.framesDelivered += this.users.deliverAudio(id, frame);
+    }
   }
 
   // ------------------------------------------------------------------ inbound
@@ -214,12 +226,16 @@ export class ChannelService {
   }
 
   private onUserPayload(userId: string, payload: Buffer): void {
+    if (isAudioPayload(payload)) {
+      this.metrics.framesDelivered += this.users.deliverAudio(userId, payload);
+      return;
+    }
     const msg = decodeClusterMessage(payload);
     if (msg?.kind !== "event") {
       this.ctx.log.warn({ userId }, "dropped an unparseable broker payload");
       return;
     }
-    this.users.deliver(userId, Buffer.from(msg.bytes));
+    this.users.deliver(userId, Buffer.from(msg.bytes), msg.event);
   }
 
   private onChannelMessage(channelId: string, msg: EventMessage | ControlMessage, fromBroker: boolean): void {
@@ -280,7 +296,9 @@ export class ChannelService {
       abilities: channelAbilities(access),
     });
     const t = conn.transmission;
-    if (t?.channelId === channelId && !mayContinueTransmission(access, t.priority)) await t.end("revoked");
+    // A hot mic does not depend on the channel role: it lasts while the alert is open.
+    if (t?.channelId === channelId && !t.emergency && !mayContinueTransmission(access, t.priority))
+      await t.end("revoked");
   }
 
   /** A remote speaker's node went quiet without `speaker.stopped` (it crashed): tell local listeners. */
@@ -307,6 +325,7 @@ export class ChannelService {
       accessRevoked: (channelId, userIds) =>
         this.control({ kind: "access.revoked", channelId, userIds: [...userIds] }),
       accessChanged: (channelId, userId) => this.control({ kind: "access.changed", channelId, userId }),
+      alertChanged: (kind, alert, userIds) => this.deliverToUser(userIds, { type: `alert.${kind}`, alert }),
     };
   }
 

@@ -11,8 +11,9 @@
  *                             `floor.preempted`): handled by every node, never forwarded.
  *
  * A channel topic carries all three kinds, so the broker's per-publisher order puts
- * `speaker.started` before a stream's first frame on every node. A user topic carries events
- * only. Decoding never throws: a payload that is none of these is `null` and is dropped.
+ * `speaker.started` before a stream's first frame on every node. A user topic carries events,
+ * and the frames of a transmission delivered to that user (an emergency hot mic) after its
+ * `speaker.started` on the same topic. Decoding never throws: a payload that is none of these is `null` and is dropped.
  */
 import { FRAME_KIND_AUDIO, ServerMessage, validateAudioFrame } from "@won/protocol";
 

@@ -29,10 +29,19 @@ export interface Subscription {
 }
 
 /** What a connection knows of the transmission it holds (transmission.ts implements it). */
+/** What makes a transmission an emergency hot mic (see realtime/hot-mic.ts). */
+export interface HotMic {
+  alertId: string;
+  /** The event's organisers and moderators but the speaker: they hear it by per-user delivery. */
+  staff: readonly string[];
+}
+
 export interface HeldTransmission {
   readonly channelId: string;
   readonly streamId: number;
   readonly priority: boolean;
+  /** Set on an emergency hot mic: the alert and the staff who hear it wherever they are. */
+  readonly emergency: HotMic | null;
   readonly ended: boolean;
   /** Hot path: one validated frame of this stream from the speaker. */
   onFrame(frame: Buffer): void;

@@ -1,4 +1,4 @@
-import type { Channel, Message } from "@won/protocol";
+import type { Alert, Channel, Message } from "@won/protocol";
 
 /**
  * What commands tell the real-time layer after their transaction commits. The
@@ -14,4 +14,10 @@ export interface LiveEvents {
   accessRevoked(channelId: string, userIds: readonly string[]): Promise<void>;
   /** The user's permissions in the channel changed (e.g. `canSpeak`); the floor is re-checked. */
   accessChanged(channelId: string, userId: string): Promise<void>;
+  /**
+   * An alert was raised or changed: `alert.raised` / `alert.updated` go by per-user delivery to
+   * every open socket of these users (the event's staff and the raiser) on every instance,
+   * whatever they subscribed to. At most once; the database is the record (`ready.openAlerts`).
+   */
+  alertChanged(kind: "raised" | "updated", alert: Alert, userIds: readonly string[]): Promise<void>;
 }

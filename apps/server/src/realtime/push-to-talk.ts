@@ -6,14 +6,16 @@
  */
 import { randomInt } from "node:crypto";
 import type { StopReason } from "@won/protocol";
+import { attachAlertRecording } from "../commands/alert-delivery.js";
 import type { AppendedMessage } from "../commands/messages.js";
 import { recordingQuota } from "../commands/storage-quota.js";
 import type { AppContext } from "../context.js";
 import { transmitDecision } from "../domain/policy.js";
-import type { Floor, FloorHolder } from "../engines/index.js";
+import type { Floor, FloorHolder, Preempt } from "../engines/index.js";
 import { presentUser } from "../presenters/index.js";
 import type { ChannelService } from "./channels.js";
-import type { Connection } from "./connection.js";
+import type { Connection, HotMic } from "./connection.js";
+import { HOT_MIC_MAX_MS, hotMicFor } from "./hot-mic.js";
 import type { RealtimeMetrics } from "./metrics.js";
 import type { RecordingSink } from "./recording-sink.js";
 import { Transmission, type TransmissionHost } from "./transmission.js";
@@ -22,7 +24,10 @@ export interface PushToTalkDeps {
   /** Repositories, config and quotas, as commands get them. */
   ctx: AppContext;
   floor: Floor;
-  channels: Pick<ChannelService, "emit" | "control" | "relayAudio" | "accessChanged">;
+  channels: Pick<
+    ChannelService,
+    "emit" | "control" | "relayAudio" | "accessChanged" | "deliverToUser" | "relayAudioToUsers"
+  >;
   recordings: RecordingSink;
   metrics: RealtimeMetrics;
 }
@@ -45,18 +50,7 @@ export class PushToTalk implements TransmissionHost {
    * channel moderator/admin (event organisers and moderators included) asks with priority.
    */
   async start(conn: Connection, channelId: string, wantsPriority: boolean): Promise<void> {
-    if (!conn.subscriptions.has(channelId)) {
-      return conn.send({ type: "ptt.denied", channelId, reason: "not_subscribed" });
-    }
-    const current = conn.transmission;
-    if (current?.channelId === channelId && !current.ended) {
-      return conn.send({
-        type: "ptt.granted",
-        channelId,
-        streamId: current.streamId,
-        maxDurationMs: this.maxDurationMs,
-      });
-    }
+    if (this.answeredAlready(conn, channelId)) return;
     const { ctx } = this.deps;
     // A mute committed after this read is announced by an access notice; one that arrives before
     // the transmission below is registered bumps the epoch, and the grant is re-checked.
@@ -66,14 +60,60 @@ export class PushToTalk implements TransmissionHost {
     if (!decision?.allowed) return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
     if (!(await recordingQuota(ctx, { userId: conn.userId, channelId })).allowed)
       return conn.send({ type: "ptt.denied", channelId, reason: "quota_exceeded" });
-    // Talk on one channel at a time.
-    if (current) await current.end("released");
     const { priority } = decision;
+    await this.take(conn, channelId, { priority, preempt: priority, epoch, hotMic: null });
+  }
+
+  /**
+   * `ptt.start` with `emergency: true`: the alert's raiser is always granted the floor (see
+   * hot-mic.ts), whatever their speak permission, pre-empting anyone; others get `forbidden`.
+   */
+  async startHotMic(conn: Connection, channelId: string, alertId: string): Promise<void> {
+    if (this.answeredAlready(conn, channelId, true)) return;
+    const epoch = conn.accessEpoch;
+    const hotMic = await hotMicFor(this.deps.ctx, conn.userId, channelId, alertId);
+    if (!hotMic) return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    await this.take(conn, channelId, { priority: true, preempt: "always", epoch, hotMic });
+  }
+
+  /** Not subscribed (denied), or already transmitting here (the same grant again; a hot mic
+   *  asked during an ordinary transmission replaces it instead). */
+  private answeredAlready(conn: Connection, channelId: string, hotMic = false): boolean {
+    if (!conn.subscriptions.has(channelId)) {
+      conn.send({ type: "ptt.denied", channelId, reason: "not_subscribed" });
+      return true;
+    }
+    const current = conn.transmission;
+    if (current?.channelId !== channelId || current.ended) return false;
+    if (hotMic && !current.emergency) return false;
+    conn.send({
+      type: "ptt.granted",
+      channelId,
+      streamId: current.streamId,
+      maxDurationMs: this.capOf(current.emergency),
+    });
+    return true;
+  }
+
+  private capOf(hotMic: HotMic | null): number {
+    return hotMic ? Math.min(HOT_MIC_MAX_MS, this.maxDurationMs) : this.maxDurationMs;
+  }
+
+  /** Takes the floor for an authorised start and announces the transmission. */
+  private async take(
+    conn: Connection,
+    channelId: string,
+    o: { priority: boolean; preempt: Preempt; epoch: number; hotMic: HotMic | null },
+  ): Promise<void> {
+    const { ctx } = this.deps;
+    // Talk on one channel at a time.
+    if (conn.transmission) await conn.transmission.end("released");
+    const { priority, hotMic } = o;
     const streamId = randomInt(1, 2 ** 32 - 1);
     const result = await this.floor.acquire(
       channelId,
       { userId: conn.userId, connId: conn.id, nodeId: ctx.engines.nodeId, streamId, priority },
-      { leaseMs: this.leaseMs, preempt: priority },
+      { leaseMs: this.leaseMs, preempt: o.preempt },
     );
     if (!result.granted) return this.denyBusy(conn, channelId, result.holder);
     if (conn.closed || !conn.subscriptions.has(channelId)) {
@@ -86,18 +126,23 @@ export class PushToTalk implements TransmissionHost {
         channelId,
         streamId: result.preempted.streamId,
       });
-    conn.transmission = new Transmission(this, conn, channelId, streamId, priority);
+    const maxDurationMs = this.capOf(hotMic);
+    conn.transmission = new Transmission(this, conn, channelId, streamId, priority, hotMic, maxDurationMs);
     this.deps.metrics.transmissions++;
-    // speaker.started goes out on the channel's topic before any frame of the stream can.
-    await this.channels.emit(channelId, {
-      type: "speaker.started",
+    // speaker.started goes out on the channel's topic before any frame of the stream can (and,
+    // for a hot mic, on each staff member's topic before any frame is sent there).
+    const started = {
+      type: "speaker.started" as const,
       channelId,
       streamId,
       user: conn.user!,
       priority,
-    });
-    conn.send({ type: "ptt.granted", channelId, streamId, maxDurationMs: this.maxDurationMs });
-    if (conn.accessEpoch !== epoch) await this.channels.accessChanged(conn, channelId);
+      ...(hotMic ? { emergency: true as const, alertId: hotMic.alertId } : {}),
+    };
+    await this.channels.emit(channelId, started);
+    if (hotMic) await this.channels.deliverToUser(hotMic.staff, started);
+    conn.send({ type: "ptt.granted", channelId, streamId, maxDurationMs });
+    if (conn.accessEpoch !== o.epoch) await this.channels.accessChanged(conn, channelId);
   }
 
   private async denyBusy(conn: Connection, channelId: string, holder: FloorHolder): Promise<void> {
@@ -120,6 +165,8 @@ export class PushToTalk implements TransmissionHost {
 
   relay(channelId: string, frame: Buffer, speaker: Connection): void {
     this.channels.relayAudio(channelId, frame, speaker);
+    const hotMic = speaker.transmission?.emergency;
+    if (hotMic) this.channels.relayAudioToUsers(hotMic.staff, frame);
   }
 
   renew(channelId: string, streamId: number): Promise<boolean> {
@@ -145,14 +192,23 @@ export class PushToTalk implements TransmissionHost {
   /** `speaker.stopped` (with the audio message when one was stored), then its `message.created`. */
   async stopped(t: Transmission, reason: StopReason, stored: AppendedMessage | null): Promise<void> {
     const { channelId, streamId } = t;
-    await this.channels.emit(channelId, {
-      type: "speaker.stopped",
+    const event = {
+      type: "speaker.stopped" as const,
       channelId,
       streamId,
       userId: t.connection.userId,
       reason,
       ...(stored ? { message: stored.message } : {}),
-    });
+    };
+    await this.channels.emit(channelId, event);
+    if (t.emergency) await this.channels.deliverToUser(t.emergency.staff, event);
     await stored?.announce();
+    const recordingId = stored?.message.recording?.id;
+    if (t.emergency && recordingId) {
+      await attachAlertRecording(this.deps.ctx, t.emergency.alertId, recordingId, t.connection.userId).catch(
+        (err) =>
+          this.deps.ctx.log.error({ err, alertId: t.emergency?.alertId }, "could not attach a recording"),
+      );
+    }
   }
 }

@@ -11,6 +11,7 @@
  * See docs/protocol.md for the messages and docs/architecture.md ("Realtime flow") for the flow.
  */
 import type { Server } from "node:http";
+import { openAlertsFor } from "../commands/alert-delivery.js";
 import type { AppContext } from "../context.js";
 import { ChannelService } from "./channels.js";
 import { bindHandlers } from "./handlers/index.js";
@@ -61,6 +62,7 @@ export class Realtime {
         tokens: this.ctx.tokens,
         revocations: this.ctx.engines.revocations,
         users: this.ctx.repos.users,
+        openAlerts: (userId) => openAlertsFor(this.ctx, userId),
       }),
     );
   }

@@ -7,7 +7,7 @@ import { FRAME_HEADER_BYTES, frameIsLast, frameSeq, LIMITS, type StopReason } fr
 import { allowedPacketSamples, OPUS_SAMPLES_PER_MS } from "../audio/opus-packet.js";
 import { TransmissionRecorder } from "../audio/transmission-recorder.js";
 import type { AppendedMessage } from "../commands/messages.js";
-import type { Connection, HeldTransmission } from "./connection.js";
+import type { Connection, HeldTransmission, HotMic } from "./connection.js";
 
 /** Transmissions shorter than this are accidental taps and are not stored. */
 export const MIN_RECORDING_MS = 300;
@@ -107,12 +107,15 @@ export class Transmission implements HeldTransmission {
     readonly channelId: string,
     readonly streamId: number,
     readonly priority: boolean,
+    readonly emergency: HotMic | null = null,
+    /** This transmission's cap; default the host's. */
+    readonly maxDurationMs = host.maxDurationMs,
   ) {
-    this.maxSamples = host.maxDurationMs * OPUS_SAMPLES_PER_MS;
+    this.maxSamples = maxDurationMs * OPUS_SAMPLES_PER_MS;
     this.tickMs = Math.max(100, Math.floor(host.leaseMs / 3));
     this.tick = setInterval(() => this.onTick(), this.tickMs);
     this.tick.unref();
-    this.cap = setTimeout(() => void this.end("timeout"), host.maxDurationMs);
+    this.cap = setTimeout(() => void this.end("timeout"), maxDurationMs);
     this.cap.unref();
   }
 

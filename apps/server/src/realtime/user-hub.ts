@@ -3,6 +3,7 @@
  * such user's topic `user:<userId>` (one per user with a local socket). It is how a message
  * reaches every socket of a user on every instance without any channel subscription.
  */
+import { frameStreamId, type ServerMessage } from "@won/protocol";
 import type { Broker } from "../engines/index.js";
 import type { Connection } from "./connection.js";
 
@@ -14,8 +15,17 @@ interface LocalUser {
   subscribed: Promise<() => Promise<void>>;
 }
 
+/** Streams announced to a user at once (per-user delivery of a transmission); more are dropped. */
+const MAX_USER_STREAMS = 10_000;
+
 export class UserHub {
   private readonly users = new Map<string, LocalUser>();
+  /**
+   * Transmissions delivered to users by their topic (`speaker.started` seen, `speaker.stopped`
+   * not yet): `userId:streamId` → channelId, so that their frames find the channel they belong
+   * to. Per user, because each user topic is ordered on its own.
+   */
+  private readonly streams = new Map<string, string>();
 
   constructor(
     private readonly broker: Broker,
@@ -48,8 +58,36 @@ export class UserHub {
     await unsubscribe?.();
   }
 
-  /** A JSON message, serialised once, to every local socket of the user. */
-  deliver(userId: string, bytes: Buffer): void {
-    for (const c of this.users.get(userId)?.connections ?? []) c.sendBytes(bytes, false);
+  /**
+   * A JSON message, serialised once, to every local socket of the user. A channel's stream
+   * (`speaker.started`, its frames, `speaker.stopped`) delivered this way skips the sockets
+   * subscribed to that channel: they hear it on the channel, and must not hear it twice.
+   */
+  deliver(userId: string, bytes: Buffer, event?: ServerMessage): void {
+    let channelId: string | undefined;
+    const key = event && "streamId" in event ? `${userId}:${event.streamId}` : "";
+    if (event?.type === "speaker.started") {
+      channelId = event.channelId;
+      if (this.streams.size < MAX_USER_STREAMS) this.streams.set(key, channelId);
+    } else if (event?.type === "speaker.stopped") {
+      channelId = event.channelId;
+      this.streams.delete(key);
+    }
+    for (const c of this.users.get(userId)?.connections ?? []) {
+      if (channelId === undefined || !c.subscriptions.has(channelId)) c.sendBytes(bytes, false);
+    }
+  }
+
+  /** A frame of a stream announced to the user, to their sockets not subscribed to its channel. */
+  deliverAudio(userId: string, frame: Buffer): number {
+    const channelId = this.streams.get(`${userId}:${frameStreamId(frame)}`);
+    if (channelId === undefined) return 0;
+    let n = 0;
+    for (const c of this.users.get(userId)?.connections ?? []) {
+      if (c.subscriptions.has(channelId)) continue;
+      c.sendBytes(Buffer.from(frame), true);
+      n++;
+    }
+    return n;
   }
 }

@@ -120,6 +120,10 @@ export class EventsRepo {
       if (this.dialect === "mysql") channels = channels.forUpdate();
       // Deleted explicitly for SQLite files created without foreign_keys, and in FK order.
       const channelIds = (await channels.execute()).map((c) => c.id);
+      const alertIds = trx.selectFrom("alerts").select("id").where("event_id", "=", id);
+      await trx.deleteFrom("alert_recordings").where("alert_id", "in", alertIds).execute();
+      await trx.deleteFrom("alert_audit").where("alert_id", "in", alertIds).execute();
+      await trx.deleteFrom("alerts").where("event_id", "=", id).execute();
       if (channelIds.length > 0) {
         await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();

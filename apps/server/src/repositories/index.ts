@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Config } from "../config.js";
 import type { DB } from "../db/schema.js";
+import { AlertsRepo } from "./alerts.js";
 import { ChannelsRepo } from "./channels.js";
 import { EventsRepo } from "./events.js";
 import { MessagesRepo } from "./messages.js";
@@ -18,6 +19,7 @@ export interface Repos {
   messages: MessagesRepo;
   recordings: RecordingsRepo;
   usage: UsageRepo;
+  alerts: AlertsRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -29,5 +31,6 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     messages: new MessagesRepo(db, config.database.kind),
     recordings: new RecordingsRepo(db),
     usage: new UsageRepo(db),
+    alerts: new AlertsRepo(db, config.database.kind),
   };
 }

@@ -50,6 +50,7 @@ const X = "401 invalid_token";
 const N = "403 not_a_member";
 const F = "403 forbidden";
 const LAST = "409 last_organiser";
+const NF = "404 not_found";
 const MEMBER_ROLES: readonly Role[] = ["participant", "listenOnly", "moderator", "organiser"];
 
 interface Users {
@@ -451,7 +452,53 @@ const REST: RestRow[] = [
     ],
     run: (c) => c.api.post("/join", { code: "ZZZZ-ZZZZ" }, c.token),
   },
+
+  // alerts: an alert the caller may not see is 404, whether it exists or not
+  {
+    name: "POST /events/:id/alerts",
+    fresh: true,
+    expect: [A, X, N, N, "201", "201", "201", "201", N],
+    run: (c) => c.api.post(`${ev(c)}/alerts`, { note: "matrix" }, c.token),
+  },
+  {
+    name: "GET /events/:id/alerts",
+    expect: [A, X, N, N, "200", "200", "200", "200", N],
+    run: (c) => c.api.get(`${ev(c)}/alerts`, c.token),
+  },
+  {
+    name: "GET /alerts/:id (the participant's)",
+    fresh: true,
+    expect: [A, X, NF, NF, "200", NF, "200", "200", NF],
+    run: async (c) => c.api.get(`/alerts/${await participantAlert(c)}`, c.token),
+  },
+  {
+    name: "POST /alerts/:id/claim (the participant's)",
+    fresh: true,
+    expect: [A, X, NF, NF, F, NF, "200", "200", NF],
+    ability: eventAbility("handleAlerts"),
+    run: async (c) => c.api.post(`/alerts/${await participantAlert(c)}/claim`, {}, c.token),
+  },
+  {
+    name: "POST /alerts/:id/resolve false_alarm (the participant's)",
+    fresh: true,
+    expect: [A, X, NF, NF, "200", NF, "200", "200", NF],
+    run: async (c) =>
+      c.api.post(`/alerts/${await participantAlert(c)}/resolve`, { outcome: "false_alarm" }, c.token),
+  },
+  {
+    name: "POST /alerts/:id/location (the participant's)",
+    fresh: true,
+    expect: [A, X, NF, NF, "204", NF, F, F, NF],
+    run: async (c) =>
+      c.api.post(`/alerts/${await participantAlert(c)}/location`, { lat: 1, lon: 2, accuracyM: 3 }, c.token),
+  },
 ];
+
+/** An alert raised by the scene's participant (its own event per fresh cell). */
+async function participantAlert(c: Cell): Promise<string> {
+  const res = await must(c.api.post(`${ev(c)}/alerts`, {}, c.users.participant.token), 201, "raise");
+  return res.body.id as string;
+}
 
 // ---------------------------------------------------------------------------------- socket rows
 

@@ -44,6 +44,7 @@ export class RecordingLive implements LiveEvents {
 
   messageCreated = (...args: Parameters<LiveEvents["messageCreated"]>) => this.record("messageCreated", args);
   channelUpdated = (...args: Parameters<LiveEvents["channelUpdated"]>) => this.record("channelUpdated", args);
+  alertChanged = (...args: Parameters<LiveEvents["alertChanged"]>) => this.record("alertChanged", args);
   channelDeleted = (...args: Parameters<LiveEvents["channelDeleted"]>) => this.record("channelDeleted", args);
   accessRevoked = (...args: Parameters<LiveEvents["accessRevoked"]>) => this.record("accessRevoked", args);
   accessChanged = (...args: Parameters<LiveEvents["accessChanged"]>) => this.record("accessChanged", args);

@@ -58,6 +58,7 @@ export async function createBacking(mode: Mode, extra: Record<string, string> = 
     RATE_JOIN_PER_USER: "100000",
     RATE_MESSAGES_PER_USER: "100000",
     RATE_HISTORY_PER_USER: "100000",
+    RATE_ALERTS_PER_USER: "100000",
     MAX_SOCKETS_PER_USER: "10000",
     WEB_DIST_DIR: "/nonexistent",
   };

@@ -64,7 +64,7 @@ function make(token = "t1", refresh = vi.fn(async (): Promise<string | null> => 
 const last = () => FakeSocket.all[FakeSocket.all.length - 1]!;
 const ready = (s: FakeSocket) => {
   s.serverOpen();
-  s.serverSend({ type: "ready", sessionId: "s", user: USER, heartbeatMs: 25_000 });
+  s.serverSend({ type: "ready", sessionId: "s", user: USER, heartbeatMs: 25_000, openAlerts: [] });
 };
 
 beforeEach(() => {
@@ -81,7 +81,7 @@ describe("RealtimeConnection", () => {
     const s = last();
     s.serverOpen();
     expect(s.sent).toEqual([{ type: "auth", token: "t1" }]);
-    s.serverSend({ type: "ready", sessionId: "s", user: USER, heartbeatMs: 25_000 });
+    s.serverSend({ type: "ready", sessionId: "s", user: USER, heartbeatMs: 25_000, openAlerts: [] });
     expect(conn.status).toBe("open");
     expect(s.sent[1]).toEqual({ type: "subscribe", channelId: CH });
   });

@@ -6,6 +6,7 @@ export const EventParams = z.strictObject({ eventId: Id });
 export const EventMemberParams = z.strictObject({ eventId: Id, userId: Id });
 export const ChannelParams = z.strictObject({ channelId: Id });
 export const ChannelMemberParams = z.strictObject({ channelId: Id, userId: Id });
+export const AlertParams = z.strictObject({ alertId: Id });
 export const RecordingParams = z.strictObject({ recordingId: Id });
 
 /** `/healthz`: the process runs. */

@@ -5,6 +5,7 @@ import { messagesRecordings } from "./002-messages-recordings.js";
 import { binaryKeys } from "./003-binary-keys.js";
 import { channelRestrictions } from "./004-channel-restrictions.js";
 import { recordingQuotaIndexes } from "./005-recording-quota-indexes.js";
+import { alerts } from "./006-alerts.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -14,5 +15,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "003-binary-keys": binaryKeys(dialect),
     "004-channel-restrictions": channelRestrictions(dialect),
     "005-recording-quota-indexes": recordingQuotaIndexes(dialect),
+    "006-alerts": alerts(dialect),
   };
 }

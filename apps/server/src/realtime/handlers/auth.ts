@@ -13,10 +13,11 @@ const REFUSED = "invalid, expired or revoked token";
  * after the registration (and closes the socket). Registering after the read, or after any later
  * await, would let a racing logout slip between the two and leave a revoked socket open.
  *
- * A new socket is reachable by `deliverToUser` before it is told `ready`.
+ * A new socket is reachable by `deliverToUser` before it is told `ready`, and `ready` carries
+ * every alert not closed that the user may see, read after that: none is missed in between.
  */
 export const auth: Handler<"auth"> = async (
-  { connections, channels, tokens, revocations, users },
+  { connections, channels, tokens, revocations, users, openAlerts },
   conn,
   msg,
 ) => {
@@ -46,5 +47,14 @@ export const auth: Handler<"auth"> = async (
   connections.authenticate(conn, claims);
   if (!first) return;
   await channels.attachUser(conn);
-  conn.send({ type: "ready", sessionId: conn.id, user: conn.user!, heartbeatMs: LIMITS.heartbeatMs });
+  // Read after the socket is reachable: an alert raised meanwhile is in the list or delivered.
+  const alerts = await openAlerts(conn.userId);
+  if (conn.closed) return;
+  conn.send({
+    type: "ready",
+    sessionId: conn.id,
+    user: conn.user!,
+    heartbeatMs: LIMITS.heartbeatMs,
+    openAlerts: alerts,
+  });
 };

@@ -1,4 +1,4 @@
-import type { ClientMessage } from "@won/protocol";
+import type { Alert, ClientMessage } from "@won/protocol";
 import type { TokenService } from "../../auth/tokens.js";
 import type { Repos } from "../../context.js";
 import type { TokenRevocations } from "../../engines/index.js";
@@ -18,6 +18,8 @@ export interface HandlerDeps {
   tokens: Pick<TokenService, "verifyAccess">;
   revocations: Pick<TokenRevocations, "isRevoked">;
   users: Repos["users"];
+  /** Every alert not closed that the user may see (`ready.openAlerts`). */
+  openAlerts(userId: string): Promise<Alert[]>;
 }
 
 /** One client message type's handler. Failures are thrown as `AppError` (domain/errors.ts);

@@ -1,0 +1,98 @@
+/** REST routes: emergency alerts (raise, list, read, claim, resolve, report a location). */
+import {
+  Alert,
+  AlertList,
+  AlertListQuery,
+  AlertLocation,
+  ClaimAlertBody,
+  RaiseAlertBody,
+  ResolveAlertBody,
+} from "../rest.js";
+import { defineRoute } from "../route.js";
+import * as common from "./common.js";
+
+/** An alert is 404 to whoever may not see it, so its existence does not leak. */
+const ALERT_READ = ["not_found"] as const;
+
+export const alertRoutes = {
+  raiseAlert: defineRoute({
+    operationId: "raiseAlert",
+    method: "POST",
+    path: "/events/:eventId/alerts",
+    summary: "Raise an emergency alert in an event (any member)",
+    description:
+      "A caller who already has an alert not closed in the event gets 200 and that alert instead of a new one.",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.EventParams,
+    body: RaiseAlertBody,
+    status: 201,
+    response: Alert,
+    alsoStatus: { 200: "The caller's alert already open in this event" },
+    errors: [...common.EVENT_READ, "rate_limited"],
+  }),
+  listAlerts: defineRoute({
+    operationId: "listAlerts",
+    method: "GET",
+    path: "/events/:eventId/alerts",
+    summary: "An event's alerts, newest first (staff: all; others: their own)",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.EventParams,
+    query: AlertListQuery,
+    status: 200,
+    response: AlertList,
+    errors: common.EVENT_READ,
+  }),
+  getAlert: defineRoute({
+    operationId: "getAlert",
+    method: "GET",
+    path: "/alerts/:alertId",
+    summary: "One alert (its event's staff, or its raiser)",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    status: 200,
+    response: Alert,
+    errors: ALERT_READ,
+  }),
+  claimAlert: defineRoute({
+    operationId: "claimAlert",
+    method: "POST",
+    path: "/alerts/:alertId/claim",
+    summary: "Take charge of an alert (organisers and moderators); `takeOver` from another",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    body: ClaimAlertBody,
+    status: 200,
+    response: Alert,
+    errors: [...ALERT_READ, "forbidden", "already_claimed", "already_closed"],
+  }),
+  resolveAlert: defineRoute({
+    operationId: "resolveAlert",
+    method: "POST",
+    path: "/alerts/:alertId/resolve",
+    summary: "Close an alert (staff; its raiser only as a false alarm)",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    body: ResolveAlertBody,
+    status: 200,
+    response: Alert,
+    errors: [...ALERT_READ, "forbidden", "already_closed"],
+  }),
+  updateAlertLocation: defineRoute({
+    operationId: "updateAlertLocation",
+    method: "POST",
+    path: "/alerts/:alertId/location",
+    summary: "Report the raiser's current location (at most one every 2 s per alert)",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    body: AlertLocation,
+    status: 204,
+    response: null,
+    errors: [...ALERT_READ, "forbidden", "already_closed", "rate_limited"],
+  }),
+} as const;
