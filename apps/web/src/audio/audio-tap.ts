@@ -15,6 +15,8 @@ export interface AudioTap {
   /** Dropped frames by jitter-buffer reason (duplicate, overflow, catch-up). */
   dropReasons: Record<string, number>;
   underruns: number;
+  /** Decoded frames not played because the audio context was not running (sound still locked). */
+  framesMissedSuspended: number;
   playedSumSq: number;
   playedSamples: number;
   streamsStarted: number;
@@ -34,6 +36,7 @@ export const tap: AudioTap = {
   framesDropped: 0,
   dropReasons: {},
   underruns: 0,
+  framesMissedSuspended: 0,
   playedSumSq: 0,
   playedSamples: 0,
   streamsStarted: 0,

@@ -3,6 +3,7 @@
  * EncodedAudioChunk is one Opus packet = one wire frame.
  */
 import { SAMPLE_RATE } from "./audio-context";
+import { withTimeout } from "./audio-start";
 
 const BASE: AudioEncoderConfig = {
   codec: "opus",
@@ -57,7 +58,7 @@ export class OpusEncoder {
     onPacket: (packet: Uint8Array) => void,
     onError: (e: Error) => void,
   ): Promise<OpusEncoder> {
-    const config = await encoderConfig();
+    const config = await withTimeout(encoderConfig(), "encoder");
     if (!config) throw new Error("This browser cannot encode Opus audio (WebCodecs AudioEncoder missing)");
     return new OpusEncoder(config, onPacket, onError);
   }

@@ -10,6 +10,7 @@
  * Released before the grant arrived: ptt.stop is sent when it does.
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
 import { FrameSequencer } from "../audio/frame-sequencer";
 import { MicCapture } from "../audio/mic-capture";
@@ -19,8 +20,9 @@ import { getSession } from "../auth/session";
 import type { RealtimeConnection } from "../realtime/connection";
 import { getSettings } from "../settings/settings-store";
 import { levelFromRms, useLevel } from "../state/level-store";
-import { live } from "../state/live-store";
+import { type Denial, live } from "../state/live-store";
 import { userLabel } from "../users/user-name";
+import { stopReason } from "./stop-reason";
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
@@ -36,6 +38,16 @@ interface Transmission {
   encoder: OpusEncoder | null;
   capClosed: boolean;
   maxTimer: ReturnType<typeof setTimeout> | null;
+  /** Epoch ms of the grant and the longest allowed talk time, once granted. */
+  grantedAt: number | null;
+  maxDurationMs: number | null;
+}
+
+/** Why a transmission could not start, as the talk panel's denial reason. */
+function startFailure(e: unknown): Denial["reason"] {
+  if (e instanceof AudioStartError)
+    return e.step === "output" ? "no_audio_output" : e.step === "encoder" ? "encoder_stalled" : "mic_stalled";
+  return e instanceof Error && /encode Opus/.test(e.message) ? "no_encoder" : "no_microphone";
 }
 
 export class TalkController {
@@ -73,6 +85,8 @@ export class TalkController {
       encoder: null,
       capClosed: false,
       maxTimer: null,
+      grantedAt: null,
+      maxDurationMs: null,
     };
     this.tx = tx;
     live.setTalk({ channelId, phase: "requesting" });
@@ -119,18 +133,14 @@ export class TalkController {
       if (tx.capClosed) mic.close();
       else tx.mic = mic;
     } catch (e) {
-      console.warn("microphone unavailable", e);
+      console.warn("audio could not start", e);
       if (this.tx === tx) {
+        // Give the floor back now rather than hold it silently until the server's lease ends.
         if (tx.streamId !== null || tx.phase === "requesting")
           this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
         this.closeCapture(tx, true);
         this.done(tx);
-        const noEncoder = e instanceof Error && /encode Opus/.test(e.message);
-        live.deny({
-          channelId: tx.channelId,
-          reason: noEncoder ? "no_encoder" : "no_microphone",
-          at: Date.now(),
-        });
+        live.deny({ channelId: tx.channelId, reason: startFailure(e), at: Date.now() });
         tones.denied();
       }
     }
@@ -192,6 +202,8 @@ export class TalkController {
   private granted(tx: Transmission, m: ServerMessageOf<"ptt.granted">) {
     tx.streamId = m.streamId;
     tx.seq = new FrameSequencer(m.streamId);
+    tx.grantedAt = Date.now();
+    tx.maxDurationMs = m.maxDurationMs;
     if (tx.releasedEarly) {
       this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
       tx.phase = "stopping";
@@ -238,7 +250,8 @@ export class TalkController {
     this.closeCapture(tx, true);
     if (tx.phase === "talking") {
       tones.end();
-      live.stopped(tx.channelId, reason);
+      const elapsed = tx.grantedAt === null ? null : Date.now() - tx.grantedAt;
+      live.stopped(tx.channelId, stopReason(reason, elapsed, tx.maxDurationMs));
     }
     this.done(tx);
   }
