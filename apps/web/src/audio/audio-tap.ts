@@ -23,6 +23,8 @@ export interface AudioTap {
   streamsEnded: number;
   recordingsPlayed: number;
   decoder: string;
+  /** The encoder of the last transmission: "webcodecs" or "wasm". */
+  encoder: string;
 }
 
 export const tap: AudioTap = {
@@ -43,6 +45,7 @@ export const tap: AudioTap = {
   streamsEnded: 0,
   recordingsPlayed: 0,
   decoder: "",
+  encoder: "",
 };
 
 export function sumSquares(pcm: Float32Array): number {

@@ -14,7 +14,7 @@ import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
 import { FrameSequencer } from "../audio/frame-sequencer";
 import { MicCapture } from "../audio/mic-capture";
-import { OpusEncoder } from "../audio/opus-encoder";
+import { OpusEncoder, type PacketEncoder } from "../audio/opus-encoder";
 import { tones } from "../audio/tones";
 import { getSession } from "../auth/session";
 import type { RealtimeConnection } from "../realtime/connection";
@@ -35,7 +35,7 @@ interface Transmission {
   seq: FrameSequencer | null;
   early: Uint8Array[];
   mic: MicCapture | null;
-  encoder: OpusEncoder | null;
+  encoder: PacketEncoder | null;
   capClosed: boolean;
   maxTimer: ReturnType<typeof setTimeout> | null;
   /** Epoch ms of the grant and the longest allowed talk time, once granted. */

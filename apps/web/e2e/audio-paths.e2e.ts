@@ -1,8 +1,13 @@
 /**
+ * The audio paths beside the main one, on Chromium.
+ *
  * Audio that cannot start must say so instead of hanging: a page whose AudioContext never resumes
  * (no output device, a phone whose audio session was taken) is refused the talk button with a
  * notice that names the failed part, gives the floor back, and as a listener asks for a tap
  * instead of scheduling voice on a clock that stands still.
+ *
+ * A browser without WebCodecs AudioEncoder talks through the WASM libopus encoder, and a
+ * WebCodecs listener decodes its packets.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,13 +20,13 @@ import { launchChromium, newUser, until } from "./harness/browser";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
 import { makeSpeechWav } from "./harness/speech";
 
-describe.skipIf(!serverBuilt())("audio that cannot start", () => {
+describe.skipIf(!serverBuilt())("audio paths: a start that hangs, the WASM encoder", () => {
   let tmp = "";
   let browser: Browser | undefined;
   let server: RunningServer | undefined;
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), "won-web-audio-start-"));
+    tmp = mkdtempSync(join(tmpdir(), "won-web-audio-paths-"));
     const wav = makeSpeechWav(tmp);
     server = await startServer({ DATA_DIR: join(tmp, "data"), DATABASE_URL: "", REDIS_URL: "" });
     browser = await launchChromium(wav);
@@ -83,6 +88,51 @@ describe.skipIf(!serverBuilt())("audio that cannot start", () => {
     } finally {
       await s.context.close();
       await n.context.close();
+    }
+  }, 60_000);
+
+  it("no WebCodecs AudioEncoder: the talker encodes with WASM libopus and the listener decodes ≥ 95 % of the frames", async () => {
+    const authA = await apiRegister(server!.url, person("wasa", "Wasa Encoder"));
+    const ev = await apiCreateEvent(server!.url, authA.accessToken, "WASM encoder");
+    const ch = await apiCreateChannel(server!.url, authA.accessToken, ev.id, "Ops");
+    const authB = await apiRegister(server!.url, person("webb", "Webb Decoder"));
+    await apiJoin(server!.url, authB.accessToken, ev.inviteCode!);
+    const a = await newUser(browser!, server!.url);
+    const b = await newUser(browser!, server!.url);
+    try {
+      await signInContext(a.context, authA);
+      await signInContext(b.context, authB);
+      await a.context.addInitScript(() => {
+        // A browser without WebCodecs encoding (older Safari, Firefox for Android, some webviews).
+        Reflect.deleteProperty(window, "AudioEncoder");
+      });
+      await a.page.goto(`/channels/${ch.id}`);
+      await b.page.goto(`/channels/${ch.id}`);
+      await until("both online", () =>
+        a.page.getByTestId("online-list").getByText("Webb Decoder").isVisible(),
+      );
+      await holdTalk(a.page, 3_000);
+      const sent = await until("A's transmission is over", async () => {
+        const t = await audio(a.page);
+        const idle = (await a.page.getByTestId("talk-button").getAttribute("data-state")) === "idle";
+        return idle ? t.framesSent : 0;
+      });
+      const tx = await audio(a.page);
+      expect(tx.encoder).toBe("wasm");
+      expect(sent).toBeGreaterThan(120);
+      await until(
+        "B has decoded the stream",
+        async () => (await audio(b.page)).framesDecoded >= sent * 0.95,
+        5_000,
+      );
+      const rx = await audio(b.page);
+      expect(rx.decoder).toBe("webcodecs");
+      expect(rx.playedSumSq / rx.playedSamples).toBeGreaterThan(1e-4);
+      expect(a.problems).toEqual([]);
+      expect(b.problems).toEqual([]);
+    } finally {
+      await a.context.close();
+      await b.context.close();
     }
   }, 60_000);
 });
