@@ -27,10 +27,12 @@ interface LibOpus {
 
 let native: Promise<LibOpus> | null = null;
 
-function loadNative(): Promise<LibOpus> {
+const fetchWasm = async () => (await fetch(wasmUrl)).arrayBuffer();
+
+function loadNative(wasmBytes: () => Promise<BufferSource>): Promise<LibOpus> {
   if (!native) {
     native = (async () => {
-      const bytes = await (await fetch(wasmUrl)).arrayBuffer();
+      const bytes = await wasmBytes();
       const noop = () => 0;
       const { instance } = await WebAssembly.instantiate(bytes, {
         // libopus does no I/O; memory growth needs no notice since views are made per call.
@@ -57,8 +59,12 @@ export class WasmOpusEncoder {
     private readonly outPtr: number,
   ) {}
 
-  static async create(bitrate: number): Promise<WasmOpusEncoder> {
-    const lib = await loadNative();
+  /** `wasmBytes` supplies the module (tests read the file; the app fetches the bundled asset). */
+  static async create(
+    bitrate: number,
+    wasmBytes: () => Promise<BufferSource> = fetchWasm,
+  ): Promise<WasmOpusEncoder> {
+    const lib = await loadNative(wasmBytes);
     const enc = lib.malloc(lib.opus_encoder_get_size(1));
     const fail = (what: string, code: number) => {
       lib.free(enc);
