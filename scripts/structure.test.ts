@@ -24,6 +24,17 @@ function* walk(dir: string): Generator<string> {
   }
 }
 
+/** Every text file of the repository that code or docs live in. */
+function* walkText(dir: string): Generator<string> {
+  for (const name of readdirSync(dir)) {
+    if (name === "node_modules" || name === ".git" || name === "dist") continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) yield* walkText(path);
+    else if (/\.(ts|tsx|mjs|js|md|yml|conf|json)$|^Dockerfile$/.test(name) && name !== "package-lock.json")
+      yield path;
+  }
+}
+
 const files = SOURCES.flatMap((dir) => [...walk(join(ROOT, dir))]).map((path) => ({
   path: relative(ROOT, path),
   text: readFileSync(path, "utf8"),
@@ -89,6 +100,14 @@ describe("code structure", () => {
     };
     for (const node of edges.keys()) if (!state.has(node)) visit(node);
     expect(cycles).toEqual([]);
+  });
+
+  it("code and docs stand on their own: no citation of files outside the repository or of issues", () => {
+    const texts = [...walkText(ROOT)].filter((path) => !/\/(node_modules|dist|results|\.git)\//.test(path));
+    const citing = texts.filter((path) =>
+      /\b(CONTRACT|STYLE|DESIGN)\.md\b|\b[Ii]ssue (#?\d+)/.test(readFileSync(path, "utf8")),
+    );
+    expect(citing.map((path) => relative(ROOT, path))).toEqual([]);
   });
 
   it("use cases, the domain and the gateway never import the HTTP edge", () => {

@@ -27,6 +27,7 @@ import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
 import { proxyTrust } from "./lib/client-address.js";
+import { loadTlsCredentials, type TlsCredentials } from "./lib/tls-certificate.js";
 import { metricsPlugin, RealtimeMeter } from "./observability/metrics.js";
 import { Realtime } from "./realtime/realtime.js";
 
@@ -51,7 +52,9 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   const detachLive = ctx.live.attach(realtime.live);
 
   let shuttingDown = false;
-  const fastify = createFastify(config, ctx.log);
+  const tls = await loadTlsCredentials(config.tls);
+  if (tls) logCertificate(ctx.log, tls);
+  const fastify = createFastify(config, ctx.log, tls);
   await registerSecurity(fastify, config);
   await registerServiceRoutes(fastify, ctx, () => shuttingDown);
   await fastify.register(metricsPlugin(ctx, () => realtime, realtimeMeter));
@@ -66,6 +69,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   );
   await registerWebClient(fastify, config);
 
+  // With TLS this is an https.Server: WebSocket upgrades arrive on it the same way (WSS).
   realtime.attach(fastify.server);
   await fastify.ready();
   const stopHousekeeping = startHousekeeping(ctx);
@@ -85,9 +89,20 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
   };
 }
 
-/** Fastify with the project's parsing, validation, error and request-id rules. */
-function createFastify(config: Config, log: Logger): FastifyInstance {
+/** Prints what a phone's user compares before accepting the certificate, and the SPKI pin. */
+function logCertificate(log: Logger, tls: TlsCredentials): void {
+  log.info(
+    { fingerprint: tls.fingerprint, spkiSha256: tls.spkiSha256, generated: tls.generated },
+    `TLS certificate SHA-256 fingerprint ${tls.fingerprint}`,
+  );
+}
+
+/** Fastify with the project's parsing, validation, error and request-id rules; HTTPS when
+ *  `tls` is given (the same port serves WSS). */
+function createFastify(config: Config, log: Logger, tls: TlsCredentials | null): FastifyInstance {
+  // An https.Server is driven like an http.Server by everything here (inject, listen, upgrades).
   const fastify = Fastify({
+    ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
     loggerInstance: log as FastifyBaseLogger,
     // The same trust as WebSocket upgrades (lib/client-address.ts): `request.ip` is the client.
     trustProxy: proxyTrust(config.trustProxy),
@@ -106,7 +121,7 @@ function createFastify(config: Config, log: Logger): FastifyInstance {
       void r.code(400).type("application/problem+json").send(problem(code, "The request URL is not valid"));
     },
     clientErrorHandler,
-  });
+  }) as unknown as FastifyInstance;
   fastify.setValidatorCompiler(validatorCompiler);
   fastify.setSerializerCompiler(serializerCompiler);
   fastify.setErrorHandler(errorHandler);

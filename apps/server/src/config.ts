@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { invalidProxyAddresses, type TrustProxy } from "./lib/client-address.js";
+import type { TlsSource } from "./lib/tls-certificate.js";
 
 export type { TrustProxy };
 
@@ -47,6 +48,38 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
   }
   return { kind: "addresses", addresses };
 });
+
+/** `true`/`yes`/`1` or `false`/`no`/`0`, any case. */
+const bool = z
+  .string()
+  .transform((s) => s.trim().toLowerCase())
+  .pipe(z.enum(["true", "yes", "1", "false", "no", "0"]))
+  .transform((s) => s === "true" || s === "yes" || s === "1");
+
+/** An absolute http(s) URL without path, query or fragment, kept as its origin. */
+const publicUrl = z.string().transform((raw, ctx) => {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw.trim());
+  } catch {}
+  const bare = url && url.pathname === "/" && !url.search && !url.hash && !url.username && !url.password;
+  if (!url || !/^https?:$/.test(url.protocol) || !bare) {
+    ctx.addIssue({
+      code: "custom",
+      message: "must be an http:// or https:// URL without a path, e.g. https://10.0.0.5:8000",
+    });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** HTTPS from PEM files, a self-signed certificate in DATA_DIR, or plain http. */
+function tlsSource(env: z.output<typeof EnvSchema>): TlsSource {
+  if (env.TLS_CERT_FILE && env.TLS_KEY_FILE) {
+    return { kind: "files", certFile: resolve(env.TLS_CERT_FILE), keyFile: resolve(env.TLS_KEY_FILE) };
+  }
+  return env.TLS_SELF_SIGNED ? { kind: "self-signed", dataDir: resolve(env.DATA_DIR) } : null;
+}
 
 const defaultWebDist = resolve(dirname(fileURLToPath(import.meta.url)), "../../web/dist");
 
@@ -91,6 +124,10 @@ const EnvSchema = z
     QUOTA_RECORDING_BYTES_PER_EVENT: int(0, 2 ** 50).default(2 * 1024 * 1024 * 1024),
     MAX_EVENTS_PER_USER: int(0, 1_000_000).default(50),
     MAX_CHANNELS_PER_USER: int(0, 1_000_000).default(200),
+    TLS_CERT_FILE: z.string().optional(),
+    TLS_KEY_FILE: z.string().optional(),
+    TLS_SELF_SIGNED: bool.default(false),
+    PUBLIC_URL: publicUrl.optional(),
   })
   .superRefine((env, ctx) => {
     if ((env.DATABASE_URL || env.REDIS_URL) && !env.JWT_SECRET) {
@@ -99,6 +136,26 @@ const EnvSchema = z
         path: ["JWT_SECRET"],
         message: "is required when DATABASE_URL or REDIS_URL is set (all instances must share it)",
       });
+    }
+    if (Boolean(env.TLS_CERT_FILE) !== Boolean(env.TLS_KEY_FILE)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"],
+        message: "TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither",
+      });
+    }
+    if (env.TLS_SELF_SIGNED && (env.TLS_CERT_FILE || env.TLS_KEY_FILE)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["TLS_SELF_SIGNED"],
+        message: "cannot be combined with TLS_CERT_FILE/TLS_KEY_FILE: choose one certificate",
+      });
+    }
+    for (const name of ["TLS_CERT_FILE", "TLS_KEY_FILE"] as const) {
+      const file = env[name];
+      if (file && !existsSync(file)) {
+        ctx.addIssue({ code: "custom", path: [name], message: `no such file: ${file}` });
+      }
     }
   });
 
@@ -126,6 +183,11 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     logLevel: env.LOG_LEVEL,
     webDistDir: resolve(env.WEB_DIST_DIR),
     trustProxy: env.TRUST_PROXY,
+    /** Where the HTTPS certificate comes from; `null` = plain http (lib/tls-certificate.ts). */
+    tls: tlsSource(env),
+    /** Origin phones use to reach this server (invite links); null = derived per request
+     *  (lib/public-url.ts). */
+    publicUrl: env.PUBLIC_URL ?? null,
     ptt: { maxTransmissionMs: env.MAX_TRANSMISSION_MS, floorLeaseMs: env.FLOOR_LEASE_MS },
     /** A crashed instance's sockets leave presence within about 1.5 × this. */
     presenceLeaseMs: env.PRESENCE_LEASE_MS,

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { createChannel, updateChannel } from "./commands/channels.js";
 import { loadConfig } from "./config.js";
 import { createCore } from "./core.js";
-import { createTestCore, RecordingLive, seedUser } from "./test/core.js";
+import { createTestCore, RecordingLive, seedUser, TEST_PUBLIC_BASE } from "./test/core.js";
 import { createBacking, MODES } from "./test/harness.js";
 import { waitFor } from "./test/wait.js";
 
@@ -35,17 +35,18 @@ describe.each(MODES)("core (%s)", (mode) => {
     const core = await createCore(loadConfig((await createBacking(mode)).env));
     try {
       const admin = await seedUser(core);
-      const channel = await createChannel(core, admin.id, { name: "Before" });
+      const at = { ...core, publicBase: TEST_PUBLIC_BASE };
+      const channel = await createChannel(at, admin.id, { name: "Before" });
       expect(core.live.attached).toBe(false);
       // Nobody to tell: the change is stored and the event is dropped, not queued.
-      await updateChannel(core, admin.id, channel.id, { name: "Unheard" });
+      await updateChannel(at, admin.id, channel.id, { name: "Unheard" });
 
       const sink = new RecordingLive();
       const detach = core.live.attach(sink);
       expect(() => core.live.attach(new RecordingLive())).toThrow(/already attached/);
-      await updateChannel(core, admin.id, channel.id, { name: "Heard" });
+      await updateChannel(at, admin.id, channel.id, { name: "Heard" });
       detach();
-      await updateChannel(core, admin.id, channel.id, { name: "Unheard again" });
+      await updateChannel(at, admin.id, channel.id, { name: "Unheard again" });
       expect(sink.published.map((p) => [p.name, (p.args[0] as { name: string }).name])).toEqual([
         ["channelUpdated", "Heard"],
       ]);

@@ -1,6 +1,7 @@
 /** Entry point: load config, build, listen, and shut down gracefully on SIGTERM/SIGINT. */
 import { buildApp, createLogger } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { configuredBase } from "./lib/public-url.js";
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;
@@ -22,8 +23,10 @@ async function main() {
       database: config.database.kind,
       engines: config.redis ? "redis" : "memory",
       web: config.webDistDir,
+      // The address invite links carry when no request says otherwise: what phones should open.
+      phones: configuredBase(config),
     },
-    `Operation Won listening on http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`,
+    `Operation Won listening on ${config.tls ? "https" : "http"}://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`,
   );
 
   let stopping = false;

@@ -165,6 +165,8 @@ export const Channel = z.object({
   canSpeak: z.boolean(),
   lastSeq: z.number().int(),
   inviteCode: z.string().optional(),
+  /** The deep link a phone opens to join (`PUBLIC_URL/join/CODE`); with `inviteCode`. */
+  inviteUrl: z.string().url().optional(),
   abilities: ChannelAbilities,
   createdAt: IsoDate,
 });
@@ -179,6 +181,8 @@ export const Event = z.object({
   myRole: EventRole,
   memberCount: z.number().int(),
   inviteCode: z.string().optional(),
+  /** The deep link a phone opens to join (`PUBLIC_URL/join/CODE`); with `inviteCode`. */
+  inviteUrl: z.string().url().optional(),
   abilities: EventAbilities,
   createdAt: IsoDate,
 });
@@ -192,7 +196,7 @@ const eventTimes = <T extends { startsAt?: string | null; endsAt?: string | null
   ctx: z.RefinementCtx,
 ) => {
   if (v.startsAt && v.endsAt && Date.parse(v.endsAt) < Date.parse(v.startsAt)) {
-    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must not be before startsAt" });
+    ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must not be before the start" });
   }
 };
 

@@ -20,6 +20,7 @@ import { resetPassword } from "../commands/resetPassword.js";
 import { ConfigError, loadConfig } from "../config.js";
 import { type Core, createCore, createLogger } from "../core.js";
 import { AppError } from "../domain/errors.js";
+import { configuredBase } from "../lib/public-url.js";
 
 async function readPassword(): Promise<string> {
   if (process.env.WON_PASSWORD) return process.env.WON_PASSWORD;
@@ -72,7 +73,12 @@ const COMMANDS: Record<string, (core: Core, values: Values) => Promise<string>> 
     const body = CreateEventBody.safeParse({ name: values.name });
     if (!body.success) throw new UsageError(issues(body.error));
     // The operator's path: an event made here does not count against the owner's quota.
-    const event = await createEventForOwner(core, owner.id, body.data);
+    // Without a request, invite links use PUBLIC_URL or this machine's LAN address.
+    const event = await createEventForOwner(
+      { ...core, publicBase: configuredBase(core.config) },
+      owner.id,
+      body.data,
+    );
     return `created event "${event.name}" (${event.id}) organised by ${owner.username}; invite code ${event.inviteCode}`;
   },
 };

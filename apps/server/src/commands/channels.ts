@@ -12,6 +12,7 @@ import {
   maySetCanSpeak,
 } from "../domain/policy.js";
 import {
+  type PresentContext,
   presentChannel,
   presentChannelMember,
   presentChannelPublic,
@@ -25,18 +26,20 @@ import { assertCanCreate } from "./storage-quota.js";
  *  live events, and (presence) the engines. Each command below takes only its part. */
 export type ChannelDeps = Pick<Core, "repos" | "config" | "live" | "engines">;
 type RepoDeps = Pick<ChannelDeps, "repos">;
+/** Commands that return channels also need where phones reach this server (invite links). */
+type PresentingDeps = RepoDeps & PresentContext;
 /** Changes that the channel's subscribers must hear of. */
 type NotifyingDeps = Pick<ChannelDeps, "repos" | "live">;
 
-export async function listChannels(ctx: RepoDeps, userId: string): Promise<Channel[]> {
+export async function listChannels(ctx: PresentingDeps, userId: string): Promise<Channel[]> {
   const rows = await ctx.repos.channels.listForUser(userId);
-  return rows.map(({ channel, access }) => presentChannel(channel, access));
+  return rows.map(({ channel, access }) => presentChannel(channel, access, ctx));
 }
 
 /** Standalone channels: anyone may create one and becomes its admin. Event channels: the
  *  event's organisers and moderators. */
 export async function createChannel(
-  ctx: Pick<ChannelDeps, "repos" | "config">,
+  ctx: Pick<ChannelDeps, "repos" | "config"> & PresentContext,
   userId: string,
   body: CreateChannelBody,
 ): Promise<Channel> {
@@ -61,13 +64,13 @@ export async function createChannel(
   return getChannel(ctx, userId, id);
 }
 
-export async function getChannel(ctx: RepoDeps, userId: string, channelId: string): Promise<Channel> {
+export async function getChannel(ctx: PresentingDeps, userId: string, channelId: string): Promise<Channel> {
   const { channel, access } = await channelAccess(ctx, channelId, userId);
-  return presentChannel(channel, access);
+  return presentChannel(channel, access, ctx);
 }
 
 export async function updateChannel(
-  ctx: NotifyingDeps,
+  ctx: NotifyingDeps & PresentContext,
   userId: string,
   channelId: string,
   patch: { name?: string; description?: string },
@@ -76,7 +79,7 @@ export async function updateChannel(
   await ctx.repos.channels.update(channelId, patch);
   const next = { ...channel, ...patch };
   await ctx.live.channelUpdated(presentChannelPublic(next));
-  return presentChannel(next, access);
+  return presentChannel(next, access, ctx);
 }
 
 export async function deleteChannel(ctx: NotifyingDeps, userId: string, channelId: string): Promise<void> {
@@ -86,7 +89,7 @@ export async function deleteChannel(ctx: NotifyingDeps, userId: string, channelI
 }
 
 export async function regenerateChannelCode(
-  ctx: RepoDeps,
+  ctx: PresentingDeps,
   userId: string,
   channelId: string,
 ): Promise<Channel> {
@@ -96,7 +99,7 @@ export async function regenerateChannelCode(
     await ctx.repos.channels.update(channelId, { invite_code: code });
     return code;
   });
-  return presentChannel({ ...channel, invite_code }, access);
+  return presentChannel({ ...channel, invite_code }, access, ctx);
 }
 
 export async function listChannelMembers(

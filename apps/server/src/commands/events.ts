@@ -18,6 +18,7 @@ import { AppError } from "../domain/errors.js";
 import { type EventRole, mayRemoveEventMember } from "../domain/policy.js";
 import { newInviteCode } from "../lib/invite-code.js";
 import {
+  type PresentContext,
   presentChannel,
   presentEvent,
   presentEventMember,
@@ -30,6 +31,8 @@ import { assertCanCreate } from "./storage-quota.js";
  *  and live events for the event's channels. Each command below takes only its part. */
 export type EventDeps = Pick<Core, "repos" | "config" | "live">;
 type RepoDeps = Pick<EventDeps, "repos">;
+/** Commands that return events also need where phones reach this server (invite links). */
+type PresentingDeps = RepoDeps & PresentContext;
 /** Changes that the event's channels' subscribers must hear of. */
 type NotifyingDeps = Pick<EventDeps, "repos" | "live">;
 
@@ -49,7 +52,7 @@ export async function freshInviteCode(ctx: RepoDeps): Promise<string> {
 }
 
 export async function presentEventFor(
-  ctx: RepoDeps,
+  ctx: PresentingDeps,
   event: EventRow,
   role: EventRole,
   userId: string,
@@ -61,19 +64,19 @@ export async function presentEventFor(
   const presented: Channel[] = [];
   for (const c of channels) {
     const access = await ctx.repos.channels.access(c, userId);
-    if (access) presented.push(presentChannel(c, access));
+    if (access) presented.push(presentChannel(c, access, ctx));
   }
-  return presentEventWithChannels(presentEvent(event, role, count), presented);
+  return presentEventWithChannels(presentEvent(event, role, count, ctx), presented);
 }
 
-export async function listEvents(ctx: RepoDeps, userId: string): Promise<Event[]> {
+export async function listEvents(ctx: PresentingDeps, userId: string): Promise<Event[]> {
   const rows = await ctx.repos.events.listForUser(userId);
-  return rows.map(({ my_role, member_count, ...e }) => presentEvent(e, my_role, member_count));
+  return rows.map(({ my_role, member_count, ...e }) => presentEvent(e, my_role, member_count, ctx));
 }
 
 /** A user creates an event and becomes its organiser; refused past `MAX_EVENTS_PER_USER`. */
 export async function createEvent(
-  ctx: Pick<EventDeps, "repos" | "config">,
+  ctx: Pick<EventDeps, "repos" | "config"> & PresentContext,
   userId: string,
   body: CreateEventBody,
 ): Promise<Event> {
@@ -86,7 +89,7 @@ export async function createEvent(
  * admin CLI), and the second half of {@link createEvent}.
  */
 export async function createEventForOwner(
-  ctx: RepoDeps,
+  ctx: PresentingDeps,
   ownerId: string,
   body: CreateEventBody,
 ): Promise<Event> {
@@ -102,17 +105,21 @@ export async function createEventForOwner(
       created_at: Date.now(),
     };
     await ctx.repos.events.create(row);
-    return presentEvent(row, "organiser", 1);
+    return presentEvent(row, "organiser", 1, ctx);
   });
 }
 
-export async function getEvent(ctx: RepoDeps, userId: string, eventId: string): Promise<EventWithChannels> {
+export async function getEvent(
+  ctx: PresentingDeps,
+  userId: string,
+  eventId: string,
+): Promise<EventWithChannels> {
   const { event, role } = await eventAccess(ctx, eventId, userId);
   return presentEventFor(ctx, event, role, userId);
 }
 
 export async function updateEvent(
-  ctx: RepoDeps,
+  ctx: PresentingDeps,
   userId: string,
   eventId: string,
   body: PatchEventBody,
@@ -126,8 +133,8 @@ export async function updateEvent(
   };
   const merged = { ...event, ...next };
   if (merged.starts_at !== null && merged.ends_at !== null && merged.ends_at < merged.starts_at) {
-    throw new AppError("invalid_body", "endsAt must not be before startsAt", {
-      fieldErrors: [{ path: "endsAt", message: "must not be before startsAt" }],
+    throw new AppError("invalid_body", "The end must not be before the start", {
+      fieldErrors: [{ path: "endsAt", message: "must not be before the start" }],
     });
   }
   await ctx.repos.events.update(eventId, next);
@@ -142,7 +149,7 @@ export async function deleteEvent(ctx: NotifyingDeps, userId: string, eventId: s
 }
 
 export async function regenerateEventCode(
-  ctx: RepoDeps,
+  ctx: PresentingDeps,
   userId: string,
   eventId: string,
 ): Promise<EventWithChannels> {

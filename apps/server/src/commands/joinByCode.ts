@@ -2,12 +2,12 @@ import type { JoinResult } from "@won/protocol";
 import type { Core } from "../core.js";
 import { isForeignKeyViolation } from "../db/errors.js";
 import { AppError } from "../domain/errors.js";
-import { presentChannel } from "../presenters/index.js";
+import { type PresentContext, presentChannel } from "../presenters/index.js";
 import { presentEventFor } from "./events.js";
 import { enforceRate } from "./rate-limit.js";
 
 /** Memberships, and the per-user join limit (rate limiter and its rule). */
-export type JoinDeps = Pick<Core, "repos" | "engines" | "config">;
+export type JoinDeps = Pick<Core, "repos" | "engines" | "config"> & PresentContext;
 
 /**
  * Joins an event (as participant) or a channel (as member) by invite code. Idempotent: joining
@@ -30,7 +30,7 @@ export async function joinByCode(ctx: JoinDeps, userId: string, code: string): P
       await ctx.repos.channels.addMember(channel.id, userId, "member").catch(deletedMeanwhile(gone));
     const access = await ctx.repos.channels.access(channel, userId);
     if (!access) throw gone();
-    return { kind: "channel", channel: presentChannel(channel, access) };
+    return { kind: "channel", channel: presentChannel(channel, access, ctx) };
   }
   throw gone();
 }

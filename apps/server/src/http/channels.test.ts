@@ -76,6 +76,7 @@ describe.each(MODES)("channels (%s)", (mode) => {
       canSpeak: true,
       lastSeq: 0,
       inviteCode: expect.stringMatching(CODE),
+      inviteUrl: expect.stringMatching(/^http:\/\/[^/]+\/join\/[0-9A-Z]{8}$/),
       abilities: {
         talk: true,
         interrupt: true,

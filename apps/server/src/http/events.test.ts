@@ -76,6 +76,7 @@ describe.each(MODES)("events (%s)", (mode) => {
       myRole: "organiser",
       memberCount: 1,
       inviteCode: expect.stringMatching(CODE),
+      inviteUrl: expect.stringMatching(/^http:\/\/[^/]+\/join\/[0-9A-Z]{8}$/),
       abilities: {
         edit: true,
         delete: true,

@@ -29,6 +29,19 @@ import type { ChannelMemberRow } from "../repositories/channels.js";
 import type { EventMemberRow } from "../repositories/events.js";
 import type { UserProfile } from "../repositories/users.js";
 
+/**
+ * What presenting needs from the request beyond the rows: the origin phones reach this server at
+ * (`PUBLIC_URL`, or derived from the request: lib/public-url.ts), for invite links.
+ */
+export interface PresentContext {
+  readonly publicBase: string;
+}
+
+/** `inviteCode` and its deep link, for callers allowed to invite; nothing otherwise. */
+function invite(code: string, allowed: boolean, at: PresentContext) {
+  return allowed ? { inviteCode: code, inviteUrl: `${at.publicBase}/join/${code}` } : {};
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -40,7 +53,7 @@ export function presentMe(u: UserRow): Me {
   return { ...presentUser(u), email: u.email };
 }
 
-export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number): Event {
+export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number, at: PresentContext): Event {
   const abilities = eventAbilities(myRole);
   return {
     id: e.id,
@@ -50,7 +63,7 @@ export function presentEvent(e: EventRow, myRole: EventRole, memberCount: number
     endsAt: isoOrNull(e.ends_at),
     myRole,
     memberCount,
-    ...(abilities.invite ? { inviteCode: e.invite_code } : {}),
+    ...invite(e.invite_code, abilities.invite, at),
     abilities,
     createdAt: iso(e.created_at),
   };
@@ -72,13 +85,13 @@ export function presentChannelPublic(c: ChannelRow) {
   };
 }
 
-export function presentChannel(c: ChannelRow, access: ChannelGrant): Channel {
+export function presentChannel(c: ChannelRow, access: ChannelGrant, at: PresentContext): Channel {
   const abilities = channelAbilities(access);
   return {
     ...presentChannelPublic(c),
     myRole: access.role,
     canSpeak: access.canSpeak,
-    ...(abilities.invite ? { inviteCode: c.invite_code } : {}),
+    ...invite(c.invite_code, abilities.invite, at),
     abilities,
   };
 }

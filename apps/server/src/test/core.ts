@@ -9,6 +9,7 @@ import { type Core, createCore } from "../core.js";
 import type { UserRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
 import type { MemoryHub } from "../engines/index.js";
+import type { PresentContext } from "../presenters/index.js";
 import type { LiveEvents } from "../realtime/live-events.js";
 import { type Backing, createBacking, type Mode } from "./harness.js";
 
@@ -48,8 +49,12 @@ export class RecordingLive implements LiveEvents {
   accessChanged = (...args: Parameters<LiveEvents["accessChanged"]>) => this.record("accessChanged", args);
 }
 
+/** The public origin commands run with in these tests (invite links). */
+export const TEST_PUBLIC_BASE = "https://won.test";
+
 export interface TestCore {
-  core: Core;
+  /** The core, and the public origin a route handler would add per request. */
+  core: Core & PresentContext;
   live: RecordingLive;
   backing: Backing;
   close(): Promise<void>;
@@ -69,7 +74,7 @@ export async function createTestCore(
   const core = await createCore(loadConfig({ ...backing.env, ...opts.env }), { hub: opts.hub });
   const live = new RecordingLive();
   core.live.attach(live);
-  return { core, live, backing, close: () => core.close() };
+  return { core: { ...core, publicBase: TEST_PUBLIC_BASE }, live, backing, close: () => core.close() };
 }
 
 /** A user stored directly (no password hashing: command tests do not log in with it). */

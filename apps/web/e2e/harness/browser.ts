@@ -4,7 +4,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 export const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 
-export function launchChromium(wav: string): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (e.g. host resolver rules, a trusted self-signed SPKI). */
+export function launchChromium(wav: string, extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: [
@@ -20,6 +21,7 @@ export function launchChromium(wav: string): Promise<Browser> {
       "--use-fake-device-for-media-stream",
       "--autoplay-policy=no-user-gesture-required",
       `--use-file-for-fake-audio-capture=${wav}`,
+      ...extraArgs,
     ],
   });
 }

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
+import { get as httpsGet } from "node:https";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -24,6 +25,18 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Whether `/healthz` answers 200. Over https this only asks whether the server is up, so it
+ *  does not check the (self-signed) certificate; tests check it where it matters. */
+async function healthy(url: string): Promise<boolean> {
+  if (url.startsWith("http:")) return (await fetch(`${url}/healthz`)).ok;
+  return new Promise((resolve, reject) => {
+    httpsGet(`${url}/healthz`, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    }).on("error", reject);
+  });
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -33,7 +46,7 @@ export interface RunningServer {
 
 export async function startServer(
   env: Record<string, string>,
-  opts: { port?: number; timeoutMs?: number } = {},
+  opts: { port?: number; timeoutMs?: number; tls?: boolean } = {},
 ): Promise<RunningServer> {
   const port = opts.port ?? (await freePort());
   const timeoutMs = opts.timeoutMs ?? 30_000;
@@ -57,13 +70,12 @@ export async function startServer(
   child.stderr?.on("data", (d) => {
     out = (out + d).slice(-20_000);
   });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.tls ? "https" : "http"}://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${out}`);
     try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
+      if (await healthy(url)) break;
     } catch {
       /* not listening yet */
     }

@@ -9,6 +9,7 @@ import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
 import { recordingPlayer } from "../audio/recording-player";
 import { connection, talk } from "../realtime/realtime";
+import { forgetUserSettings } from "../settings/settings-store";
 import { live } from "../state/live-store";
 import { clearSession, getSession } from "./session";
 
@@ -26,5 +27,6 @@ export async function signOut(queryClient: QueryClient) {
   missedQueue.clear();
   recordingPlayer.reset();
   live.reset();
+  forgetUserSettings();
   queryClient.clear();
 }

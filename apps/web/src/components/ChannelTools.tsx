@@ -33,6 +33,7 @@ export function ChannelTools({ channel }: { channel: Channel }) {
           <p className="muted small">Invite someone to this channel only:</p>
           <InviteCodeCard
             code={channel.inviteCode}
+            url={channel.inviteUrl}
             onRegenerate={may.rotateInvite ? () => regenerate.mutate() : undefined}
             busy={regenerate.isPending}
           />

@@ -1,4 +1,9 @@
-/** An invite code as text, a copy button and a QR code of the /join/CODE deep link. */
+/**
+ * An invite code as text, a copy button and a QR code of the /join/CODE deep link, with the
+ * address phones should open beside it. The link is the server's `inviteUrl` (PUBLIC_URL, or the
+ * organiser's LAN address rather than their own 127.0.0.1); this page's origin only for a server
+ * that does not send one.
+ */
 import QRCode from "qrcode";
 import { useEffect, useState } from "react";
 
@@ -6,16 +11,29 @@ export function formatCode(code: string) {
   return code.length === 8 ? `${code.slice(0, 4)}-${code.slice(4)}` : code;
 }
 
+/** The origin of an invite link: the address phones type or scan to reach this server. */
+export function phoneAddress(link: string): string {
+  try {
+    return new URL(link).origin;
+  } catch {
+    return link;
+  }
+}
+
 export function InviteCodeCard({
   code,
+  url,
   onRegenerate,
   busy,
 }: {
   code: string;
+  /** The server's `inviteUrl` for this code. */
+  url?: string;
   onRegenerate?: () => void;
   busy?: boolean;
 }) {
-  const link = `${location.origin}/join/${code}`;
+  const link = url ?? `${location.origin}/join/${code}`;
+  const address = phoneAddress(link);
   const [qr, setQr] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
 
@@ -69,6 +87,9 @@ export function InviteCodeCard({
         {copied ? `Copied the ${copied}` : ""}
       </span>
       {qr && <img className="qr" src={qr} alt={`QR code to join: ${link}`} />}
+      <p className="small" data-testid="phone-address">
+        Phones open <strong>{address}</strong>
+      </p>
     </div>
   );
 }

@@ -116,4 +116,29 @@ describe("TalkPanel", () => {
     expect(buttonState(html)).toBe("idle");
     expect(textOf(html)).toContain("You're talking on another channel");
   });
+
+  it("insecure (http) page: says why the microphone is blocked and where to go, not 'no Opus encoder'", () => {
+    vi.stubGlobal("window", { isSecureContext: false });
+    vi.stubGlobal("location", { host: "192.168.1.20:8000", origin: "http://192.168.1.20:8000" });
+    try {
+      setLive({ denial: { channelId: CH, reason: "insecure_context", at: Date.now() } });
+      const html = render();
+      const insecure =
+        "This page isn't secure (http), so your browser blocks the microphone. Open https://192.168.1.20:8000 (the organiser's address) instead";
+      expect(html).toContain('data-testid="insecure-context"');
+      expect(textOf(html)).toContain(insecure);
+      expect(textOf(html)).not.toContain("no Opus encoder");
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("secure page: no insecure-context notice", () => {
+    vi.stubGlobal("window", { isSecureContext: true });
+    try {
+      expect(render()).not.toContain('data-testid="insecure-context"');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

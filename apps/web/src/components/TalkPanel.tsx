@@ -6,6 +6,7 @@
 import type { ChannelAbilities } from "@won/protocol";
 import { useEffect, useState } from "react";
 import { useTalkButton } from "../hooks/useTalkButton";
+import { insecureContextText, isInsecureContext } from "../ptt/secure-context";
 import { type TalkPanelState, type TalkStatus, talkPanelView } from "../ptt/talk-panel-view";
 import { keyLabel, useSettings } from "../settings/settings-store";
 import { useLevel } from "../state/level-store";
@@ -95,9 +96,15 @@ export function TalkPanel({
   const view = talkPanelView(useTalkPanelState(channelId, abilities), useNow(TICK_MS));
   const button = useTalkButton(channelId, view.enabled, view.offerPriority && priority);
   const hint = view.hint;
+  const insecure = isInsecureContext();
 
   return (
     <section className="card talk-panel" aria-label="Talk">
+      {insecure && (
+        <p className="banner warn" role="alert" data-testid="insecure-context">
+          {insecureContextText()}
+        </p>
+      )}
       <div
         className={`now-talking${view.tone === "clear" ? "" : ` ${view.tone}`}`}
         role="status"

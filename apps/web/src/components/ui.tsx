@@ -2,10 +2,17 @@
 import { type User, visibleDisplayName } from "@won/protocol";
 import { type InputHTMLAttributes, type ReactNode, useId, useLayoutEffect, useRef } from "react";
 
+/** Two letters for an avatar: first and last word, counting only letters and digits, so
+ *  "Olivia (Control)" is "OC", not "O(". */
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const s = parts.length > 1 ? parts[0]![0]! + parts[parts.length - 1]![0]! : (parts[0] ?? "?").slice(0, 2);
-  return s.toUpperCase();
+  const parts = name
+    .split(/\s+/)
+    .map((w) => [...w.matchAll(/[\p{L}\p{N}]/gu)].map((m) => m[0]).join(""))
+    .filter(Boolean);
+  const first = [...(parts[0] ?? "")];
+  const last = [...(parts.at(-1) ?? "")];
+  const s = parts.length > 1 ? first[0]! + last[0]! : first.slice(0, 2).join("");
+  return s ? s.toUpperCase() : "?";
 }
 
 export function Avatar({ user, talking = false }: { user: Pick<User, "displayName">; talking?: boolean }) {

@@ -201,6 +201,20 @@ describe("TalkController", () => {
     expect(getLive().lastStop).toMatchObject({ channelId: CH, reason: "no_audio" });
   });
 
+  it("on an insecure (http) page, says so rather than naming the part that failed first", async () => {
+    vi.stubGlobal("window", { isSecureContext: false });
+    try {
+      const { talk } = setup();
+      mic.fail = true; // an http page has no getUserMedia
+      talk.press(CH);
+      await flush();
+      await flush();
+      expect(getLive().denial).toMatchObject({ channelId: CH, reason: "insecure_context" });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("refuses to start when the socket is not ready", () => {
     const { conn, talk } = setup();
     conn.ok = false;

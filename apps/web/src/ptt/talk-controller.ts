@@ -22,6 +22,7 @@ import { getSettings } from "../settings/settings-store";
 import { levelFromRms, useLevel } from "../state/level-store";
 import { type Denial, live } from "../state/live-store";
 import { userLabel } from "../users/user-name";
+import { isInsecureContext } from "./secure-context";
 import { stopReason } from "./stop-reason";
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
@@ -45,6 +46,8 @@ interface Transmission {
 
 /** Why a transmission could not start, as the talk panel's denial reason. */
 function startFailure(e: unknown): Denial["reason"] {
+  // An http page has neither microphone nor encoder: say why, not which one failed first.
+  if (isInsecureContext()) return "insecure_context";
   if (e instanceof AudioStartError)
     return e.step === "output" ? "no_audio_output" : e.step === "encoder" ? "encoder_stalled" : "mic_stalled";
   return e instanceof Error && /encode Opus/.test(e.message) ? "no_encoder" : "no_microphone";

@@ -114,6 +114,8 @@ describe("talk panel view", () => {
     expect(v.status).toEqual({ kind: "speaker", user: ann });
     // A press is still sent: with priority it may interrupt, otherwise the server says who talks.
     expect(v.enabled).toBe(true);
+    // The button does not invite a press that cannot be granted.
+    expect(v.action).not.toMatch(/to talk/);
   });
 
   it("denied busy: names who is talking, for a short while only", () => {
@@ -137,6 +139,9 @@ describe("talk panel view", () => {
   it("every denial reason has its own words; storage quota says what to do", () => {
     expect(denialText({ reason: "busy" })).toBe("Someone else is talking");
     expect(denialText({ reason: "forbidden" })).toBe("You may not talk on this channel");
+    expect(denialText({ reason: "insecure_context" })).toMatch(
+      /^This page isn't secure \(http\), so your browser blocks the microphone\. Open https:\/\/.* \(the organiser's address\) instead$/,
+    );
     expect(denialText({ reason: "not_subscribed" })).toBe("Not connected to the channel yet");
     expect(denialText({ reason: "no_microphone" })).toMatch(/Microphone blocked or missing/);
     expect(denialText({ reason: "no_encoder" })).toMatch(/can't send voice/);

@@ -7,6 +7,7 @@
 import type { ChannelAbilities, User } from "@won/protocol";
 import type { PttMode } from "../settings/settings-store";
 import type { Denial, LiveSpeaker, TalkState } from "../state/live-store";
+import { insecureContextText } from "./secure-context";
 import { talkAvailability } from "./talk-availability";
 
 /** How long a denial or a cut transmission stays on screen. */
@@ -113,9 +114,13 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
         : "Release to stop"
       : s.talk
         ? "Connecting…"
-        : toggle
-          ? "Tap to talk"
-          : "Hold to talk",
+        : state === "busy"
+          ? offerPriority
+            ? "Wait, or tick Priority to interrupt"
+            : "Wait until they finish"
+          : toggle
+            ? "Tap to talk"
+            : "Hold to talk",
     disabledReason: mayTalk ? null : "not allowed on this channel",
     enabled,
     offerPriority,
@@ -155,6 +160,8 @@ export function denialText(d: Pick<Denial, "reason" | "speakerName">): string {
       return "You may not talk on this channel";
     case "quota_exceeded":
       return "Storage for your or this event's recordings is full, so you can't talk for now — ask an organiser to free space. You can still listen and send text";
+    case "insecure_context":
+      return insecureContextText();
     case "no_microphone":
       return "Microphone blocked or missing — allow it in the browser";
     case "no_encoder":

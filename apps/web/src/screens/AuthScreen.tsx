@@ -9,7 +9,7 @@ export function AuthScreen({ mode }: { mode: AuthMode }) {
   const signedIn = useSessionStore((s) => !!s.session);
   const [params] = useSearchParams();
   const next = safeNext(params.get("next"));
-  // One form state for both tabs: what was typed survives switching between them.
+  // One form state for both tabs: names typed survive switching between them, the password not.
   const form = useAuthForm(mode, next);
 
   if (signedIn) return <Navigate to={next} replace />;

@@ -3,6 +3,7 @@ import { Link, useNavigate, useParams } from "react-router";
 import { describeError } from "../api/problem";
 import { ChannelTools } from "../components/ChannelTools";
 import { Composer } from "../components/Composer";
+import type { GoneState } from "../components/home/gone-notice";
 import { HeadphonesIcon } from "../components/Icons";
 import { LeaveChannel } from "../components/LeaveChannel";
 import { MonitorBar } from "../components/MonitorBar";
@@ -29,7 +30,9 @@ export function ChannelScreen() {
 
   const { retry } = useSendMessage(channelId);
   useRealtimeEvent("channel.gone", (e) => {
-    if (e.channelId === channelId) navigate("/", { replace: true });
+    if (e.channelId !== channelId) return;
+    const state: GoneState = { gone: { channelName: channel.data?.name ?? null, reason: e.reason } };
+    navigate("/", { replace: true, state });
   });
 
   if (channel.isPending)

@@ -1,4 +1,5 @@
 /** Home: my events, my standalone channels, join with a code, create. */
+import { GoneNotice } from "../components/home/GoneNotice";
 import { MyChannels } from "../components/home/MyChannels";
 import { MyEvents } from "../components/home/MyEvents";
 import { JoinBox } from "../components/JoinBox";
@@ -7,6 +8,8 @@ import { MonitorBar } from "../components/MonitorBar";
 export function HomeScreen() {
   return (
     <main id="main" className="main">
+      <h1 className="visually-hidden">Home</h1>
+      <GoneNotice />
       <MonitorBar />
       <div className="grid-2 home-grid">
         <div className="join-col">

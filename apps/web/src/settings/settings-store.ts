@@ -49,6 +49,15 @@ export const useSettings = create<SettingsStore>()(
 
 export const getSettings = () => useSettings.getState();
 
+/**
+ * Drops what belonged to the user who signs out, keeping the device's own preferences
+ * (microphone, talk key and mode, tones, theme): on a phone handed over at shift change the
+ * next user must not inherit the last one's monitored channels.
+ */
+export function forgetUserSettings(): void {
+  useSettings.getState().update({ monitored: [] });
+}
+
 /** A readable name for a KeyboardEvent.code ("Space", "KeyT" → "T", "F8"). */
 export function keyLabel(code: string): string {
   if (code.startsWith("Key")) return code.slice(3);

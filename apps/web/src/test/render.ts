@@ -16,11 +16,13 @@ export interface RenderOptions {
   path?: string;
   /** The route pattern that matches it, e.g. "/events/:eventId" (gives the screen its params). */
   route?: string;
+  /** Navigation state of that entry (what `navigate(path, {state})` passed). */
+  state?: unknown;
 }
 
 export function renderHtml(
   element: ReactElement,
-  { seed, path = "/", route = "*" }: RenderOptions = {},
+  { seed, path = "/", route = "*", state }: RenderOptions = {},
 ): string {
   // A seeded error stays an error: no retry on mount would turn it back into "pending".
   const qc = new QueryClient({
@@ -29,7 +31,15 @@ export function renderHtml(
   seed?.(qc);
   const routed = createElement(
     MemoryRouter,
-    { initialEntries: [path] },
+    {
+      initialEntries: [
+        {
+          pathname: path.split("?")[0]!,
+          search: path.includes("?") ? path.slice(path.indexOf("?")) : "",
+          state,
+        },
+      ],
+    },
     createElement(Routes, null, createElement(Route, { path: route, element })),
   );
   return renderToStaticMarkup(createElement(QueryClientProvider, { client: qc }, routed));

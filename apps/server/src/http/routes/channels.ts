@@ -5,23 +5,28 @@ import { joinByCode } from "../../commands/joinByCode.js";
 import { channelHistory, postMessage } from "../../commands/messages.js";
 import type { AppContext } from "../../context.js";
 import { authenticate } from "../authenticate.js";
+import { presenting } from "../presenting.js";
 import { routeRegistrar } from "../route.js";
 
 export function channelRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
     const add = routeRegistrar(app, authenticate(ctx));
 
-    add(routes.listChannels, async (req) => channels.listChannels(ctx, req.auth.userId));
-    add(routes.createChannel, async (req) => channels.createChannel(ctx, req.auth.userId, req.body));
-    add(routes.getChannel, async (req) => channels.getChannel(ctx, req.auth.userId, req.params.channelId));
+    add(routes.listChannels, async (req) => channels.listChannels(presenting(ctx, req), req.auth.userId));
+    add(routes.createChannel, async (req) =>
+      channels.createChannel(presenting(ctx, req), req.auth.userId, req.body),
+    );
+    add(routes.getChannel, async (req) =>
+      channels.getChannel(presenting(ctx, req), req.auth.userId, req.params.channelId),
+    );
     add(routes.patchChannel, async (req) =>
-      channels.updateChannel(ctx, req.auth.userId, req.params.channelId, req.body),
+      channels.updateChannel(presenting(ctx, req), req.auth.userId, req.params.channelId, req.body),
     );
     add(routes.deleteChannel, async (req) => {
       await channels.deleteChannel(ctx, req.auth.userId, req.params.channelId);
     });
     add(routes.regenerateChannelCode, async (req) =>
-      channels.regenerateChannelCode(ctx, req.auth.userId, req.params.channelId),
+      channels.regenerateChannelCode(presenting(ctx, req), req.auth.userId, req.params.channelId),
     );
     add(routes.listChannelMembers, async (req) =>
       channels.listChannelMembers(ctx, req.auth.userId, req.params.channelId),
@@ -45,6 +50,6 @@ export function channelRoutes(ctx: AppContext): FastifyPluginAsync {
       return message;
     });
 
-    add(routes.join, async (req) => joinByCode(ctx, req.auth.userId, req.body.code));
+    add(routes.join, async (req) => joinByCode(presenting(ctx, req), req.auth.userId, req.body.code));
   };
 }

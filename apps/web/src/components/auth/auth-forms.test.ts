@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { renderHtml, textOf } from "../../test/render";
 import { RegisterForm } from "./RegisterForm";
 import { SignInForm } from "./SignInForm";
-import type { AuthForm } from "./useAuthForm";
+import { type AuthForm, carryOver } from "./useAuthForm";
 
 function aForm(over: Partial<AuthForm> = {}): AuthForm {
   return {
@@ -62,5 +62,18 @@ describe("RegisterForm", () => {
       /name="username"[^>]*\/>(<span[^>]*class="hint"[^>]*>[^<]*<\/span>)?<span[^>]*>Already taken</,
     );
     expect(html).toMatch(/name="email"[^>]*\/><span[^>]*>Not an email</);
+  });
+});
+
+describe("switching between sign in and create account", () => {
+  it("keeps the names typed in and drops the password", () => {
+    const typed = {
+      login: "olivia",
+      username: "olivia",
+      email: "o@x.org",
+      password: "hunter22!",
+      displayName: "O",
+    };
+    expect(carryOver(typed)).toEqual({ ...typed, password: "" });
   });
 });

@@ -37,12 +37,28 @@ export interface AuthForm {
 
 const EMPTY: AuthValues = { login: "", username: "", email: "", password: "", displayName: "" };
 
+/**
+ * What survives switching between the tabs: names typed in, never the password (a password
+ * typed to sign in must not become a new account's password unseen), and no errors.
+ */
+export function carryOver(values: AuthValues): AuthValues {
+  return { ...values, password: "" };
+}
+
 export function useAuthForm(mode: AuthMode, next: string): AuthForm {
   const navigate = useNavigate();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [shownMode, setShownMode] = useState(mode);
+  if (shownMode !== mode) {
+    // Adjusting state to the new tab during render: React re-renders at once, nothing stale shows.
+    setShownMode(mode);
+    setValues(carryOver);
+    setErrors({});
+    setFormError(null);
+  }
 
   const set = (field: keyof AuthValues) => (e: { target: { value: string } }) =>
     setValues((v) => ({ ...v, [field]: e.target.value }));

@@ -21,6 +21,7 @@ export function EventInvite({ event: ev }: { event: EventWithChannels }) {
       </p>
       <InviteCodeCard
         code={ev.inviteCode}
+        url={ev.inviteUrl}
         onRegenerate={ev.abilities.rotateInvite ? () => regenerate.mutate() : undefined}
         busy={regenerate.isPending}
       />
