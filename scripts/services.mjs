@@ -15,6 +15,7 @@ export const APT_PACKAGES = {
   opusinfo: "opus-tools",
   ffprobe: "ffmpeg",
   chromium: "chromium",
+  "firefox-esr": "firefox-esr",
   "espeak-ng": "espeak-ng",
   nginx: "nginx",
   "docker-compose": "docker-compose",

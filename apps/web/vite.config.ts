@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   // One ~170 kB (gzip) bundle: react-dom, react-router, TanStack Query and zod (the shared protocol
-  // validates every message). The WASM Opus fallback is a separate lazy chunk.
+  // validates every message). The WASM Opus fallbacks (decoder, encoder) are separate lazy chunks.
   build: { outDir: "dist", sourcemap: true, chunkSizeWarningLimit: 700 },
   server: { proxy: { "/api": { target: "http://127.0.0.1:8000", ws: true } } },
 });

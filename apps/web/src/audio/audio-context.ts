@@ -33,3 +33,20 @@ export function installAudioUnlock(): void {
   window.addEventListener("pointerdown", unlock, true);
   window.addEventListener("keydown", unlock, true);
 }
+
+const missedListeners = new Set<() => void>();
+
+/**
+ * Live audio arrived while the context is not running. Its clock stands still, so nothing can be
+ * scheduled on it; ask it to resume and tell whoever shows the "tap to enable sound" notice.
+ */
+export function noteAudioMissed(): void {
+  unlockAudio();
+  for (const l of missedListeners) l();
+}
+
+/** Subscribes to {@link noteAudioMissed}; returns the unsubscribe. */
+export function onAudioMissed(listener: () => void): () => void {
+  missedListeners.add(listener);
+  return () => missedListeners.delete(listener);
+}

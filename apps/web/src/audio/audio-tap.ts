@@ -15,12 +15,16 @@ export interface AudioTap {
   /** Dropped frames by jitter-buffer reason (duplicate, overflow, catch-up). */
   dropReasons: Record<string, number>;
   underruns: number;
+  /** Decoded frames not played because the audio context was not running (sound still locked). */
+  framesMissedSuspended: number;
   playedSumSq: number;
   playedSamples: number;
   streamsStarted: number;
   streamsEnded: number;
   recordingsPlayed: number;
   decoder: string;
+  /** The encoder of the last transmission: "webcodecs" or "wasm". */
+  encoder: string;
 }
 
 export const tap: AudioTap = {
@@ -34,12 +38,14 @@ export const tap: AudioTap = {
   framesDropped: 0,
   dropReasons: {},
   underruns: 0,
+  framesMissedSuspended: 0,
   playedSumSq: 0,
   playedSamples: 0,
   streamsStarted: 0,
   streamsEnded: 0,
   recordingsPlayed: 0,
   decoder: "",
+  encoder: "",
 };
 
 export function sumSquares(pcm: Float32Array): number {

@@ -8,7 +8,7 @@
  * few milliseconds instead of clicking or hanging.
  */
 import { decodeAudioFrame } from "@won/protocol";
-import { audioContext, SAMPLE_RATE } from "./audio-context";
+import { audioContext, noteAudioMissed, SAMPLE_RATE } from "./audio-context";
 import { sumSquares, tap } from "./audio-tap";
 import { JitterBuffer } from "./jitter-buffer";
 import { createDecoder, decoderKind, type PacketDecoder } from "./opus-decoder";
@@ -145,6 +145,13 @@ class LivePlayer {
     if (seq === undefined || !this.streams.size) return;
     tap.framesDecoded++;
     const ctx = audioContext();
+    if (ctx.state !== "running") {
+      // A suspended context's clock is stuck: frames placed on it would pile up at one instant and
+      // be dropped as overflow. Leave the jitter buffer alone and ask the steward to tap.
+      tap.framesMissedSuspended++;
+      noteAudioMissed();
+      return;
+    }
     const p = st.jitter.place(ctx.currentTime, seq, pcm.length / SAMPLE_RATE);
     tap.underruns = Math.max(tap.underruns, st.jitter.stats.underruns);
     if (p.kind === "drop") {

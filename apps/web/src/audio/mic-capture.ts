@@ -4,6 +4,7 @@
  * microphone is opened per transmission and closed (tracks stopped) right after.
  */
 import { audioContext, SAMPLE_RATE } from "./audio-context";
+import { ensureRunning, withTimeout } from "./audio-start";
 
 export const FRAME_SAMPLES = SAMPLE_RATE / 50; // 20 ms
 
@@ -49,11 +50,22 @@ export class MicCapture {
     private readonly sink: GainNode,
   ) {}
 
-  /** Opens the microphone. Rejects with the getUserMedia error (NotAllowedError …). */
+  /**
+   * Opens the microphone. Rejects with the getUserMedia error (NotAllowedError …), or with an
+   * AudioStartError when the audio output, the microphone or the capture worklet does not start
+   * within the audio start timeout (a stream that arrives late is stopped at once).
+   */
   static async open(deviceId: string, handlers: CaptureHandlers): Promise<MicCapture> {
     const ctx = audioContext();
-    if (ctx.state === "suspended") await ctx.resume().catch(() => {});
-    const [stream] = await Promise.all([openStream(deviceId), loadWorklet(ctx)]);
+    await ensureRunning(ctx);
+    const stopTracks = (s: MediaStream) => {
+      for (const t of s.getTracks()) t.stop();
+    };
+    const streamP = withTimeout(openStream(deviceId), "microphone", undefined, stopTracks);
+    const workletP = withTimeout(loadWorklet(ctx), "microphone");
+    // If the worklet fails, a stream that did open must not stay on.
+    workletP.catch(() => streamP.then(stopTracks, () => {}));
+    const [stream] = await Promise.all([streamP, workletP]);
     const source = ctx.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(ctx, "won-capture", {
       numberOfInputs: 1,

@@ -6,6 +6,7 @@ const mic = vi.hoisted(() => ({
   onBlock: null as null | ((pcm: Float32Array, rms: number) => void),
   closed: 0,
   fail: false,
+  stall: "" as "" | "output" | "microphone",
 }));
 const enc = vi.hoisted(() => ({
   onPacket: null as null | ((p: Uint8Array) => void),
@@ -16,6 +17,10 @@ vi.mock("../audio/mic-capture", () => ({
   MicCapture: {
     open: async (_d: string, h: { onBlock: (pcm: Float32Array, rms: number) => void }) => {
       if (mic.fail) throw Object.assign(new Error("Permission denied"), { name: "NotAllowedError" });
+      if (mic.stall) {
+        const { AudioStartError } = await import("../audio/audio-start");
+        throw new AudioStartError(mic.stall, "no answer within 3000 ms");
+      }
       mic.onBlock = h.onBlock;
       return { close: () => mic.closed++ };
     },
@@ -35,6 +40,9 @@ vi.mock("../audio/opus-encoder", () => ({
       };
     },
   },
+}));
+vi.mock("../auth/session", () => ({
+  getSession: () => ({ user: { id: "00000000-0000-4000-8000-00000000000a" } }),
 }));
 vi.mock("../audio/tones", () => ({ tones: { permit: vi.fn(), end: vi.fn(), denied: vi.fn() } }));
 
@@ -169,6 +177,28 @@ describe("TalkController", () => {
     expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
     expect(getLive().talk).toBeNull();
     expect(getLive().denial).toMatchObject({ channelId: CH, reason: "no_microphone" });
+  });
+
+  it("audio output that cannot start: the floor goes back at once and the panel says what failed", async () => {
+    const { conn, talk } = setup();
+    mic.stall = "output";
+    talk.press(CH);
+    conn.emit({ type: "ptt.granted", channelId: CH, streamId: 9, maxDurationMs: 60_000 });
+    await flush();
+    await flush();
+    mic.stall = "";
+    expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
+    expect(getLive().talk).toBeNull();
+    expect(getLive().denial).toMatchObject({ channelId: CH, reason: "no_audio_output" });
+  });
+
+  it("a floor timeout long before the talk time cap is reported as no audio, not as the cap", async () => {
+    const { conn, talk } = setup();
+    talk.press(CH);
+    await flush();
+    conn.emit({ type: "ptt.granted", channelId: CH, streamId: 6, maxDurationMs: 60_000 });
+    conn.emit({ type: "speaker.stopped", channelId: CH, streamId: 6, userId: USER.id, reason: "timeout" });
+    expect(getLive().lastStop).toMatchObject({ channelId: CH, reason: "no_audio" });
   });
 
   it("on an insecure (http) page, says so rather than naming the part that failed first", async () => {

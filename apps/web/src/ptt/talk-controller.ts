@@ -10,18 +10,20 @@
  * Released before the grant arrived: ptt.stop is sent when it does.
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
 import { FrameSequencer } from "../audio/frame-sequencer";
 import { MicCapture } from "../audio/mic-capture";
-import { OpusEncoder } from "../audio/opus-encoder";
+import { OpusEncoder, type PacketEncoder } from "../audio/opus-encoder";
 import { tones } from "../audio/tones";
 import { getSession } from "../auth/session";
 import type { RealtimeConnection } from "../realtime/connection";
 import { getSettings } from "../settings/settings-store";
 import { levelFromRms, useLevel } from "../state/level-store";
-import { live } from "../state/live-store";
+import { type Denial, live } from "../state/live-store";
 import { userLabel } from "../users/user-name";
 import { isInsecureContext } from "./secure-context";
+import { stopReason } from "./stop-reason";
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
@@ -34,9 +36,21 @@ interface Transmission {
   seq: FrameSequencer | null;
   early: Uint8Array[];
   mic: MicCapture | null;
-  encoder: OpusEncoder | null;
+  encoder: PacketEncoder | null;
   capClosed: boolean;
   maxTimer: ReturnType<typeof setTimeout> | null;
+  /** Epoch ms of the grant and the longest allowed talk time, once granted. */
+  grantedAt: number | null;
+  maxDurationMs: number | null;
+}
+
+/** Why a transmission could not start, as the talk panel's denial reason. */
+function startFailure(e: unknown): Denial["reason"] {
+  // An http page has neither microphone nor encoder: say why, not which one failed first.
+  if (isInsecureContext()) return "insecure_context";
+  if (e instanceof AudioStartError)
+    return e.step === "output" ? "no_audio_output" : e.step === "encoder" ? "encoder_stalled" : "mic_stalled";
+  return e instanceof Error && /encode Opus/.test(e.message) ? "no_encoder" : "no_microphone";
 }
 
 export class TalkController {
@@ -74,6 +88,8 @@ export class TalkController {
       encoder: null,
       capClosed: false,
       maxTimer: null,
+      grantedAt: null,
+      maxDurationMs: null,
     };
     this.tx = tx;
     live.setTalk({ channelId, phase: "requesting" });
@@ -120,19 +136,14 @@ export class TalkController {
       if (tx.capClosed) mic.close();
       else tx.mic = mic;
     } catch (e) {
-      console.warn("microphone unavailable", e);
+      console.warn("audio could not start", e);
       if (this.tx === tx) {
+        // Give the floor back now rather than hold it silently until the server's lease ends.
         if (tx.streamId !== null || tx.phase === "requesting")
           this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
         this.closeCapture(tx, true);
         this.done(tx);
-        const noEncoder = e instanceof Error && /encode Opus/.test(e.message);
-        live.deny({
-          channelId: tx.channelId,
-          // An http page has neither microphone nor encoder: say why, not which one failed first.
-          reason: isInsecureContext() ? "insecure_context" : noEncoder ? "no_encoder" : "no_microphone",
-          at: Date.now(),
-        });
+        live.deny({ channelId: tx.channelId, reason: startFailure(e), at: Date.now() });
         tones.denied();
       }
     }
@@ -194,6 +205,8 @@ export class TalkController {
   private granted(tx: Transmission, m: ServerMessageOf<"ptt.granted">) {
     tx.streamId = m.streamId;
     tx.seq = new FrameSequencer(m.streamId);
+    tx.grantedAt = Date.now();
+    tx.maxDurationMs = m.maxDurationMs;
     if (tx.releasedEarly) {
       this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
       tx.phase = "stopping";
@@ -240,7 +253,8 @@ export class TalkController {
     this.closeCapture(tx, true);
     if (tx.phase === "talking") {
       tones.end();
-      live.stopped(tx.channelId, reason);
+      const elapsed = tx.grantedAt === null ? null : Date.now() - tx.grantedAt;
+      live.stopped(tx.channelId, stopReason(reason, elapsed, tx.maxDurationMs));
     }
     this.done(tx);
   }

@@ -145,6 +145,9 @@ describe("talk panel view", () => {
     expect(denialText({ reason: "not_subscribed" })).toBe("Not connected to the channel yet");
     expect(denialText({ reason: "no_microphone" })).toMatch(/Microphone blocked or missing/);
     expect(denialText({ reason: "no_encoder" })).toMatch(/can't send voice/);
+    expect(denialText({ reason: "no_audio_output" })).toMatch(/^Audio output could not start/);
+    expect(denialText({ reason: "mic_stalled" })).toMatch(/^Microphone did not start/);
+    expect(denialText({ reason: "encoder_stalled" })).toMatch(/encoder did not start/);
     const quota = denialText({ reason: "quota_exceeded" });
     expect(quota).toMatch(/recordings is full/);
     expect(quota).toMatch(/ask an organiser to free space/);
@@ -162,6 +165,9 @@ describe("talk panel view", () => {
     });
     expect(cut("preempted").tone).toBe("denied");
     expect(cutText("timeout")).toBe("Maximum talk time reached");
+    // A lease that ran out because no audio arrived is not the talk time cap.
+    expect(cutText("no_audio")).toMatch(/no audio reached the server/);
+    expect(cutText("no_audio")).not.toMatch(/Maximum/);
     expect(cutText("revoked")).toBe("Your talk permission was removed");
     expect(cutText("disconnected")).toBe("Transmission cut: connection lost");
     // The button itself is idle again: a cut is feedback, not a state of the floor.

@@ -168,6 +168,12 @@ export function denialText(d: Pick<Denial, "reason" | "speakerName">): string {
       return "This browser can't send voice (no Opus encoder); you can still listen";
     case "not_subscribed":
       return "Not connected to the channel yet";
+    case "no_audio_output":
+      return "Audio output could not start — tap the page, check the sound output, then try again";
+    case "mic_stalled":
+      return "Microphone did not start — check that no other app is using it, then try again";
+    case "encoder_stalled":
+      return "The voice encoder did not start — reload the page and try again";
   }
 }
 
@@ -178,6 +184,8 @@ export function cutText(reason: string): string {
       return "A moderator took over the channel";
     case "timeout":
       return "Maximum talk time reached";
+    case "no_audio":
+      return "Cut off: no audio reached the server — check your microphone and connection";
     case "revoked":
       return "Your talk permission was removed";
     default:

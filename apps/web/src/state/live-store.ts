@@ -46,9 +46,18 @@ export interface TalkState {
 
 export interface Denial {
   channelId: string;
-  /** The server's reason, or a local one: an insecure (http) page, no microphone, or no Opus
-   *  encoder in this browser. */
-  reason: DenyReason | "insecure_context" | "no_microphone" | "no_encoder";
+  /**
+   * The server's reason, or a local one: an insecure (http) page, no microphone, no Opus encoder
+   * in this browser, or an audio start step (output, microphone, encoder) that did not finish in time.
+   */
+  reason:
+    | DenyReason
+    | "insecure_context"
+    | "no_microphone"
+    | "no_encoder"
+    | "no_audio_output"
+    | "mic_stalled"
+    | "encoder_stalled";
   /** Who holds the floor, as "Display Name · @username". */
   speakerName?: string;
   at: number;
