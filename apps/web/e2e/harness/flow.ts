@@ -104,6 +104,8 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
       async () => (await a.page.getByLabel("Role of Bob Steward").inputValue()) === "participant",
     );
     await a.page.getByRole("button", { name: "New code" }).click();
+    // Replacing the code invalidates printed QR codes: the organiser confirms first.
+    await a.page.getByRole("button", { name: "Yes, issue a new code" }).click();
     await until(
       "a fresh invite code",
       async () => (await a.page.getByTestId("invite-code").getAttribute("data-code")) !== code,

@@ -36,6 +36,8 @@ export function InviteCodeCard({
   const address = phoneAddress(link);
   const [qr, setQr] = useState<string | null>(null);
   const [copied, setCopied] = useState<string | null>(null);
+  // A new code silently invalidates printed QR codes and shared links: ask first.
+  const [confirming, setConfirming] = useState(false);
 
   useEffect(() => {
     let alive = true;
@@ -77,12 +79,36 @@ export function InviteCodeCard({
         <button type="button" className="btn small" onClick={() => copy(link, "link")}>
           Copy link
         </button>
-        {onRegenerate && (
-          <button type="button" className="btn small" onClick={onRegenerate} disabled={busy}>
+        {onRegenerate && !confirming && (
+          <button type="button" className="btn small" onClick={() => setConfirming(true)} disabled={busy}>
             New code
           </button>
         )}
       </div>
+      {onRegenerate && confirming && (
+        <div className="confirm" role="group" aria-label="Replace the invite code">
+          <p className="small">
+            The code <strong>{formatCode(code)}</strong>, its link and every printed QR code stop working at
+            once. People already in stay in.
+          </p>
+          <div className="row center">
+            <button
+              type="button"
+              className="btn danger small"
+              disabled={busy}
+              onClick={() => {
+                setConfirming(false);
+                onRegenerate();
+              }}
+            >
+              Yes, issue a new code
+            </button>
+            <button type="button" className="btn small" onClick={() => setConfirming(false)}>
+              Keep this code
+            </button>
+          </div>
+        </div>
+      )}
       <span role="status" aria-live="polite" className="small muted">
         {copied ? `Copied the ${copied}` : ""}
       </span>
