@@ -35,7 +35,7 @@ export function InviteCodeCard({
   const link = url ?? `${location.origin}/join/${code}`;
   const address = phoneAddress(link);
   const [qr, setQr] = useState<string | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
+  const { copied, copy } = useCopy();
   // A new code silently invalidates printed QR codes and shared links: ask first.
   const [confirming, setConfirming] = useState(false);
 
@@ -49,22 +49,6 @@ export function InviteCodeCard({
       alive = false;
     };
   }, [link]);
-
-  async function copy(text: string, what: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      // Clipboard API unavailable (http, old browser): fall back to a selection copy.
-      const ta = document.createElement("textarea");
-      ta.value = text;
-      document.body.append(ta);
-      ta.select();
-      document.execCommand("copy");
-      ta.remove();
-    }
-    setCopied(what);
-    setTimeout(() => setCopied(null), 2000);
-  }
 
   return (
     <div className="code-box">
@@ -86,28 +70,15 @@ export function InviteCodeCard({
         )}
       </div>
       {onRegenerate && confirming && (
-        <div className="confirm" role="group" aria-label="Replace the invite code">
-          <p className="small">
-            The code <strong>{formatCode(code)}</strong>, its link and every printed QR code stop working at
-            once. People already in stay in.
-          </p>
-          <div className="row center">
-            <button
-              type="button"
-              className="btn danger small"
-              disabled={busy}
-              onClick={() => {
-                setConfirming(false);
-                onRegenerate();
-              }}
-            >
-              Yes, issue a new code
-            </button>
-            <button type="button" className="btn small" onClick={() => setConfirming(false)}>
-              Keep this code
-            </button>
-          </div>
-        </div>
+        <ConfirmNewCode
+          code={code}
+          busy={busy}
+          onConfirm={() => {
+            setConfirming(false);
+            onRegenerate();
+          }}
+          onCancel={() => setConfirming(false)}
+        />
       )}
       <span role="status" aria-live="polite" className="small muted">
         {copied ? `Copied the ${copied}` : ""}
@@ -118,4 +89,57 @@ export function InviteCodeCard({
       </p>
     </div>
   );
+}
+
+/** "Are you sure": a new code silently breaks every printed QR code and shared link. */
+function ConfirmNewCode({
+  code,
+  busy,
+  onConfirm,
+  onCancel,
+}: {
+  code: string;
+  busy?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  return (
+    <fieldset className="confirm">
+      <legend className="visually-hidden">Replace the invite code</legend>
+      <p className="small">
+        The code <strong>{formatCode(code)}</strong>, its link and every printed QR code stop working at once.
+        People already in stay in.
+      </p>
+      <div className="row center">
+        <button type="button" className="btn danger small" disabled={busy} onClick={onConfirm}>
+          Yes, issue a new code
+        </button>
+        <button type="button" className="btn small" onClick={onCancel}>
+          Keep this code
+        </button>
+      </div>
+    </fieldset>
+  );
+}
+
+/** Copies text to the clipboard (with a selection fallback on http pages and old browsers) and
+ *  says what was copied for two seconds. */
+function useCopy() {
+  const [copied, setCopied] = useState<string | null>(null);
+  async function copy(text: string, what: string) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API unavailable (http, old browser): fall back to a selection copy.
+      const ta = document.createElement("textarea");
+      ta.value = text;
+      document.body.append(ta);
+      ta.select();
+      document.execCommand("copy");
+      ta.remove();
+    }
+    setCopied(what);
+    setTimeout(() => setCopied(null), 2000);
+  }
+  return { copied, copy };
 }
