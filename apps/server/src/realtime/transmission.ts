@@ -75,7 +75,7 @@ export class Transmission implements HeldTransmission {
   private lastAskedAt = Date.now();
   private renewalsInFlight = 0;
   /** Frames received past the lease, with when, waiting for a renewal to prove the floor ours. */
-  private held: { frame: Buffer; at: number }[] = [];
+  private held: { frame: Buffer; samples: number; at: number }[] = [];
   /** When the current synchronous stretch of relaying began; 0 when none is running. */
   private sliceStartedAt = 0;
   private flushScheduled = false;
@@ -126,7 +126,9 @@ export class Transmission implements HeldTransmission {
   /** Hot path: one validated frame of this stream from the speaker. */
   onFrame(frame: Buffer): void {
     if (this.ending) return;
-    if (allowedPacketSamples(frame, FRAME_HEADER_BYTES) === 0) {
+    // Parsed once: the declared duration goes with the frame, relayed now or held.
+    const samples = allowedPacketSamples(frame, FRAME_HEADER_BYTES);
+    if (samples === 0) {
       this.refuse();
       return;
     }
@@ -135,10 +137,10 @@ export class Transmission implements HeldTransmission {
     // Renew first: a renewal asked now also proves this frame if it has to be held.
     if (now - this.lastAskedAt >= this.host.leaseMs / 3) this.renew(now);
     if (this.held.length === 0 && now - this.leaseFrom < this.host.leaseMs && this.inSlice(now)) {
-      this.accept(frame);
+      this.accept(frame, samples);
       return;
     }
-    this.hold(frame, now);
+    this.hold(frame, samples, now);
     this.scheduleFlush();
   }
 
@@ -175,8 +177,7 @@ export class Transmission implements HeldTransmission {
     );
   }
 
-  private accept(frame: Buffer): void {
-    const samples = allowedPacketSamples(frame, FRAME_HEADER_BYTES);
+  private accept(frame: Buffer, samples: number): void {
     if (this.samples + samples > this.maxSamples) {
       this.droppedFrames++;
       void this.end("timeout");
@@ -192,9 +193,9 @@ export class Transmission implements HeldTransmission {
 
   /** Every held frame has a renewal in flight asked less than leaseMs / 3 before it arrived
    *  (onFrame sees to that), whose answer settles it. */
-  private hold(frame: Buffer, at: number): void {
+  private hold(frame: Buffer, samples: number, at: number): void {
     // Copied: held frames outlive the handler that received them.
-    this.held.push({ frame: Buffer.from(frame), at });
+    this.held.push({ frame: Buffer.from(frame), samples, at });
     this.heldFrames++;
     if (this.held.length > MAX_HELD_FRAMES) {
       this.held.shift();
@@ -240,7 +241,7 @@ export class Transmission implements HeldTransmission {
         return;
       }
       this.held.shift();
-      this.accept(next.frame);
+      this.accept(next.frame, next.samples);
     }
     if (this.releaseWhenFlushed && this.held.length === 0) void this.end("released");
   }

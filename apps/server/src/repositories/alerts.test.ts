@@ -2,40 +2,24 @@
  *  an escalation that exactly one of several concurrent claimers wins. */
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../config.js";
-import { createRepos, type Repos } from "../context.js";
-import { type Database, migrateToLatest, openDatabase } from "../db/database.js";
+import type { Repos } from "../context.js";
 import type { AlertRow } from "../db/schema.js";
-import { createBacking, MODES } from "../test/harness.js";
+import { createTestCore, seedUser, type TestCore } from "../test/core.js";
+import { MODES } from "../test/harness.js";
 
 describe.each(MODES)("alerts repository (%s)", (mode) => {
-  let database: Database;
+  let t: TestCore;
   let repos: Repos;
 
   beforeAll(async () => {
-    const backing = await createBacking(mode);
-    const config = loadConfig(backing.env);
-    database = openDatabase(config.database);
-    await migrateToLatest(database);
-    repos = createRepos(database.db, config);
+    t = await createTestCore(mode);
+    repos = t.core.repos;
   });
   afterAll(async () => {
-    await database?.close();
+    await t?.close();
   });
 
-  async function user(): Promise<string> {
-    const id = randomUUID();
-    const name = `a${randomBytes(6).toString("hex")}`;
-    await repos.users.create({
-      id,
-      username: name,
-      email: `${name}@example.test`,
-      password_hash: "x",
-      display_name: name,
-      created_at: Date.now(),
-    });
-    return id;
-  }
+  const user = async (): Promise<string> => (await seedUser(t.core)).id;
 
   async function event(organiser: string): Promise<string> {
     const id = randomUUID();
