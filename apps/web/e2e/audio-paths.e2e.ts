@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIO_START_TIMEOUT_MS } from "../src/audio/audio-start";
 import { apiCreateChannel, apiCreateEvent, apiJoin, apiRegister, signInContext } from "./harness/api";
 import { audio, holdTalk, person } from "./harness/app";
 import { launchChromium, newUser, until } from "./harness/browser";
@@ -70,8 +71,11 @@ describe.skipIf(!serverBuilt())("audio paths: a start that hangs, the WASM encod
       await s.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
       const t0 = Date.now();
       await s.page.mouse.down();
-      await s.page.getByText("Audio output could not start").waitFor({ timeout: 3_000 });
-      expect(Date.now() - t0).toBeLessThan(3_000);
+      // The page gives up on the output after AUDIO_START_TIMEOUT_MS; the rest of the bound is
+      // the browser drawing it on a loaded machine.
+      const bound = AUDIO_START_TIMEOUT_MS + 1_500;
+      await s.page.getByText("Audio output could not start").waitFor({ timeout: bound });
+      expect(Date.now() - t0).toBeLessThan(bound);
       await s.page.mouse.up();
       // The floor was given back: the other steward can talk at once.
       await n.page.waitForTimeout(300);

@@ -7,7 +7,12 @@
 import { ChannelRole as ChannelRoleSchema } from "@won/protocol";
 import { describeError } from "../api/problem";
 import { useSessionStore } from "../auth/session";
-import { useChannelMembers, useRemoveChannelMember, useSetChannelMember } from "../state/queries/members";
+import {
+  useChannelMembers,
+  usePendingCanSpeak,
+  useRemoveChannelMember,
+  useSetChannelMember,
+} from "../state/queries/members";
 import { MemberRow } from "./MemberRow";
 import { Spinner } from "./ui";
 
@@ -16,6 +21,7 @@ export function ChannelMembers({ channelId }: { channelId: string }) {
   const me = useSessionStore((s) => s.session?.user.id);
   const setMember = useSetChannelMember(channelId);
   const remove = useRemoveChannelMember(channelId);
+  const pendingCanSpeak = usePendingCanSpeak(channelId);
   if (members.isPending) return <Spinner label="Loading members" />;
   if (members.isError) return <p className="form-error">{describeError(members.error)}</p>;
   const error = setMember.error ?? remove.error;
@@ -27,7 +33,7 @@ export function ChannelMembers({ channelId }: { channelId: string }) {
         {members.data.map((m) => (
           <MemberRow
             key={m.user.id}
-            member={m}
+            member={pendingCanSpeak.has(m.user.id) ? { ...m, canSpeak: pendingCanSpeak.get(m.user.id) } : m}
             selfId={me}
             roles={ChannelRoleSchema.options}
             place="this channel"

@@ -3,7 +3,13 @@
  * abilities; after a change the list refetches, since the server may have adjusted other rows
  * (an event must keep an organiser) and the event's member count.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type QueryClient,
+  useMutation,
+  useMutationState,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import type { ChannelRole, EventRole, Member } from "@won/protocol";
 import { api } from "../../api/endpoints";
 import { queryKeys } from "./keys";
@@ -43,23 +49,62 @@ export interface ChannelMemberChange {
   role?: ChannelRole;
 }
 
+const setChannelMemberKey = (channelId: string) => ["channel", channelId, "members", "set"] as const;
+
+type SendChange = (
+  channelId: string,
+  userId: string,
+  body: Omit<ChannelMemberChange, "userId">,
+) => Promise<Member>;
+
 /**
- * Changes a channel member's "can talk" or role. "Can talk" is optimistic: the box flips at once
- * and a failure refetches the truth (as does every outcome).
+ * How a change to a channel member goes through the cache. The row shows what was asked while
+ * the change is in flight (pendingCanSpeak), whatever a refetch started meanwhile brings back;
+ * the answer then replaces the row, and the list refetches since the server may have adjusted
+ * others.
  */
+export function channelMemberChange(
+  qc: QueryClient,
+  channelId: string,
+  send: SendChange = api.setChannelMember,
+) {
+  const key = queryKeys.channelMembers(channelId);
+  return {
+    mutationKey: setChannelMemberKey(channelId),
+    mutationFn: ({ userId, ...body }: ChannelMemberChange) => send(channelId, userId, body),
+    // A list fetched before the change commits must not land after it.
+    onMutate: () => qc.cancelQueries({ queryKey: key }),
+    onSuccess: (member: Member) =>
+      qc.setQueryData<Member[]>(key, (old) => old?.map((m) => (m.user.id === member.user.id ? member : m))),
+    // Invalidating also cancels a refetch still in flight from before the answer.
+    onSettled: () => qc.invalidateQueries({ queryKey: key }),
+  };
+}
+
+/** Changes a channel member's "can talk" or role. */
 export function useSetChannelMember(channelId: string) {
   const qc = useQueryClient();
-  const key = queryKeys.channelMembers(channelId);
-  return useMutation({
-    mutationFn: ({ userId, ...body }: ChannelMemberChange) => api.setChannelMember(channelId, userId, body),
-    onMutate: ({ userId, canSpeak }) => {
-      if (canSpeak === undefined) return;
-      qc.setQueryData<Member[]>(key, (old) =>
-        old?.map((m) => (m.user.id === userId ? { ...m, canSpeak } : m)),
-      );
-    },
-    onSettled: () => qc.invalidateQueries({ queryKey: key }),
-  });
+  return useMutation(channelMemberChange(qc, channelId));
+}
+
+/** "Can talk" as asked by the changes still in flight, by user id (the latest ask wins). */
+export function pendingCanSpeak(qc: QueryClient, channelId: string): Map<string, boolean> {
+  const pending = new Map<string, boolean>();
+  const inFlight = qc
+    .getMutationCache()
+    .findAll({ mutationKey: setChannelMemberKey(channelId), status: "pending" });
+  for (const m of inFlight) {
+    const change = m.state.variables as ChannelMemberChange | undefined;
+    if (change?.canSpeak !== undefined) pending.set(change.userId, change.canSpeak);
+  }
+  return pending;
+}
+
+/** pendingCanSpeak, re-read whenever a change starts or settles. */
+export function usePendingCanSpeak(channelId: string): ReadonlyMap<string, boolean> {
+  const qc = useQueryClient();
+  useMutationState({ filters: { mutationKey: setChannelMemberKey(channelId) } });
+  return pendingCanSpeak(qc, channelId);
 }
 
 /** Removes a direct member from a channel. */
