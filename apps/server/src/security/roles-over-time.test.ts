@@ -9,6 +9,7 @@ import {
   createBacking,
   eventually,
   MODES,
+  sleep,
   startApp,
   type TestApp,
   type TestUser,
@@ -177,6 +178,9 @@ describe.each(MODES)("a mute landing while a press of the talk button is granted
   });
 });
 
+/** A round's least length: the socket's text rate is 20 messages a second. */
+const ROUND_MS = 60;
+
 describe("a mute racing a press of the talk button (two instances)", () => {
   let backing: Backing;
   let one: TestApp;
@@ -198,9 +202,16 @@ describe("a mute racing a press of the talk button (two instances)", () => {
     const member = `/channels/${ch.id}/members/${B.id}`;
     const rounds = 150;
     let granted = 0;
+    let closed: { code: number } | null = null;
+    void b.closed.then((c) => {
+      closed = c;
+    });
     try {
       await b.subscribe(ch.id);
       for (let round = 0; round < rounds; round++) {
+        // One ptt.start per round, paced under the socket's 20 messages a second: a fast machine
+        // must not turn this into a rate-limit test.
+        const pace = sleep(ROUND_MS);
         expect((await one.api.patch(member, { canSpeak: true }, A.token)).status).toBe(200);
         const grantsBefore = b.of("ptt.granted").length;
         const deniedBefore = b.of("ptt.denied").length;
@@ -217,6 +228,7 @@ describe("a mute racing a press of the talk button (two instances)", () => {
           3_000,
           "an answer to ptt.start",
         );
+        expect(closed).toBeNull();
         if (b.of("ptt.granted").length > grantsBefore) granted++;
         // Whatever the order, once the mute is in, B holds no floor within a second.
         await eventually(
@@ -224,6 +236,7 @@ describe("a mute racing a press of the talk button (two instances)", () => {
           1_000,
           `the floor to be free after the mute (round ${round})`,
         );
+        await pace;
       }
     } finally {
       b.close();
