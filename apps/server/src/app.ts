@@ -24,6 +24,7 @@ import { alertRoutes } from "./http/routes/alerts.js";
 import { authRoutes } from "./http/routes/auth.js";
 import { channelRoutes } from "./http/routes/channels.js";
 import { eventRoutes } from "./http/routes/events.js";
+import { pushRoutes } from "./http/routes/push.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
 import { startAlertEscalation } from "./jobs/alert-escalation.js";
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await api.register(channelRoutes(ctx));
       await api.register(recordingRoutes(ctx));
       await api.register(alertRoutes(ctx));
+      await api.register(pushRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );

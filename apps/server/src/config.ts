@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { invalidProxyAddresses, type TrustProxy } from "./lib/client-address.js";
 import type { TlsSource } from "./lib/tls-certificate.js";
+import { embeddedVapidKeys, type VapidKeys } from "./push/vapid.js";
 
 export type { TrustProxy };
 
@@ -130,6 +131,19 @@ const EnvSchema = z
     TLS_KEY_FILE: z.string().optional(),
     TLS_SELF_SIGNED: bool.default(false),
     PUBLIC_URL: publicUrl.optional(),
+    PUSH_VAPID_PUBLIC_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{80,100}$/, "must be a base64url P-256 public key")
+      .optional(),
+    PUSH_VAPID_PRIVATE_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{40,50}$/, "must be a base64url P-256 private key")
+      .optional(),
+    PUSH_SUBJECT: z
+      .string()
+      .regex(/^(mailto:|https:\/\/)/, "must be a mailto: or https: URL")
+      .optional(),
+    PUSH_ALLOW_LOOPBACK: bool.default(false),
   })
   .superRefine((env, ctx) => {
     if ((env.DATABASE_URL || env.REDIS_URL) && !env.JWT_SECRET) {
@@ -144,6 +158,13 @@ const EnvSchema = z
         code: "custom",
         path: [env.TLS_CERT_FILE ? "TLS_KEY_FILE" : "TLS_CERT_FILE"],
         message: "TLS_CERT_FILE and TLS_KEY_FILE go together: set both or neither",
+      });
+    }
+    if (Boolean(env.PUSH_VAPID_PUBLIC_KEY) !== Boolean(env.PUSH_VAPID_PRIVATE_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.PUSH_VAPID_PUBLIC_KEY ? "PUSH_VAPID_PRIVATE_KEY" : "PUSH_VAPID_PUBLIC_KEY"],
+        message: "PUSH_VAPID_PUBLIC_KEY and PUSH_VAPID_PRIVATE_KEY go together: set both or neither",
       });
     }
     if (env.TLS_SELF_SIGNED && (env.TLS_CERT_FILE || env.TLS_KEY_FILE)) {
@@ -163,7 +184,7 @@ const EnvSchema = z
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;
 
-function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
+function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string, vapid: VapidKeys | null) {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -190,6 +211,14 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string) {
     /** Origin phones use to reach this server (invite links); null = derived per request
      *  (lib/public-url.ts). */
     publicUrl: env.PUBLIC_URL ?? null,
+    /** Web Push (push/notifier.ts); `vapid` null = push is off. */
+    push: {
+      vapid,
+      /** VAPID `sub` claim: how a push service reaches the operator. */
+      subject: env.PUSH_SUBJECT ?? "mailto:push@operation-won.invalid",
+      /** Tests only: also send to http://127.0.0.1 endpoints. */
+      allowLoopback: env.PUSH_ALLOW_LOOPBACK,
+    },
     /** An alert still unclaimed is re-announced every `escalateMs` (jobs/alert-escalation.ts). */
     alerts: { escalateMs: env.ALERT_ESCALATE_S * 1000 },
     ptt: { maxTransmissionMs: env.MAX_TRANSMISSION_MS, floorLeaseMs: env.FLOOR_LEASE_MS },
@@ -246,7 +275,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   }
   const env = parsed.data;
   const jwtSecret = env.JWT_SECRET ?? embeddedSecret(resolve(env.DATA_DIR));
-  return deepFreeze(toConfig(env, jwtSecret));
+  const vapid: VapidKeys | null =
+    env.PUSH_VAPID_PUBLIC_KEY && env.PUSH_VAPID_PRIVATE_KEY
+      ? { publicKey: env.PUSH_VAPID_PUBLIC_KEY, privateKey: env.PUSH_VAPID_PRIVATE_KEY }
+      : env.DATABASE_URL
+        ? null
+        : embeddedVapidKeys(resolve(env.DATA_DIR));
+  return deepFreeze(toConfig(env, jwtSecret, vapid));
 }
 
 function embeddedSecret(dataDir: string): string {

@@ -14,6 +14,7 @@ import type { Config } from "./config.js";
 import { type Database, migrateToLatest, openDatabase } from "./db/database.js";
 import type { DB } from "./db/schema.js";
 import { createEngines, type Engines, type MemoryHub } from "./engines/index.js";
+import { PushNotifier } from "./push/notifier.js";
 import type { LiveEvents } from "./realtime/live-events.js";
 import { createRepos, type Repos } from "./repositories/index.js";
 
@@ -44,6 +45,8 @@ export interface Core {
   readonly engines: Engines;
   /** Where commands publish after a commit; the gateway attaches its sink here. */
   readonly live: LiveOutbox;
+  /** Web Push to users with no socket in view (push/notifier.ts). */
+  readonly push: PushNotifier;
   readonly log: Logger;
   /** Names of the migrations this core applied when it opened the database (usually none). */
   readonly migrationsApplied: readonly string[];
@@ -82,14 +85,22 @@ export async function createCore(config: Config, deps: CoreDeps = {}): Promise<C
     logger: log.child({ component: "engines" }),
   });
   const db = database.db;
+  const repos = createRepos(db, config);
+  const push = new PushNotifier({
+    subscriptions: repos.pushSubscriptions,
+    attention: engines.attention,
+    config: config.push,
+    log: log.child({ component: "push" }),
+  });
   return {
     config,
     db,
     database,
-    repos: createRepos(db, config),
+    repos,
     tokens: new TokenService(config.jwtSecret, config.accessTokenTtlS),
     engines,
     live: new LiveOutbox(),
+    push,
     log,
     migrationsApplied,
     async checkDependencies(timeoutMs = DEPENDENCY_TIMEOUT_MS) {
@@ -103,6 +114,7 @@ export async function createCore(config: Config, deps: CoreDeps = {}): Promise<C
       return { database: databaseUp, broker: brokerUp };
     },
     async close() {
+      await push.idle();
       await engines.close();
       await database.close();
     },

@@ -66,3 +66,41 @@ self.addEventListener("fetch", (event) => {
     ),
   );
 });
+
+// Web Push: the server pushes only when no page of the app is in view (an SOS, an unclaimed
+// alert). The payload (JSON: type, title, body, url, tag) is shown as it is; a notification with
+// the same tag replaces the earlier one and alerts again (an escalation of the same alert).
+self.addEventListener("push", (event) => {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch {
+    data = { title: "Operation Won", body: event.data ? event.data.text() : "" };
+  }
+  const urgent = typeof data.type === "string" && data.type.startsWith("alert.");
+  event.waitUntil(
+    self.registration.showNotification(data.title || "Operation Won", {
+      body: data.body || "",
+      tag: data.tag || undefined,
+      renotify: Boolean(data.tag),
+      requireInteraction: urgent,
+      vibrate: urgent ? [400, 150, 400, 150, 800] : [200],
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url: typeof data.url === "string" && data.url.startsWith("/") ? data.url : "/" },
+    }),
+  );
+});
+
+// A tap on the notification: an open window of the app goes to the page, or one is opened.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || "/", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (open) return open.focus().then((w) => (w && "navigate" in w ? w.navigate(url) : w));
+      return self.clients.openWindow(url);
+    }),
+  );
+});

@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./frame.js";
 export * from "./limits.js";
 export * from "./openapi.js";
+export * from "./push.js";
 export * from "./rest.js";
 export * from "./route.js";
 export * from "./routes.js";

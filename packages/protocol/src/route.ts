@@ -25,6 +25,7 @@ export const ROUTE_TAGS = {
   messages: "Channel history, text messages and recordings",
   joining: "Joining an event or channel with an invite code",
   alerts: "Emergency alerts: raising, claiming, locating and resolving",
+  push: "Web Push: the server's key and browser subscriptions",
   service: "Liveness, readiness and this document",
 } as const;
 export type RouteTag = keyof typeof ROUTE_TAGS;

@@ -25,6 +25,8 @@ export const PttStartMsg = z.strictObject({
   alertId: Id.optional(),
 });
 export const PttStopMsg = z.strictObject({ type: z.literal("ptt.stop"), channelId: Id });
+/** Whether the app is in view (Page Visibility): a user whose sockets are all hidden is pushed. */
+export const ClientStateMsg = z.strictObject({ type: z.literal("client.state"), visible: z.boolean() });
 export const PingMsg = z.strictObject({ type: z.literal("ping") });
 export const PongMsg = z.strictObject({ type: z.literal("pong") });
 
@@ -34,6 +36,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   UnsubscribeMsg,
   PttStartMsg,
   PttStopMsg,
+  ClientStateMsg,
   PingMsg,
   PongMsg,
 ]);

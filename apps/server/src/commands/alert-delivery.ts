@@ -2,7 +2,7 @@
  * Presenting alerts and telling the people they concern: every organiser and moderator of the
  * alert's event, and its raiser, on every open socket (per-user delivery), once committed.
  */
-import type { Alert } from "@won/protocol";
+import type { Alert, PushPayload } from "@won/protocol";
 import type { Core } from "../core.js";
 import type { AlertRow } from "../db/schema.js";
 import { presentAlert } from "../presenters/index.js";
@@ -35,7 +35,7 @@ export async function presentOneAlert(ctx: Pick<Core, "repos">, row: AlertRow): 
   return alert;
 }
 
-export type AnnounceDeps = Pick<Core, "repos" | "live">;
+export type AnnounceDeps = Pick<Core, "repos" | "live" | "push">;
 
 /**
  * Publishes `alert.raised` / `alert.updated` to the event's staff and the raiser. Callers
@@ -50,12 +50,43 @@ export async function announceAlert(
   const staff = await ctx.repos.alerts.staffOf(alert.eventId);
   const recipients = [...new Set([...staff, alert.raisedBy.id])];
   await ctx.live.alertChanged(kind, alert, recipients);
+  if (kind === "raised") pushAlert(ctx, alert, staff, "alert.raised");
   if (kind === "raised")
     await ctx.repos.alerts.audit(alert.id, Date.now(), {
       actorId: null,
       action: "delivered",
       detail: { recipients: recipients.length },
     });
+}
+
+/**
+ * Wakes the staff who have no socket in view (the raiser knows): a new alert, or one escalated
+ * because nobody claimed it. One notification per alert on each device (`tag`), replaced by the
+ * next escalation.
+ */
+export function pushAlert(
+  ctx: Pick<Core, "push">,
+  alert: Alert,
+  staff: readonly string[],
+  type: "alert.raised" | "alert.escalated",
+): void {
+  const who = alert.raisedBy.displayName;
+  const payload: PushPayload = {
+    type,
+    title: type === "alert.raised" ? `SOS — ${who}` : `SOS still unclaimed — ${who}`,
+    body: [alert.note, alert.location ? "Location shared" : "No location", "Tap to respond"]
+      .filter(Boolean)
+      .join(" · "),
+    url: `/events/${alert.eventId}`,
+    tag: `alert-${alert.id}`,
+    alertId: alert.id,
+    eventId: alert.eventId,
+    ...(alert.channelId ? { channelId: alert.channelId } : {}),
+  };
+  ctx.push.notify(
+    staff.filter((id) => id !== alert.raisedBy.id),
+    payload,
+  );
 }
 
 /** Every alert not closed that the user may see (for `ready.openAlerts`). */

@@ -33,7 +33,7 @@ import { eventAccess } from "./access.js";
 import { announceAlert, presentAlerts, presentOneAlert } from "./alert-delivery.js";
 import { enforceRate } from "./rate-limit.js";
 
-export type AlertDeps = Pick<Core, "repos" | "live" | "engines" | "config">;
+export type AlertDeps = Pick<Core, "repos" | "live" | "push" | "engines" | "config">;
 
 const standing = (a: AlertRow) => ({ raisedBy: a.raised_by, state: a.state });
 

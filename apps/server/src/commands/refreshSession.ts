@@ -25,6 +25,8 @@ export async function refreshSession(ctx: RevocationDeps, refreshToken: string):
  *  its sockets on every instance. */
 export async function revokeSessionEverywhere(ctx: RevocationDeps, sessionId: string): Promise<void> {
   await ctx.repos.sessions.revoke(sessionId);
+  // A signed-out browser is not woken for this user any more.
+  await ctx.repos.pushSubscriptions.removeSession(sessionId);
   // Access tokens of this session live at most accessTtl from now.
   await ctx.engines.revocations.revokeSession(sessionId, Date.now() + ctx.tokens.accessTtlS * 1000 + 10_000);
 }

@@ -162,6 +162,16 @@ export interface AlertRecordingsTable {
   recording_id: string;
 }
 
+export interface PushSubscriptionsTable {
+  endpoint_hash: string;
+  endpoint: string;
+  user_id: string;
+  session_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -176,6 +186,7 @@ export interface DB {
   alerts: AlertsTable;
   alert_audit: AlertAuditTable;
   alert_recordings: AlertRecordingsTable;
+  push_subscriptions: PushSubscriptionsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

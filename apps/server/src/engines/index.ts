@@ -47,6 +47,11 @@ export interface Engines {
   readonly nodeId: string;
   readonly broker: Broker;
   readonly presence: Presence;
+  /**
+   * Which users have the app in view, across nodes: presence keyed by user (`add(userId, userId,
+   * connId)` for each visible socket). A user absent here is reached by Web Push.
+   */
+  readonly attention: Presence;
   readonly floor: Floor;
   readonly rateLimiter: RateLimiter;
   readonly revocations: TokenRevocations;
@@ -77,6 +82,13 @@ function createMemoryEngines(nodeId: string, logger: EngineLogger, opts: Engines
   const hub = opts.hub ?? new MemoryHub();
   const broker = new MemoryBroker({ nodeId, hub, logger });
   const presence = new MemoryPresence({ nodeId, hub, logger, leaseMs: opts.presenceLeaseMs });
+  const attention = new MemoryPresence({
+    nodeId,
+    hub,
+    logger,
+    leaseMs: opts.presenceLeaseMs,
+    space: "attention",
+  });
   const floor = new MemoryFloor({ hub });
   const rateLimiter = new MemoryRateLimiter({ hub });
   const revocations = new MemoryTokenRevocations({ hub, logger });
@@ -84,11 +96,12 @@ function createMemoryEngines(nodeId: string, logger: EngineLogger, opts: Engines
     nodeId,
     broker,
     presence,
+    attention,
     floor,
     rateLimiter,
     revocations,
     async close() {
-      await Promise.all([revocations.close(), presence.close(), floor.close(), rateLimiter.close()]);
+      await closeAll([revocations, presence, attention, floor, rateLimiter]);
       await broker.close();
     },
     healthy: () => broker.healthy(),
@@ -123,6 +136,13 @@ function createRedisEngines(
   );
   const broker = new RedisBroker({ nodeId, redis, subscriber, prefix, logger });
   const presence = new RedisPresence({ nodeId, redis, prefix, logger, leaseMs: opts.presenceLeaseMs });
+  const attention = new RedisPresence({
+    nodeId,
+    redis,
+    prefix: `${prefix}attention:`,
+    logger,
+    leaseMs: opts.presenceLeaseMs,
+  });
   // The floor has its own connection without ioredis' commandTimeout: it bounds its commands
   // itself so that a loop stall never turns an answered lease renewal into a timeout.
   const floorConn = watch(
@@ -142,11 +162,12 @@ function createRedisEngines(
     nodeId,
     broker,
     presence,
+    attention,
     floor,
     rateLimiter,
     revocations,
     async close() {
-      await Promise.all([revocations.close(), presence.close(), floor.close(), rateLimiter.close()]);
+      await closeAll([revocations, presence, attention, floor, rateLimiter]);
       await broker.close();
       await Promise.all([quit(redis), quit(subscriber), quit(floorConn)]);
     },
@@ -159,6 +180,11 @@ function createRedisEngines(
       );
     },
   };
+}
+
+/** Closes engines together (the broker and connections go after them). */
+async function closeAll(engines: { close(): Promise<void> }[]): Promise<void> {
+  await Promise.all(engines.map((e) => e.close()));
 }
 
 /** Logs a connection's first error of each outage (ioredis repeats it on every retry). */

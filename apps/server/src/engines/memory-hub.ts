@@ -19,6 +19,13 @@ export class MemoryHub {
     userCounts: new Map(),
     nodeEntries: new Map(),
   };
+  /** Presence of a second kind, laid out the same: which users have the app in view (`attention`). */
+  readonly attention: MemoryPresenceState = {
+    leases: new Map(),
+    conns: new Map(),
+    userCounts: new Map(),
+    nodeEntries: new Map(),
+  };
   /** Floor holder per channel, with the lease end (ms since the epoch). */
   readonly floors = new Map<string, { holder: FloorHolder; expiresAt: number }>();
   /** Rate-limit windows per key; insertion order is window-start order, oldest first. */

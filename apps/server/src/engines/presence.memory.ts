@@ -6,6 +6,8 @@ export interface MemoryPresenceOptions extends PresenceOptions {
   /** Nodes on one hub share presence; default: the process-wide hub. */
   hub?: MemoryHub;
   logger?: EngineLogger;
+  /** Which of the hub's presence spaces (like the Redis key prefix); default "presence". */
+  space?: "presence" | "attention";
 }
 
 /**
@@ -31,7 +33,7 @@ export class MemoryPresence implements Presence {
   constructor(opts: MemoryPresenceOptions) {
     this.nodeId = opts.nodeId;
     this.leaseMs = opts.leaseMs ?? 10_000;
-    this.state = (opts.hub ?? defaultHub).presence;
+    this.state = (opts.hub ?? defaultHub)[opts.space ?? "presence"];
     this.logger = opts.logger ?? consoleLogger;
     this.renew();
     this.renewTimer = setInterval(() => this.renew(), Math.max(1, Math.floor(this.leaseMs / 3)));

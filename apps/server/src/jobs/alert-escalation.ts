@@ -8,7 +8,7 @@
  * matches and only its instance announces. A missed tick is caught up on the next one.
  */
 
-import { announceAlert, presentOneAlert } from "../commands/alert-delivery.js";
+import { announceAlert, presentOneAlert, pushAlert } from "../commands/alert-delivery.js";
 import type { Core } from "../core.js";
 
 /** How often due alerts are looked for. */
@@ -16,7 +16,7 @@ export const ALERT_ESCALATION_TICK_MS = 1_000;
 
 /** Escalates every alert due at `now`; returns how many this instance escalated. */
 export async function escalateDueAlerts(
-  ctx: Pick<Core, "repos" | "live" | "config">,
+  ctx: Pick<Core, "repos" | "live" | "config" | "push">,
   now = Date.now(),
 ): Promise<number> {
   const periodMs = ctx.config.alerts.escalateMs;
@@ -25,14 +25,16 @@ export async function escalateDueAlerts(
     const row = await ctx.repos.alerts.claimEscalation(candidate, now, periodMs);
     if (!row) continue;
     escalated++;
-    await announceAlert(ctx, "updated", await presentOneAlert(ctx, row));
+    const alert = await presentOneAlert(ctx, row);
+    await announceAlert(ctx, "updated", alert);
+    pushAlert(ctx, alert, await ctx.repos.alerts.staffOf(alert.eventId), "alert.escalated");
   }
   return escalated;
 }
 
 /** Starts the escalation loop; returns a stopper. A failed tick is logged and retried. */
 export function startAlertEscalation(
-  ctx: Pick<Core, "repos" | "live" | "config" | "log">,
+  ctx: Pick<Core, "repos" | "live" | "config" | "log" | "push">,
   tickMs = ALERT_ESCALATION_TICK_MS,
 ): () => void {
   let running = false;

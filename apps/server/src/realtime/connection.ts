@@ -63,6 +63,8 @@ export class Connection {
   lastForeignStream = -1;
   alive = true;
   closed = false;
+  /** Counted in the attention engine (its page is in view); see attention.ts. */
+  inView = false;
   /** Counts `access.changed` notices for this user, so a `ptt.start` that raced one re-checks. */
   accessEpoch = 0;
   /** Called once the socket has authenticated (and on close), to release its pre-auth slot. */

@@ -13,6 +13,7 @@
 import type { Server } from "node:http";
 import { openAlertsFor } from "../commands/alert-delivery.js";
 import type { AppContext } from "../context.js";
+import { Attention } from "./attention.js";
 import { ChannelService } from "./channels.js";
 import { bindHandlers } from "./handlers/index.js";
 import type { LiveEvents } from "./live-events.js";
@@ -26,6 +27,8 @@ export class Realtime {
   readonly channels: ChannelService;
   /** Push-to-talk: the floor, transmissions and their recordings (push-to-talk.ts). */
   readonly ptt: PushToTalk;
+  /** Which sockets have the app in view (for Web Push). */
+  readonly attention: Attention;
   /** What commands tell sockets after their transaction commits (`ctx.live`). */
   readonly live: LiveEvents;
 
@@ -36,6 +39,7 @@ export class Realtime {
   ) {
     this.channels = new ChannelService(ctx, metrics);
     this.live = this.channels.live;
+    this.attention = new Attention(ctx.engines.attention, ctx.log);
     this.ptt = new PushToTalk({
       ctx,
       floor: ctx.engines.floor,
@@ -48,7 +52,9 @@ export class Realtime {
       revocations: ctx.engines.revocations,
       log: ctx.log,
       metrics,
-      onClosed: (conn) => this.channels.disconnect(conn),
+      onClosed: async (conn) => {
+        await Promise.all([this.channels.disconnect(conn), this.attention.closed(conn)]);
+      },
     });
   }
 
@@ -58,6 +64,7 @@ export class Realtime {
       bindHandlers({
         channels: this.channels,
         ptt: this.ptt,
+        attention: this.attention,
         connections: this.transport,
         tokens: this.ctx.tokens,
         revocations: this.ctx.engines.revocations,

@@ -5,6 +5,7 @@ import { AlertsRepo } from "./alerts.js";
 import { ChannelsRepo } from "./channels.js";
 import { EventsRepo } from "./events.js";
 import { MessagesRepo } from "./messages.js";
+import { PushSubscriptionsRepo } from "./push-subscriptions.js";
 import { RecordingsRepo } from "./recordings.js";
 import { SessionsRepo } from "./sessions.js";
 import { UsageRepo } from "./usage.js";
@@ -20,6 +21,7 @@ export interface Repos {
   recordings: RecordingsRepo;
   usage: UsageRepo;
   alerts: AlertsRepo;
+  pushSubscriptions: PushSubscriptionsRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -32,5 +34,6 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     recordings: new RecordingsRepo(db),
     usage: new UsageRepo(db),
     alerts: new AlertsRepo(db, config.database.kind),
+    pushSubscriptions: new PushSubscriptionsRepo(db, config.database.kind),
   };
 }

@@ -13,6 +13,7 @@ import {
   type LoginBody,
   type PatchEventBody,
   type PostMessageBody,
+  type PushSubscriptionBody,
   type RegisterBody,
   routes,
 } from "@won/protocol";
@@ -33,6 +34,9 @@ export const api = {
     request(routes.logout, { body: refreshToken ? { refreshToken } : {} }),
   me: () => request(routes.getMe),
   patchMe: (displayName: string) => request(routes.patchMe, { body: { displayName } }),
+  pushConfig: () => request(routes.getPushConfig),
+  subscribePush: (body: PushSubscriptionBody) => request(routes.subscribePush, { body }),
+  unsubscribePush: (endpoint: string) => request(routes.unsubscribePush, { body: { endpoint } }),
 
   events: () => request(routes.listEvents),
   event: (id: string) => request(routes.getEvent, { params: { eventId: id } }),

@@ -114,6 +114,26 @@ describe("RealtimeConnection", () => {
     expect(last().sent[1]).toEqual({ type: "subscribe", channelId: CH, sinceSeq: 5 });
   });
 
+  it("tells the server when the page is hidden or shown, and again on a new socket", async () => {
+    const { conn } = make();
+    conn.setVisible(false);
+    conn.start();
+    ready(last());
+    // A new socket counts as in view: a hidden page says so right after ready.
+    expect(last().sent.slice(1)).toEqual([{ type: "client.state", visible: false }]);
+    conn.setVisible(false);
+    conn.setVisible(true);
+    expect(last().sent.slice(1)).toEqual([
+      { type: "client.state", visible: false },
+      { type: "client.state", visible: true },
+    ]);
+    last().serverClose(1006);
+    await vi.advanceTimersByTimeAsync(600);
+    ready(last());
+    // Shown: nothing to say on the new socket.
+    expect(last().sent.filter((m) => (m as { type: string }).type === "client.state")).toEqual([]);
+  });
+
   it("refreshes the token on 4401, then reconnects with the new one", async () => {
     const { conn, refresh } = make();
     conn.start();

@@ -73,8 +73,23 @@ export class RealtimeConnection {
   private readonly messageListeners = new Set<Listener<ServerMessage>>();
   private readonly audioListeners = new Set<Listener<Uint8Array>>();
   private readonly downListeners = new Set<Listener<number>>();
+  /** Whether the page is in view, and what this socket last told the server (a new socket
+   *  counts as in view): a user with every page hidden is reached by Web Push instead. */
+  private visible = true;
+  private reportedVisible = true;
 
   constructor(private readonly deps: ConnectionDeps) {}
+
+  /** The page was shown or hidden (Page Visibility); the server hears of it now or at `ready`. */
+  setVisible(visible: boolean) {
+    this.visible = visible;
+    this.reportVisibility();
+  }
+
+  private reportVisibility() {
+    if (!this.ready || this.reportedVisible === this.visible) return;
+    if (this.send({ type: "client.state", visible: this.visible })) this.reportedVisible = this.visible;
+  }
 
   onStatus(l: Listener<SocketStatus>) {
     this.statusListeners.add(l);
@@ -268,6 +283,8 @@ export class RealtimeConnection {
     this.attempt = 0;
     this.heartbeatMs = heartbeatMs > 0 ? heartbeatMs : 25_000;
     this.setStatus("open");
+    this.reportedVisible = true;
+    this.reportVisibility();
     for (const id of this.wanted) this.sendSubscribe(id);
     this.heartbeatTimer = setInterval(() => this.heartbeat(), Math.min(this.heartbeatMs, 15_000));
   }

@@ -11,6 +11,7 @@ import { missedQueue } from "../audio/missed-queue";
 import { refreshDelay } from "../auth/refresh-schedule";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
 import { TalkController } from "../ptt/talk-controller";
+import { resyncPush } from "../push/web-push";
 import { getSettings, useSettings } from "../settings/settings-store";
 import { getLive, live } from "../state/live-store";
 import { realtimeCache } from "../state/queries/realtime-cache";
@@ -74,8 +75,11 @@ function onSession() {
     const first = lastToken === null;
     lastToken = s.accessToken;
     scheduleRefresh();
-    if (first) connection.start();
-    else connection.reauth(s.accessToken);
+    if (first) {
+      connection.start();
+      // This browser's push subscription follows whoever signed in on it.
+      void resyncPush();
+    } else connection.reauth(s.accessToken);
   }
 }
 
@@ -89,8 +93,11 @@ export function startRealtime() {
   onSession();
   window.addEventListener("online", () => connection.nudge());
   window.addEventListener("offline", () => connection.drop());
+  connection.setVisible(document.visibilityState === "visible");
   document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "visible") connection.nudge();
+    const visible = document.visibilityState === "visible";
+    connection.setVisible(visible);
+    if (visible) connection.nudge();
   });
   // Diagnostics and end-to-end tests read the socket from here.
   (window as unknown as { __wonRealtime: unknown }).__wonRealtime = {

@@ -1,6 +1,7 @@
-/** Device settings: microphone, PTT mode and key, tones, auto-play of missed transmissions, theme; sign out. */
+/** Device settings: microphone, PTT mode and key, tones, auto-play of missed transmissions, alerts when closed, theme; sign out. */
 import { useSessionStore } from "../auth/session";
 import { AccountSettings } from "../components/settings/AccountSettings";
+import { AlertSettings } from "../components/settings/AlertSettings";
 import { AppearanceSettings } from "../components/settings/AppearanceSettings";
 import { TalkingSettings } from "../components/settings/TalkingSettings";
 
@@ -10,6 +11,7 @@ export function SettingsScreen() {
     <main id="main" className="main narrow">
       <h1>Settings</h1>
       <TalkingSettings />
+      <AlertSettings />
       <AppearanceSettings />
       {user && <AccountSettings user={user} />}
     </main>

@@ -17,7 +17,7 @@ const REFUSED = "invalid, expired or revoked token";
  * every alert not closed that the user may see, read after that: none is missed in between.
  */
 export const auth: Handler<"auth"> = async (
-  { connections, channels, tokens, revocations, users, openAlerts },
+  { connections, channels, attention, tokens, revocations, users, openAlerts },
   conn,
   msg,
 ) => {
@@ -47,6 +47,8 @@ export const auth: Handler<"auth"> = async (
   connections.authenticate(conn, claims);
   if (!first) return;
   await channels.attachUser(conn);
+  // In view until its page says otherwise (`client.state`).
+  await attention.set(conn, true);
   // Read after the socket is reachable: an alert raised meanwhile is in the list or delivered.
   const alerts = await openAlerts(conn.userId);
   if (conn.closed) return;

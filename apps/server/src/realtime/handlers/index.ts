@@ -14,6 +14,7 @@ export const handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
   unsubscribe,
   "ptt.start": pttStart,
   "ptt.stop": pttStop,
+  "client.state": ({ attention }, conn, msg) => attention.set(conn, msg.visible),
   ping: (_deps, conn) => conn.send({ type: "pong" }),
   pong: () => undefined,
 };

@@ -2,6 +2,7 @@ import type { Alert, ClientMessage } from "@won/protocol";
 import type { TokenService } from "../../auth/tokens.js";
 import type { Repos } from "../../context.js";
 import type { TokenRevocations } from "../../engines/index.js";
+import type { Attention } from "../attention.js";
 import type { ChannelService } from "../channels.js";
 import type { Connection } from "../connection.js";
 import type { PushToTalk } from "../push-to-talk.js";
@@ -14,6 +15,7 @@ import type { Connections } from "../transport.js";
 export interface HandlerDeps {
   channels: ChannelService;
   ptt: PushToTalk;
+  attention: Attention;
   connections: Connections;
   tokens: Pick<TokenService, "verifyAccess">;
   revocations: Pick<TokenRevocations, "isRevoked">;
