@@ -11,6 +11,7 @@ import { recordingPlayer } from "../audio/recording-player";
 import { connection, talk } from "../realtime/realtime";
 import { forgetUserSettings } from "../settings/settings-store";
 import { live } from "../state/live-store";
+import { outbox } from "../state/queries/messages";
 import { clearSession, getSession } from "./session";
 
 export async function signOut(queryClient: QueryClient) {
@@ -28,5 +29,6 @@ export async function signOut(queryClient: QueryClient) {
   recordingPlayer.reset();
   live.reset();
   forgetUserSettings();
+  outbox.clear();
   queryClient.clear();
 }

@@ -125,7 +125,7 @@ export function TalkPanel({
       >
         <span>
           {view.title}
-          <span className="sub">{view.disabledReason ? "Listen only" : view.action}</span>
+          <span className="sub">{view.sub}</span>
         </span>
       </button>
       <div className="meter" aria-hidden="true" hidden={!view.meter}>

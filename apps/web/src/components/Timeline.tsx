@@ -63,19 +63,28 @@ function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
   );
 }
 
+const PENDING_LABEL: Record<PendingMessage["status"], string> = {
+  sending: "Sending…",
+  queued: "Queued · sends when you are back online",
+  failed: "Not sent",
+};
+
 function PendingRow({ p, onRetry }: { p: PendingMessage; onRetry: (p: PendingMessage) => void }) {
   return (
     <li className={`msg mine ${p.status === "failed" ? "failed" : "pending"}`} data-testid="pending-message">
       <div className="bubble">
         <div className="meta">
           <strong>You</strong>
-          <span>{p.status === "failed" ? "Not sent" : "Sending…"}</span>
+          <span>{PENDING_LABEL[p.status]}</span>
         </div>
         <div className="body">{p.body}</div>
         {p.status === "failed" && (
-          <button type="button" className="btn small" onClick={() => onRetry(p)}>
-            Retry
-          </button>
+          <div className="pending-failure">
+            {p.error && <span className="small">{p.error}</span>}
+            <button type="button" className="btn small" onClick={() => onRetry(p)}>
+              Retry
+            </button>
+          </div>
         )}
       </div>
     </li>

@@ -43,6 +43,7 @@ describe("talk panel view", () => {
       title: "Talk",
       action: "Hold to talk",
       disabledReason: null,
+      sub: "Hold to talk",
       enabled: true,
       offerPriority: false,
       meter: false,
@@ -199,11 +200,20 @@ describe("talk panel view", () => {
     expect(view({ abilities: { talk: true, interrupt: true } }).offerPriority).toBe(true);
   });
 
-  it("offline: presses wait, the hint says so, the button is not shown as listen-only", () => {
+  it("offline: the button is visibly off with the reason, not shown as listen-only", () => {
     const v = view({ connected: false });
     expect(v.enabled).toBe(false);
-    expect(v.disabledReason).toBeNull();
+    expect(v.disabledReason).toBe("no connection");
+    expect(v.sub).toBe("Offline — waiting for the network");
     expect(v.hint).toEqual({ kind: "offline" });
+    // Listen-only says so even offline.
+    expect(view({ connected: false, abilities: { talk: false, interrupt: false } }).sub).toBe("Listen only");
+  });
+
+  it("offline mid-transmission: the button stays usable so the finger can let go", () => {
+    const v = view({ connected: false, talk: { channelId: CH, phase: "talking", since: NOW } });
+    expect(v.disabledReason).toBeNull();
+    expect(v.sub).toBe("Release to stop");
   });
 
   it("not yet subscribed: presses wait", () => {

@@ -64,6 +64,8 @@ export interface TalkPanelView {
   action: string;
   /** Why the button is disabled, or null when it is not. */
   disabledReason: string | null;
+  /** The small line under the big word: the action, or why there is none ("Offline"). */
+  sub: string;
   /** A press reaches the server now (connected, subscribed, not on air elsewhere). */
   enabled: boolean;
   offerPriority: boolean;
@@ -103,25 +105,29 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
   else status = { kind: "clear" };
 
   const toggle = s.pttMode === "toggle";
+  // No connection: the button is visibly off (a transmission under way still ends normally).
+  const offline = !s.connected && !talking && !s.talk;
+  const action = talking
+    ? toggle
+      ? "Tap to stop"
+      : "Release to stop"
+    : s.talk
+      ? "Connecting…"
+      : state === "busy"
+        ? offerPriority
+          ? "Wait, or tick Priority to interrupt"
+          : "Wait until they finish"
+        : toggle
+          ? "Tap to talk"
+          : "Hold to talk";
   return {
     state,
     status,
     tone: TONES[status.kind],
     title: talking ? "On air" : state === "busy" ? "Busy" : "Talk",
-    action: talking
-      ? toggle
-        ? "Tap to stop"
-        : "Release to stop"
-      : s.talk
-        ? "Connecting…"
-        : state === "busy"
-          ? offerPriority
-            ? "Wait, or tick Priority to interrupt"
-            : "Wait until they finish"
-          : toggle
-            ? "Tap to talk"
-            : "Hold to talk",
-    disabledReason: mayTalk ? null : "not allowed on this channel",
+    action,
+    disabledReason: !mayTalk ? "not allowed on this channel" : offline ? "no connection" : null,
+    sub: !mayTalk ? "Listen only" : offline ? "Offline — waiting for the network" : action,
     enabled,
     offerPriority,
     meter: talking,

@@ -14,6 +14,7 @@ import { TalkController } from "../ptt/talk-controller";
 import { resyncPush } from "../push/web-push";
 import { getSettings, useSettings } from "../settings/settings-store";
 import { getLive, live } from "../state/live-store";
+import { outbox } from "../state/queries/messages";
 import { realtimeCache } from "../state/queries/realtime-cache";
 import { RealtimeConnection, realtimeUrl } from "./connection";
 import { createDispatcher } from "./dispatch";
@@ -44,7 +45,11 @@ const dispatcher = createDispatcher({
 connection.onMessage((m) => dispatcher.dispatch(m, connection));
 connection.onAudio((frame) => livePlayer.frame(frame));
 connection.onDown(() => dispatcher.socketDown());
-connection.onStatus((s) => live.setStatus(s, connection.retryAt));
+connection.onStatus((s) => {
+  live.setStatus(s, connection.retryAt);
+  // Back online: texts written meanwhile go out, oldest first.
+  if (s === "open") void outbox.flush();
+});
 
 let refreshTimer: ReturnType<typeof setTimeout> | null = null;
 let lastToken: string | null = null;
@@ -76,6 +81,7 @@ function onSession() {
     lastToken = s.accessToken;
     scheduleRefresh();
     if (first) {
+      outbox.restore();
       connection.start();
       // This browser's push subscription follows whoever signed in on it.
       void resyncPush();

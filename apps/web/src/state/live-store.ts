@@ -125,7 +125,9 @@ export const live = {
   pending: (id: string, p: PendingMessage) => patchTimeline(id, (t) => addPending(t, p)),
   confirm: (id: string, clientId: string, msg: Message) =>
     patchTimeline(id, (t) => confirmPending(t, clientId, msg)),
-  fail: (id: string, clientId: string) => patchTimeline(id, (t) => failPending(t, clientId)),
+  fail: (id: string, clientId: string, error?: string) =>
+    patchTimeline(id, (t) => failPending(t, clientId, "failed", error)),
+  queue: (id: string, clientId: string) => patchTimeline(id, (t) => failPending(t, clientId, "queued")),
   dropChannel: (id: string) =>
     set((s) => {
       const { [id]: _c, ...channels } = s.channels;

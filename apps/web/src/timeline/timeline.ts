@@ -9,7 +9,10 @@ export interface PendingMessage {
   clientId: string;
   body: string;
   createdAt: string;
-  status: "sending" | "failed";
+  /** `queued`: waiting for the network (the outbox sends it on reconnect); `failed`: refused. */
+  status: "queued" | "sending" | "failed";
+  /** Why a failed message was refused. */
+  error?: string;
 }
 
 export interface Timeline {
@@ -47,10 +50,16 @@ export function confirmPending(t: Timeline, clientId: string, msg: Message): Tim
   };
 }
 
-export function failPending(t: Timeline, clientId: string): Timeline {
+/** The POST did not go through: `queued` to be sent again on reconnect, or `failed` with why. */
+export function failPending(
+  t: Timeline,
+  clientId: string,
+  status: "queued" | "failed" = "failed",
+  error?: string,
+): Timeline {
   return {
     ...t,
-    pending: t.pending.map((p) => (p.clientId === clientId ? { ...p, status: "failed" as const } : p)),
+    pending: t.pending.map((p) => (p.clientId === clientId ? { ...p, status, error } : p)),
   };
 }
 

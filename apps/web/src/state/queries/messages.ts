@@ -5,8 +5,10 @@
  */
 import { useCallback } from "react";
 import { api } from "../../api/endpoints";
+import { getSession } from "../../auth/session";
 import { maxSeq, newClientId, type PendingMessage } from "../../timeline/timeline";
 import { getLive, live } from "../live-store";
+import { Outbox } from "../outbox";
 
 const HISTORY_PAGE = 50;
 const CATCH_UP_PAGE = 200;
@@ -48,23 +50,21 @@ export async function catchUp(channelId: string): Promise<number | undefined> {
   return last;
 }
 
-/**
- * Posts a text optimistically: shown as pending at once, confirmed or marked failed. The
- * clientId is the idempotency key, so a retry of a failed post reuses it.
- */
-export async function sendText(channelId: string, body: string, clientId = newClientId()): Promise<void> {
-  live.pending(channelId, { clientId, body, createdAt: new Date().toISOString(), status: "sending" });
-  try {
-    const msg = await api.postMessage(channelId, { body, clientId });
-    live.confirm(channelId, clientId, msg);
-  } catch {
-    live.fail(channelId, clientId);
-  }
-}
+/** Where texts wait for the network (see outbox.ts). */
+export const outbox = new Outbox({
+  post: api.postMessage,
+  userId: () => getSession()?.user.id,
+  online: () => typeof navigator === "undefined" || navigator.onLine !== false,
+  storage: typeof localStorage === "undefined" ? null : localStorage,
+  show: live,
+});
 
-/** Sending and retrying texts on one channel. */
+/** Sending and retrying texts on one channel; the clientId of a retry is the original one. */
 export function useSendMessage(channelId: string) {
-  const send = useCallback((body: string) => void sendText(channelId, body), [channelId]);
-  const retry = useCallback((p: PendingMessage) => void sendText(channelId, p.body, p.clientId), [channelId]);
+  const send = useCallback((body: string) => void outbox.submit(channelId, body, newClientId()), [channelId]);
+  const retry = useCallback(
+    (p: PendingMessage) => void outbox.send(channelId, p.body, p.clientId, p.createdAt),
+    [channelId],
+  );
   return { send, retry };
 }
