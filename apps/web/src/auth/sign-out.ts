@@ -4,6 +4,7 @@
  * dropped. Local cleanup happens even when the server cannot be reached.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { alertsStore } from "../alerts/alerts-store";
 import { api } from "../api/endpoints";
 import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
@@ -16,6 +17,7 @@ import { clearSession, getSession } from "./session";
 export async function signOut(queryClient: QueryClient) {
   const s = getSession();
   talk.release();
+  talk.stopHotMic();
   connection.stop();
   try {
     if (s) await api.logout(s.refreshToken);
@@ -27,6 +29,7 @@ export async function signOut(queryClient: QueryClient) {
   missedQueue.clear();
   recordingPlayer.reset();
   live.reset();
+  alertsStore.reset();
   forgetUserSettings();
   queryClient.clear();
 }
