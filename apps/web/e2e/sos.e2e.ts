@@ -3,8 +3,8 @@
  * (geolocation granted and placed) holds SOS on a channel screen; the organiser at a desk — on
  * home, subscribed to nothing — gets the full-screen alarm with distance and bearing, hears the
  * live hot mic, reloads and still has it, claims it (the steward sees who is coming), and
- * resolves it. A second steward with geolocation denied raises from home: the alert still
- * arrives, without a location, and the steward cancels it as a false alarm.
+ * resolves it. A second steward with geolocation denied holds Space on the SOS control on
+ * home: the alert still arrives, without a location, and the steward cancels it as a false alarm.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ import { audio, person, waitSocketOpen } from "./harness/app";
 import { DESKTOP, launchChromium, newUser, until } from "./harness/browser";
 import { shoot } from "./harness/screens";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
-import { apiAlerts, pressSos } from "./harness/sos";
+import { apiAlerts, apiMakeModerator, pressSos } from "./harness/sos";
 import { makeSpeechWav } from "./harness/speech";
 
 /** The organiser's desk, and the steward ~100 m due north of it. */
@@ -56,9 +56,15 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
     return { base, org, ev, gate, ops, stew, o, s };
   }
 
-  it("hold on a phone → alarm with distance and live audio on the desk → survives reload → claimed → resolved", async () => {
+  it("hold on a phone → alarm with distance and live audio on the desk → survives reload → claimed, taken over → resolved", async () => {
     const { base, org, ev, gate, o, s } = await setup("a");
+    const mod = await apiRegister(base, person("moda", "Mo Moderator"));
+    await apiJoin(base, mod.accessToken, ev.inviteCode!);
+    await apiMakeModerator(base, org.accessToken, ev.id, mod.user.id);
+    const m = await newUser(browser!, base, DESKTOP);
+    await signInContext(m.context, mod);
     try {
+      await m.page.goto("/settings");
       await s.context.grantPermissions(["geolocation"], { origin: base });
       await s.context.setGeolocation(STEWARD_AT);
       await o.context.grantPermissions(["geolocation"], { origin: base });
@@ -142,6 +148,17 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       );
       await alarm.getByTestId("alarm-owner").getByText("you").waitFor();
 
+      // Every staff member sees who owns it; the moderator (on Settings) takes over.
+      const modAlarm = m.page.getByTestId("alarm");
+      await modAlarm.getByTestId("alarm-owner").getByText("Olga Organiser").waitFor({ timeout: 8_000 });
+      await modAlarm.getByRole("button", { name: "Take over" }).click();
+      await until(
+        "steward sees the new owner",
+        async () => (await s.page.getByTestId("sos-claimed-by").textContent()) === "Mo Moderator",
+        8_000,
+      );
+      await alarm.getByTestId("alarm-owner").getByText("Mo Moderator").waitFor({ timeout: 8_000 });
+
       // The hot mic's recording arrives on the alert; then the organiser minimises and resolves.
       await alarm.getByRole("button", { name: /Play recording 1/ }).waitFor({ timeout: 20_000 });
       await alarm.getByRole("button", { name: "Minimise" }).click();
@@ -161,17 +178,19 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       await o.page.getByTestId("event-alerts-link").click();
       const item = o.page.getByTestId("alert-item").first();
       await item.getByText("Closed · resolved").waitFor({ timeout: 8_000 });
-      await item.getByText(/Claimed by Olga Organiser/).waitFor();
+      await item.getByText(/Claimed by Mo Moderator/).waitFor();
       await item.getByText(/Closed \(resolved\) by Olga Organiser/).waitFor();
       await item.getByRole("button", { name: /Play recording 1/ }).waitFor();
       expect(o.problems).toEqual([]);
       expect(s.problems).toEqual([]);
+      expect(m.problems).toEqual([]);
     } catch (e) {
       console.error(`--- server log ---\n${server?.log().slice(-4000)}`);
       throw e;
     } finally {
       await o.context.close();
       await s.context.close();
+      await m.context.close();
     }
   }, 120_000);
 
@@ -184,9 +203,11 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       await s.page.goto("/");
       await waitSocketOpen(s.page);
       await s.page.getByText(`Alert goes to Festival b`).waitFor();
-      const release = await pressSos(s.page);
+      // Held with the keyboard this time: Space on the focused control.
+      await s.page.getByTestId("sos-button").focus();
+      await s.page.keyboard.down("Space");
       await s.page.getByTestId("sos-banner").waitFor({ timeout: 10_000 });
-      await release();
+      await s.page.keyboard.up("Space");
 
       const alarm = o.page.getByTestId("alarm");
       await alarm.waitFor({ timeout: 8_000 });

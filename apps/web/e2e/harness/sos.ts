@@ -18,3 +18,13 @@ export async function apiAlerts(base: string, token: string, eventId: string): P
   if (!res.ok) throw new Error(`alerts: ${res.status} ${await res.text()}`);
   return ((await res.json()) as AlertList).alerts;
 }
+
+/** Makes a member of the event a moderator (event staff: they get alerts too). */
+export async function apiMakeModerator(base: string, token: string, eventId: string, userId: string) {
+  const res = await fetch(`${base}/api/v1/events/${eventId}/members/${userId}`, {
+    method: "PATCH",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ role: "moderator" }),
+  });
+  if (!res.ok) throw new Error(`role: ${res.status} ${await res.text()}`);
+}
