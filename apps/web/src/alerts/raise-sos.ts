@@ -3,13 +3,16 @@
  * waiting longer), then the raiser's hot mic opens on a channel of the event for
  * {@link HOT_MIC_MS}, through the ordinary talk controller. From a channel screen that channel is
  * used (and named in the alert); from home, a monitored channel of the event or else its first,
- * subscribed for the purpose — it stays subscribed, so the raiser hears staff answer there.
+ * subscribed for the purpose. That subscription lasts while the alert is open, so the raiser
+ * hears staff answer there, and is given back when it closes (unless the channel is monitored or
+ * on screen by then).
  */
 import type { Alert } from "@won/protocol";
 import { api } from "../api/endpoints";
 import { connection, talk } from "../realtime/realtime";
 import { getSettings } from "../settings/settings-store";
 import { getLive, useLive } from "../state/live-store";
+import { alertsStore, useAlerts } from "./alerts-store";
 import { quickFix } from "./position";
 
 /** How long the hot mic stays open after an SOS (the server allows up to 15 s). */
@@ -29,15 +32,37 @@ export async function raiseSos(t: SosTarget, eventChannels: () => Promise<string
     ...(t.channelId ? { channelId: t.channelId } : {}),
     ...(location ? { location } : {}),
   });
+  alertsStore.upsert(alert);
   void openHotMic(alert, t.channelId, eventChannels).catch((e) => console.warn("hot mic did not open", e));
   return alert;
+}
+
+/** Channels subscribed only to carry an alert's hot mic, by alert id. */
+const borrowed = new Map<string, string>();
+let watching = false;
+
+function borrow(alertId: string, channelId: string) {
+  connection.subscribe(channelId);
+  borrowed.set(alertId, channelId);
+  if (watching) return;
+  watching = true;
+  useAlerts.subscribe((s) => {
+    for (const [id, channelId] of borrowed) {
+      const a = s.book.byId[id];
+      if (a && a.state !== "closed") continue;
+      borrowed.delete(id);
+      const kept =
+        getSettings().monitored.includes(channelId) || location.pathname === `/channels/${channelId}`;
+      if (!kept) connection.unsubscribe(channelId);
+    }
+  });
 }
 
 async function openHotMic(alert: Alert, here: string | null, eventChannels: () => Promise<string[]>) {
   const channelId = here ?? pickChannel(await eventChannels());
   if (!channelId) return;
   if (!getLive().channels[channelId]?.subscribed) {
-    connection.subscribe(channelId);
+    borrow(alert.id, channelId);
     await subscribed(channelId);
   }
   talk.hotMic(channelId, alert.id, HOT_MIC_MS);

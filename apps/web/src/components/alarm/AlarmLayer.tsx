@@ -14,6 +14,7 @@ import { useSessionStore } from "../../auth/session";
 import { useMyPosition } from "../../hooks/useAlertPositions";
 import { useNow } from "../../hooks/useNow";
 import { shownName } from "../../users/user-name";
+import { AudioUnlockBanner } from "../AudioUnlockBanner";
 import { AlarmCard } from "./AlarmCard";
 
 export function AlarmLayer() {
@@ -64,6 +65,7 @@ export function AlarmLayer() {
           onPointerDown={unlockAudio}
         >
           <p className="alarm-banner">EMERGENCY{full.length > 1 ? ` · ${full.length} alerts` : ""}</p>
+          <AudioUnlockBanner />
           {full.map((a) => (
             <AlarmCard key={a.id} alert={a} me={myPos} now={now} />
           ))}

@@ -5,7 +5,7 @@
  * A closed alert stays until dismissed, saying how it ended.
  */
 import type { Alert } from "@won/protocol";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { mineOf } from "../../alerts/alert-book";
 import { alertsStore, useAlerts } from "../../alerts/alerts-store";
 import { describeError } from "../../api/problem";
@@ -13,7 +13,7 @@ import { useSessionStore } from "../../auth/session";
 import { useAlertLocationReporter } from "../../hooks/useAlertPositions";
 import { useNow } from "../../hooks/useNow";
 import { talk } from "../../realtime/realtime";
-import { useLive } from "../../state/live-store";
+import { getLive, useLive } from "../../state/live-store";
 import { useResolveAlert } from "../../state/queries/alerts";
 import { useEventMembers } from "../../state/queries/members";
 import { shownName } from "../../users/user-name";
@@ -36,6 +36,10 @@ export function RaiserPanel() {
 function RaiserBanner({ alert }: { alert: Alert }) {
   useAlertLocationReporter(alert);
   const closed = alert.state === "closed";
+  // Closed by staff while the hot mic is still open: the mic closes with it.
+  useEffect(() => {
+    if (closed && getLive().talk?.alertId === alert.id) talk.stopHotMic();
+  }, [closed, alert.id]);
   return (
     <section
       className={`raiser-banner ${alert.state}`}
