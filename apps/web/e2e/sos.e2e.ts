@@ -181,6 +181,7 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       await item.getByText(/Claimed by Mo Moderator/).waitFor();
       await item.getByText(/Closed \(resolved\) by Olga Organiser/).waitFor();
       await item.getByRole("button", { name: /Play recording 1/ }).waitFor();
+      await shoot(o.page, "17-alert-history", { fullPage: true });
       expect(o.problems).toEqual([]);
       expect(s.problems).toEqual([]);
       expect(m.problems).toEqual([]);

@@ -39,19 +39,23 @@ export function AlarmLayer() {
 
   return (
     <>
-      {bars.map((a) => (
-        <div key={a.id} className="alarm-bar" role="status" data-testid="alarm-bar">
-          <strong>SOS · {shownName(a.raisedBy)}</strong>
-          <span className="small">handled by {a.claimedBy ? shownName(a.claimedBy) : "—"}</span>
-          <span className="spacer" />
-          <Link className="btn small" to={`/events/${a.eventId}/alerts`}>
-            History
-          </Link>
-          <button type="button" className="btn small" onClick={() => alertsStore.expand(a.id)}>
-            Open
-          </button>
+      {bars.length > 0 && (
+        <div className="alarm-bars">
+          {bars.map((a) => (
+            <div key={a.id} className="alarm-bar" role="status" data-testid="alarm-bar">
+              <strong>SOS · {shownName(a.raisedBy)}</strong>
+              <span className="small">handled by {a.claimedBy ? shownName(a.claimedBy) : "—"}</span>
+              <span className="spacer" />
+              <Link className="btn small" to={`/events/${a.eventId}/alerts`}>
+                History
+              </Link>
+              <button type="button" className="btn small" onClick={() => alertsStore.expand(a.id)}>
+                Open
+              </button>
+            </div>
+          ))}
         </div>
-      ))}
+      )}
       {shown && (
         <div
           ref={dialog}
