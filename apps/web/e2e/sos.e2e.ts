@@ -4,7 +4,8 @@
  * home, subscribed to nothing — gets the full-screen alarm with distance and bearing, hears the
  * live hot mic, reloads and still has it, claims it (the steward sees who is coming), and
  * resolves it. A second steward with geolocation denied holds Space on the SOS control on
- * home: the alert still arrives, without a location, and the steward cancels it as a false alarm.
+ * home: the alert still arrives, without a location; the organiser's reload brings the alarm back
+ * from `ready` alone; the steward cancels it as a false alarm.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +32,13 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), "won-web-sos-"));
     const wav = makeSpeechWav(tmp);
-    server = await startServer({ DATA_DIR: join(tmp, "data"), DATABASE_URL: "", REDIS_URL: "" });
+    // No escalations during the suite: after a reload, only `ready` can bring an alarm back.
+    server = await startServer({
+      DATA_DIR: join(tmp, "data"),
+      DATABASE_URL: "",
+      REDIS_URL: "",
+      ALERT_ESCALATE_S: "600",
+    });
     browser = await launchChromium(wav);
   }, 90_000);
 
@@ -215,8 +222,16 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       await alarm.getByText("No location shared").waitFor();
       const [raised] = await apiAlerts(base, org.accessToken, ev.id);
       expect(raised).toMatchObject({ channelId: null, location: null, state: "open" });
+      expect(await alarm.getAttribute("data-sounding")).toBe("true");
       // From home the hot mic opens on a channel of the event all the same.
       await alarm.getByTestId("alarm-live").waitFor({ timeout: 8_000 });
+      await alarm.getByRole("button", { name: /Play recording 1/ }).waitFor({ timeout: 20_000 });
+
+      // Nothing changes the alert any more (no location, no escalation, the hot mic is over), so
+      // the alarm that comes back after a reload can only come from the socket's `ready`.
+      await o.page.reload();
+      await waitSocketOpen(o.page);
+      await alarm.getByRole("button", { name: /Play recording 1/ }).waitFor({ timeout: 3_000 });
 
       await s.page.getByRole("button", { name: "Cancel — false alarm" }).click();
       await s.page.getByRole("button", { name: "Yes, false alarm" }).click();
