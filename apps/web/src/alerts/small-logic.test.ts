@@ -1,6 +1,7 @@
 import type { Event } from "@won/protocol";
 import { describe, expect, it } from "vitest";
-import { anEvent } from "../test/fixtures";
+import { anAlert, anEvent, aUser } from "../test/fixtures";
+import { claimOffer } from "./claim-offer";
 import { shouldReport } from "./location-throttle";
 import { defaultSosEvent } from "./sos-event";
 import { timeAgo } from "./time-ago";
@@ -49,5 +50,25 @@ describe("live alert formatting and pacing", () => {
     expect(shouldReport(null, NOW)).toBe(true);
     expect(shouldReport(NOW, NOW + 9_999)).toBe(false);
     expect(shouldReport(NOW, NOW + 10_000)).toBe(true);
+  });
+});
+
+describe("the claim button", () => {
+  const me = aUser("olga");
+  const mo = aUser("mo");
+  const open = anAlert();
+
+  it("unclaimed: I'm responding; refused with already_claimed before the update came: Take over", () => {
+    expect(claimOffer(open, me.id, false)).toEqual({ label: "I'm responding", takeOver: false });
+    expect(claimOffer(open, me.id, true)).toEqual({ label: "Take over", takeOver: true });
+  });
+
+  it("claimed by someone else: Take over; by me, or closed: nothing", () => {
+    expect(claimOffer({ state: "claimed", claimedBy: mo }, me.id, false)).toEqual({
+      label: "Take over",
+      takeOver: true,
+    });
+    expect(claimOffer({ state: "claimed", claimedBy: me }, me.id, false)).toBeNull();
+    expect(claimOffer({ state: "closed", claimedBy: null }, me.id, false)).toBeNull();
   });
 });

@@ -6,6 +6,7 @@
 import type { Alert } from "@won/protocol";
 import { useState } from "react";
 import { alertsStore } from "../../alerts/alerts-store";
+import { claimOffer } from "../../alerts/claim-offer";
 import { ApiError, describeError } from "../../api/problem";
 import { useSessionStore } from "../../auth/session";
 import { useClaimAlert, useResolveAlert } from "../../state/queries/alerts";
@@ -17,19 +18,19 @@ export function AlarmActions({ alert }: { alert: Alert }) {
   const resolve = useResolveAlert();
   const [note, setNote] = useState("");
   const conflict = claim.error instanceof ApiError && claim.error.code === "already_claimed";
-  const mineToHandle = alert.claimedBy?.id === me;
+  const offer = claimOffer(alert, me, conflict);
   const close = (outcome: "resolved" | "false_alarm") => resolve.mutate({ alertId: alert.id, outcome, note });
 
   return (
     <div className="alarm-actions">
-      {!mineToHandle && (
+      {offer && (
         <button
           type="button"
           className="btn primary alarm-claim"
           disabled={claim.isPending}
-          onClick={() => claim.mutate({ alertId: alert.id, takeOver: alert.state === "claimed" || conflict })}
+          onClick={() => claim.mutate({ alertId: alert.id, takeOver: offer.takeOver })}
         >
-          {alert.state === "claimed" || conflict ? "Take over" : "I'm responding"}
+          {offer.label}
         </button>
       )}
       {conflict && <p className="small">Someone else claimed it first — take over only if you must.</p>}
