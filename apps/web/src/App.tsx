@@ -9,6 +9,7 @@ import { useTheme } from "./hooks/useTheme";
 import { AuthScreen } from "./screens/AuthScreen";
 import { ChannelScreen } from "./screens/ChannelScreen";
 import { CreateEventScreen } from "./screens/CreateEventScreen";
+import { EventAlertsScreen } from "./screens/EventAlertsScreen";
 import { EventScreen } from "./screens/EventScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { JoinScreen } from "./screens/JoinScreen";
@@ -41,6 +42,7 @@ const router = createBrowserRouter([
           { path: "/join/:code", element: <JoinScreen /> },
           { path: "/events/new", element: <CreateEventScreen /> },
           { path: "/events/:eventId", element: <EventScreen /> },
+          { path: "/events/:eventId/alerts", element: <EventAlertsScreen /> },
           { path: "/channels/:channelId", element: <ChannelScreen /> },
           { path: "/settings", element: <SettingsScreen /> },
         ],

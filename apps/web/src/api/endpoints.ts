@@ -5,6 +5,7 @@
  * per-resource hooks in `state/queries/`.
  */
 import {
+  type AlertLocation,
   API_PREFIX,
   type ChannelRole,
   type CreateChannelBody,
@@ -14,6 +15,7 @@ import {
   type PatchEventBody,
   type PostMessageBody,
   type PushSubscriptionBody,
+  type RaiseAlertBody,
   type RegisterBody,
   routes,
 } from "@won/protocol";
@@ -73,6 +75,21 @@ export const api = {
     }),
   postMessage: (channelId: string, body: PostMessageBody) =>
     request(routes.postMessage, { params: { channelId }, body }),
+
+  raiseAlert: (eventId: string, body: RaiseAlertBody) =>
+    request(routes.raiseAlert, { params: { eventId }, body }),
+  alerts: (eventId: string, q: { state?: "open" | "all"; before?: string; limit?: number }) =>
+    request(routes.listAlerts, {
+      params: { eventId },
+      query: { state: q.state ?? "all", before: q.before, limit: q.limit ?? 20 },
+    }),
+  alert: (alertId: string) => request(routes.getAlert, { params: { alertId } }),
+  claimAlert: (alertId: string, takeOver: boolean) =>
+    request(routes.claimAlert, { params: { alertId }, body: takeOver ? { takeOver: true } : {} }),
+  resolveAlert: (alertId: string, outcome: "resolved" | "false_alarm", note?: string) =>
+    request(routes.resolveAlert, { params: { alertId }, body: note ? { outcome, note } : { outcome } }),
+  alertLocation: (alertId: string, location: AlertLocation) =>
+    request(routes.updateAlertLocation, { params: { alertId }, body: location }),
 
   /** The recording's Ogg Opus bytes. Fetched with the Authorization header, never a token in a URL. */
   recording: (url: string, signal?: AbortSignal) =>

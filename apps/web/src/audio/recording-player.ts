@@ -5,6 +5,10 @@
  * timeline row can show play/pause and progress.
  */
 import type { Message } from "@won/protocol";
+
+/** Anything with a stored recording: a timeline message, or an alert's clip (`{ id, recording }`). */
+export type Playable = Pick<Message, "id"> & { recording?: { url: string } | null };
+
 import { create } from "zustand";
 import { api } from "../api/endpoints";
 import { tap } from "./audio-tap";
@@ -59,7 +63,7 @@ function element(): HTMLAudioElement {
   return el;
 }
 
-async function urlFor(m: Message): Promise<string> {
+async function urlFor(m: Playable): Promise<string> {
   const cached = blobUrls.get(m.id);
   if (cached) return cached;
   const blob = await api.recording(m.recording!.url);
@@ -75,7 +79,7 @@ async function urlFor(m: Message): Promise<string> {
 
 export const recordingPlayer = {
   /** Starts (or resumes) a recording. */
-  async play(m: Message) {
+  async play(m: Playable) {
     if (!m.recording) return;
     const a = element();
     const s = useRecordingPlayer.getState();
@@ -99,13 +103,13 @@ export const recordingPlayer = {
   pause() {
     el?.pause();
   },
-  toggle(m: Message) {
+  toggle(m: Playable) {
     const s = useRecordingPlayer.getState();
     if (s.current === m.id && s.playing) this.pause();
     else void this.play(m).catch(() => {});
   },
   /** Plays a recording and resolves when it has finished (or failed). */
-  async playToEnd(m: Message) {
+  async playToEnd(m: Playable) {
     await this.play(m);
     // Already over (a very short clip) or stopped: nothing to wait for.
     if (!el || el.paused || el.ended) return;

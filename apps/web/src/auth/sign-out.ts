@@ -4,6 +4,7 @@
  * dropped. Local cleanup happens even when the server cannot be reached.
  */
 import type { QueryClient } from "@tanstack/react-query";
+import { alertsStore } from "../alerts/alerts-store";
 import { api } from "../api/endpoints";
 import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
@@ -17,6 +18,7 @@ import { clearSession, getSession } from "./session";
 export async function signOut(queryClient: QueryClient) {
   const s = getSession();
   talk.release();
+  talk.stopHotMic();
   connection.stop();
   try {
     if (s) await api.logout(s.refreshToken);
@@ -28,6 +30,7 @@ export async function signOut(queryClient: QueryClient) {
   missedQueue.clear();
   recordingPlayer.reset();
   live.reset();
+  alertsStore.reset();
   forgetUserSettings();
   outbox.clear();
   queryClient.clear();

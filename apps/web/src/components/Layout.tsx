@@ -1,9 +1,11 @@
-/** App chrome: top bar, connection banner, and the routed screen. */
+/** App chrome: top bar, connection banner, my SOS banner, the routed screen, and the staff alarm over everything. */
 import { Link, Outlet } from "react-router";
 import { useSessionStore } from "../auth/session";
 import { AudioUnlockBanner } from "./AudioUnlockBanner";
+import { AlarmLayer } from "./alarm/AlarmLayer";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { SettingsIcon } from "./Icons";
+import { RaiserPanel } from "./sos/RaiserPanel";
 
 export function Layout() {
   const user = useSessionStore((s) => s.session?.user);
@@ -30,7 +32,9 @@ export function Layout() {
       </header>
       <ConnectionBanner />
       {user && <AudioUnlockBanner />}
+      {user && <RaiserPanel />}
       <Outlet />
+      {user && <AlarmLayer />}
     </>
   );
 }

@@ -9,7 +9,7 @@
  * Cut (floor timeout, pre-empted, revoked, socket lost): mic closed at once.
  * Released before the grant arrived: ptt.stop is sent when it does.
  */
-import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import type { ClientMessage, ServerMessage, ServerMessageOf } from "@won/protocol";
 import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
 import { FrameSequencer } from "../audio/frame-sequencer";
@@ -25,11 +25,17 @@ import { userLabel } from "../users/user-name";
 import { isInsecureContext } from "./secure-context";
 import { stopReason } from "./stop-reason";
 
+type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
+
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
 
 interface Transmission {
   channelId: string;
+  /** A hot mic of this alert: ends by itself after `limitMs`, not when a talk button lets go. */
+  alertId: string | null;
+  /** Our own cap on the talk time, below the server's (ms). */
+  limitMs: number | null;
   phase: "requesting" | "talking" | "stopping";
   releasedEarly: boolean;
   streamId: number | null;
@@ -65,13 +71,46 @@ export class TalkController {
     return this.tx !== null;
   }
 
-  /** The talk button went down on `channelId`. */
-  /** `priority`: a moderator's request that may interrupt a member's transmission. */
+  /**
+   * The talk button went down on `channelId`. `priority`: a moderator's request that may
+   * interrupt a member's transmission.
+   */
   press(channelId: string, priority = false) {
     if (this.tx) return;
-    const sent = this.conn.send(
+    this.start(
+      channelId,
       priority ? { type: "ptt.start", channelId, priority: true } : { type: "ptt.start", channelId },
     );
+  }
+
+  /**
+   * Opens the emergency hot mic of `alertId` on `channelId` (which must be subscribed): the same
+   * capture, encoder and frames as a press, sent with `emergency: true`, which the server always
+   * grants. It closes by itself after `limitMs` (or the server's cap, if shorter); talk buttons
+   * letting go do not end it, {@link stopHotMic} does. A transmission of mine in progress gives
+   * way to it.
+   */
+  hotMic(channelId: string, alertId: string, limitMs: number) {
+    if (this.tx?.alertId === alertId) return;
+    if (this.tx) {
+      this.closeCapture(this.tx, true);
+      this.done(this.tx);
+    }
+    this.start(channelId, { type: "ptt.start", channelId, emergency: true, alertId }, { alertId, limitMs });
+  }
+
+  /** Ends the hot mic now (the raiser stopped it, or the alert closed). */
+  stopHotMic() {
+    const tx = this.tx;
+    if (tx?.alertId) this.end(tx);
+  }
+
+  private start(
+    channelId: string,
+    msg: ClientMessageOf<"ptt.start">,
+    hot: { alertId: string; limitMs: number } | null = null,
+  ) {
+    const sent = this.conn.send(msg);
     if (!sent) {
       live.deny({ channelId, reason: "not_subscribed", at: Date.now() });
       tones.denied();
@@ -79,6 +118,8 @@ export class TalkController {
     }
     const tx: Transmission = {
       channelId,
+      alertId: hot?.alertId ?? null,
+      limitMs: hot?.limitMs ?? null,
       phase: "requesting",
       releasedEarly: false,
       streamId: null,
@@ -92,14 +133,17 @@ export class TalkController {
       maxDurationMs: null,
     };
     this.tx = tx;
-    live.setTalk({ channelId, phase: "requesting" });
+    live.setTalk({ channelId, phase: "requesting", alertId: tx.alertId ?? undefined });
     void this.openMic(tx);
   }
 
-  /** The talk button came up. */
+  /** The talk button came up (a hot mic is not the talk button's to end). */
   release() {
     const tx = this.tx;
-    if (!tx) return;
+    if (tx && !tx.alertId) this.end(tx);
+  }
+
+  private end(tx: Transmission) {
     if (tx.phase === "requesting") {
       tx.releasedEarly = true;
       this.closeCapture(tx, false);
@@ -214,17 +258,21 @@ export class TalkController {
       return;
     }
     tx.phase = "talking";
+    const maxMs = Math.min(m.maxDurationMs, tx.limitMs ?? Number.POSITIVE_INFINITY);
     live.setTalk({
       channelId: tx.channelId,
       phase: "talking",
       streamId: m.streamId,
       since: Date.now(),
-      maxDurationMs: m.maxDurationMs,
+      maxDurationMs: maxMs,
+      alertId: tx.alertId ?? undefined,
     });
     tones.permit();
     for (const p of tx.early.splice(0)) this.onPacket(tx, p);
     // Stop a little before the server's hard cap so the transmission ends cleanly on our side.
-    tx.maxTimer = setTimeout(() => this.release(), Math.max(1_000, m.maxDurationMs - 250));
+    // A hot mic's own, shorter limit is kept exactly.
+    const stopAfter = Math.min(m.maxDurationMs - 250, tx.limitMs ?? Number.POSITIVE_INFINITY);
+    tx.maxTimer = setTimeout(() => this.end(tx), Math.max(1_000, stopAfter));
   }
 
   private async finish(tx: Transmission) {

@@ -82,6 +82,13 @@ describe("talk panel view", () => {
     expect(v.status).toEqual({ kind: "on-air", elapsedMs: 3_200, countdownS: null });
   });
 
+  it("an SOS hot mic on air says it closes by itself (letting go of the button does not end it)", () => {
+    const talk = { channelId: CH, phase: "talking" as const, since: NOW - 1_000, maxDurationMs: 10_000 };
+    const v = view({ talk: { ...talk, alertId: "a1" } });
+    expect(v.action).toBe("SOS microphone — closes by itself");
+    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 1_000, countdownS: 9 });
+  });
+
   it("on air near the cap: whole seconds left, never below zero", () => {
     const max = 60_000;
     const near = view({

@@ -60,7 +60,7 @@ export interface TalkPanelView {
   tone: "me" | "denied" | "live" | "clear";
   /** The button's big word. */
   title: "On air" | "Busy" | "Talk";
-  /** What the button does now ("Hold to talk", "Release to stop", "Connecting…"). */
+  /** What the button does now ("Hold to talk", "Release to stop", "Connecting…"); an SOS hot mic says it closes by itself. */
   action: string;
   /** Why the button is disabled, or null when it is not. */
   disabledReason: string | null;
@@ -108,9 +108,11 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
   // No connection: the button is visibly off (a transmission under way still ends normally).
   const offline = !s.connected && !talking && !s.talk;
   const action = talking
-    ? toggle
-      ? "Tap to stop"
-      : "Release to stop"
+    ? s.talk?.alertId
+      ? "SOS microphone — closes by itself"
+      : toggle
+        ? "Tap to stop"
+        : "Release to stop"
     : s.talk
       ? "Connecting…"
       : state === "busy"

@@ -2,10 +2,11 @@ import { QueryClient } from "@tanstack/react-query";
 import type { Channel } from "@won/protocol";
 import { ServerMessage } from "@won/protocol";
 import { describe, expect, it, vi } from "vitest";
+import { alertsStore, getAlerts } from "../alerts/alerts-store";
 import { live } from "../state/live-store";
 import { queryKeys } from "../state/queries/keys";
 import { realtimeCache } from "../state/queries/realtime-cache";
-import { aChannel, noChannelAbilities } from "../test/fixtures";
+import { aChannel, anAlert, aUser, noChannelAbilities } from "../test/fixtures";
 import { createDispatcher, type DispatchConnection, type DispatchDeps } from "./dispatch";
 import { RealtimeEmitter } from "./realtime-events";
 
@@ -24,6 +25,7 @@ function setup(over: Partial<DispatchDeps> = {}) {
     events,
     selfId: () => "me",
     forgetMonitored,
+    alerts: alertsStore,
     ...over,
   });
   const conn: DispatchConnection = { seqs: { markHeard: vi.fn(), isMissedAudio: () => false } };
@@ -82,5 +84,44 @@ describe("dispatch", () => {
     const { player, dispatcher } = setup();
     dispatcher.socketDown();
     expect(player.endAll).toHaveBeenCalled();
+  });
+
+  it("alerts: ready seeds the book, raised and updated upsert it and refetch the event's history", () => {
+    alertsStore.reset();
+    const { qc, dispatch } = setup();
+    const a = anAlert();
+    const b = anAlert({ eventId: a.eventId });
+    dispatch({ type: "ready", sessionId: "s1", user: aUser("me"), heartbeatMs: 25_000, openAlerts: [a] });
+    expect(Object.keys(getAlerts().book.byId)).toEqual([a.id]);
+
+    qc.setQueryData(queryKeys.eventAlerts(a.eventId), { pages: [] });
+    dispatch({ type: "alert.raised", alert: b });
+    dispatch({ type: "alert.updated", alert: { ...a, state: "claimed", claimedBy: aUser("mo") } });
+    expect(getAlerts().book.byId[a.id]?.state).toBe("claimed");
+    expect(getAlerts().book.byId[b.id]).toBeDefined();
+    expect(qc.getQueryState(queryKeys.eventAlerts(a.eventId))?.isInvalidated).toBe(true);
+  });
+
+  it("a hot mic on a channel I am not subscribed to is played and marked live on its alert until it stops", () => {
+    alertsStore.reset();
+    const { player, dispatch, dispatcher } = setup();
+    const ch = aChannel();
+    const a = anAlert({ channelId: ch.id });
+    const hot = { type: "speaker.started", channelId: ch.id, streamId: 77, priority: true, user: a.raisedBy };
+    dispatch({ ...hot, emergency: true, alertId: a.id });
+    expect(player.start).toHaveBeenCalledWith(77, ch.id);
+    expect(getAlerts().hot[a.id]).toEqual({ streamId: 77, channelId: ch.id, userId: a.raisedBy.id });
+    dispatch({
+      type: "speaker.stopped",
+      channelId: ch.id,
+      streamId: 77,
+      userId: a.raisedBy.id,
+      reason: "released",
+    });
+    expect(getAlerts().hot).toEqual({});
+
+    dispatch({ ...hot, streamId: 78, emergency: true, alertId: a.id });
+    dispatcher.socketDown();
+    expect(getAlerts().hot).toEqual({});
   });
 });

@@ -5,6 +5,7 @@
  * a dependency, so the table is tested with stand-ins; realtime.ts wires the app's own.
  */
 import type { ServerMessage, ServerMessageOf } from "@won/protocol";
+import type { alertsStore } from "../alerts/alerts-store";
 import type { LiveSpeaker, live as liveActions } from "../state/live-store";
 import type { RealtimeCache } from "../state/queries/realtime-cache";
 import type { RealtimeEmitter } from "./realtime-events";
@@ -39,6 +40,8 @@ export interface DispatchDeps {
   selfId: () => string | undefined;
   /** A channel that is gone stops being monitored. */
   forgetMonitored: (channelId: string) => void;
+  /** Emergency alerts and their live hot mics. */
+  alerts: Pick<typeof alertsStore, "seed" | "upsert" | "hotStarted" | "streamEnded" | "allStreamsEnded">;
 }
 
 /** The connection as the handlers see it: only its seq bookkeeping. */
@@ -56,6 +59,21 @@ export interface Dispatcher {
   socketDown(): void;
 }
 
+/** Emergency alerts: every (re)connect's `ready` re-seeds the book, so no alert is missed. */
+function alertHandlers(d: DispatchDeps): Handlers {
+  return {
+    ready: (m) => d.alerts.seed(m.openAlerts),
+    "alert.raised": (m) => {
+      d.alerts.upsert(m.alert);
+      d.cache.alertChanged(m.alert);
+    },
+    "alert.updated": (m) => {
+      d.alerts.upsert(m.alert);
+      d.cache.alertChanged(m.alert);
+    },
+  };
+}
+
 export function createDispatcher(d: DispatchDeps): Dispatcher {
   /** A channel was deleted or I lost access: stop its audio, drop it from lists, close its screen. */
   const channelGone = (channelId: string, reason: "deleted" | "revoked") => {
@@ -67,6 +85,7 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
   };
 
   const handlers: Handlers = {
+    ...alertHandlers(d),
     subscribed: (m) => {
       const sp = m.speaker;
       const speakerUser = sp ? (sp.user ?? m.presence.find((u) => u.id === sp.userId)) : undefined;
@@ -90,10 +109,15 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
         since: Date.now(),
         priority: m.priority,
       });
+      // A hot mic reaches staff on channels they are not subscribed to: it is played all the
+      // same (the player does not ask about subscriptions) and marked live on its alert.
+      if (m.emergency && m.alertId)
+        d.alerts.hotStarted(m.alertId, { streamId: m.streamId, channelId: m.channelId, userId: m.user.id });
       if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId);
     },
     "speaker.stopped": (m, conn) => {
       d.live.speakerStopped(m.channelId, m.streamId);
+      d.alerts.streamEnded(m.streamId);
       d.player.end(m.streamId, m.reason !== "released");
       if (m.message) {
         conn.seqs.markHeard(m.message.id);
@@ -122,6 +146,7 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
     },
     socketDown() {
       d.player.endAll();
+      d.alerts.allStreamsEnded();
       if (d.hasLiveChannels()) d.live.allUnsubscribed();
     },
   };

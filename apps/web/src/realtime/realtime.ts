@@ -4,6 +4,7 @@
  * (so the socket is re-authenticated without a 4401), and reconnects at once when the network
  * returns or the tab becomes visible.
  */
+import { alertsStore } from "../alerts/alerts-store";
 import { refreshTokens } from "../api/http";
 import { queryClient } from "../api/query-client";
 import { livePlayer } from "../audio/live-player";
@@ -40,6 +41,7 @@ const dispatcher = createDispatcher({
   selfId: () => getSession()?.user.id,
   forgetMonitored: (channelId) =>
     useSettings.setState((s) => ({ monitored: s.monitored.filter((id) => id !== channelId) })),
+  alerts: alertsStore,
 });
 
 connection.onMessage((m) => dispatcher.dispatch(m, connection));

@@ -8,6 +8,7 @@ import { HeadphonesIcon } from "../components/Icons";
 import { LeaveChannel } from "../components/LeaveChannel";
 import { MonitorBar } from "../components/MonitorBar";
 import { OnlineList } from "../components/OnlineList";
+import { SosButton } from "../components/sos/SosButton";
 import { TalkPanel } from "../components/TalkPanel";
 import { Timeline } from "../components/Timeline";
 import { Spinner } from "../components/ui";
@@ -69,6 +70,7 @@ export function ChannelScreen() {
           <HeadphonesIcon /> {monitored ? "Monitoring" : "Monitor"}
         </button>
       </div>
+      {c.eventId && <SosButton eventId={c.eventId} channelId={channelId} />}
       <div className="channel-layout">
         <div>
           <TalkPanel channelId={channelId} abilities={c.abilities} />

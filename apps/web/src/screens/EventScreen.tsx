@@ -36,6 +36,10 @@ export function EventScreen() {
       <div className="row event-head">
         <h1 className="screen-title">{ev.name}</h1>
         <span className="badge accent">{roleLabel(ev.myRole)}</span>
+        <span className="spacer" />
+        <Link className="btn small" to={`/events/${ev.id}/alerts`} data-testid="event-alerts-link">
+          {ev.abilities.handleAlerts ? "Alerts" : "My alerts"}
+        </Link>
       </div>
       <div className="grid-2">
         <div>

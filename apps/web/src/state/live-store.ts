@@ -42,6 +42,8 @@ export interface TalkState {
   /** Epoch ms when the floor was granted. */
   since?: number;
   maxDurationMs?: number;
+  /** Set while this is an emergency hot mic. */
+  alertId?: string;
 }
 
 export interface Denial {

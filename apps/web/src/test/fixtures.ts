@@ -4,6 +4,7 @@
  * here first). Abilities default to "may do nothing": a test grants what it is about.
  */
 import {
+  Alert,
   Channel,
   type ChannelAbilities,
   type EventAbilities,
@@ -102,5 +103,27 @@ export function anEvent(
     createdAt: CREATED,
     ...rest,
     abilities: { ...noEventAbilities, ...abilities },
+  });
+}
+
+/** An open alert raised by `raisedBy` (a fresh user if not given), raised at `CREATED`. */
+export function anAlert(over: Partial<Alert> = {}): Alert {
+  return Alert.parse({
+    id: anId(),
+    eventId: anId(),
+    channelId: null,
+    raisedBy: aUser("steward", "Sam Steward"),
+    state: "open",
+    outcome: null,
+    note: null,
+    location: null,
+    claimedBy: null,
+    claimedAt: null,
+    closedBy: null,
+    closedAt: null,
+    escalations: 0,
+    recordings: [],
+    createdAt: CREATED,
+    ...over,
   });
 }

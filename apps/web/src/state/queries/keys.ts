@@ -9,6 +9,7 @@ export const queryKeys = {
   events: ["events"] as const,
   event: (id: string) => ["event", id] as const,
   eventMembers: (id: string) => ["event", id, "members"] as const,
+  eventAlerts: (id: string) => ["event", id, "alerts"] as const,
   channels: ["channels"] as const,
   channel: (id: string) => ["channel", id] as const,
   channelMembers: (id: string) => ["channel", id, "members"] as const,

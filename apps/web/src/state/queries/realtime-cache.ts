@@ -7,7 +7,7 @@
  * all three.
  */
 import type { QueryClient } from "@tanstack/react-query";
-import type { Channel, EventWithChannels, ServerMessageOf } from "@won/protocol";
+import type { Alert, Channel, EventWithChannels, ServerMessageOf } from "@won/protocol";
 import { queryKeys } from "./keys";
 
 export interface RealtimeCache {
@@ -17,6 +17,8 @@ export interface RealtimeCache {
   channelUpdated(channel: Pick<Channel, "id" | "eventId">): void;
   /** The channel was deleted or I lost access to it: the lists that showed it refetch. */
   channelGone(channelId: string): void;
+  /** `alert.raised` / `alert.updated`: the event's alert history refetches. */
+  alertChanged(alert: Pick<Alert, "eventId">): void;
 }
 
 export function realtimeCache(qc: QueryClient): RealtimeCache {
@@ -28,6 +30,7 @@ export function realtimeCache(qc: QueryClient): RealtimeCache {
       void qc.invalidateQueries({ queryKey: queryKeys.channels });
       if (channel.eventId) void qc.invalidateQueries({ queryKey: queryKeys.event(channel.eventId) });
     },
+    alertChanged: (alert) => void qc.invalidateQueries({ queryKey: queryKeys.eventAlerts(alert.eventId) }),
     channelGone: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.channels });
       void qc.invalidateQueries({ queryKey: queryKeys.events });
