@@ -188,6 +188,15 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
       await item.getByText(/Claimed by Mo Moderator/).waitFor();
       await item.getByText(/Closed \(resolved\) by Olga Organiser/).waitFor();
       await item.getByRole("button", { name: /Play recording 1/ }).waitFor();
+      // The full trail: who had it on screen on which device, the take-over, the close.
+      await item.getByText("Full trail").click();
+      const trail = item.getByTestId("alert-audit");
+      await trail
+        .getByText(/On screen for Olga Organiser \(Linux computer · Chrome\)/)
+        .waitFor({ timeout: 8_000 });
+      await trail.getByText(/On screen for Mo Moderator/).waitFor();
+      await trail.getByText(/Taken over by Mo Moderator/).waitFor();
+      await trail.getByText("Resolved by Olga Organiser: Walked them to first aid").waitFor();
       await shoot(o.page, "17-alert-history", { fullPage: true });
       expect(o.problems).toEqual([]);
       expect(s.problems).toEqual([]);

@@ -1,3 +1,4 @@
+export * from "./alert-audit.js";
 export * from "./close-codes.js";
 export * from "./display-name.js";
 export * from "./errors.js";

@@ -38,7 +38,7 @@ export type AlertDeps = Pick<Core, "repos" | "live" | "push" | "engines" | "conf
 const standing = (a: AlertRow) => ({ raisedBy: a.raised_by, state: a.state });
 
 /** The alert and the caller's standing in its event; 404 unless the caller may see it. */
-async function visibleAlert(
+export async function visibleAlert(
   ctx: Pick<Core, "repos">,
   alertId: string,
   userId: string,

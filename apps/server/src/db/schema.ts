@@ -139,6 +139,7 @@ export interface AlertsTable {
 export type AlertAction =
   | "raised"
   | "delivered"
+  | "received"
   | "claimed"
   | "taken_over"
   | "location"

@@ -8,6 +8,7 @@ import {
   type EventRole,
   eventAbilities,
   eventMemberAbilities,
+  mayAuditAlert,
   mayChangeChannelRole,
   mayClaimAlert,
   mayContinueTransmission,
@@ -243,6 +244,15 @@ describe("emergency alerts", () => {
     [null, false],
   ] as const)("claim: %s → %s", (role, expected) => {
     expect(mayClaimAlert({ userId: OTHER, role }).ok).toBe(expected);
+  });
+
+  it.each([
+    ["organiser", true],
+    ["moderator", true],
+    ["participant", false],
+    [null, false],
+  ] as const)("audit trail and receipts: %s → %s", (role, expected) => {
+    expect(mayAuditAlert({ userId: OTHER, role }).ok).toBe(expected);
   });
 
   it.each([

@@ -258,6 +258,13 @@ export function mayClaimAlert(actor: AlertActor): Decision {
     : no("forbidden", "Only organisers and moderators may handle alerts");
 }
 
+/** An alert's audit trail, and the receipts of its alarm on staff devices, are for event staff. */
+export function mayAuditAlert(actor: AlertActor): Decision {
+  return actor.role && eventAbilities(actor.role).handleAlerts
+    ? OK
+    : no("forbidden", "Only organisers and moderators keep and read an alert's trail");
+}
+
 /** Staff close any alert with any outcome; its raiser may only call their own a false alarm. */
 export function mayResolveAlert(
   actor: AlertActor,

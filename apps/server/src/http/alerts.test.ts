@@ -164,6 +164,40 @@ describe("emergency alerts across instances (production)", () => {
     expect(cancelled.body).toMatchObject({ state: "closed", outcome: "false_alarm" });
   });
 
+  it("keeps an audit trail staff can read: raised, delivered, received per device, claimed, resolved", async () => {
+    const alert = (await one.api.post(`/events/${eventId}/alerts`, { note: "Fall" }, alice.token)).body;
+    const base = `/alerts/${alert.id}`;
+    // The organiser's phone and laptop show it; the phone reports twice (a reload).
+    for (const device of ["Android · Chrome", "Linux · Firefox", "Android · Chrome"])
+      expect((await two.api.post(`${base}/received`, { device }, org.token)).status).toBe(204);
+    expect((await one.api.post(`${base}/received`, {}, alice.token)).status).toBe(403);
+    expect((await one.api.post(`${base}/received`, { device: "x".repeat(81) }, org.token)).status).toBe(400);
+    await one.api.post(`${base}/claim`, {}, mod1.token);
+    await one.api.post(`${base}/resolve`, { outcome: "resolved", note: "Treated on site" }, mod1.token);
+
+    const trail = await two.api.get(`${base}/audit`, mod2.token);
+    expect(trail.status).toBe(200);
+    const steps = trail.body.entries.map(
+      (e: { action: string; actor: { id: string } | null; detail: unknown }) => [
+        e.action,
+        e.actor?.id ?? null,
+        e.detail,
+      ],
+    );
+    expect(steps).toEqual([
+      ["raised", alice.id, null],
+      ["delivered", null, { recipients: 4 }],
+      ["received", org.id, { device: "Android · Chrome" }],
+      ["received", org.id, { device: "Linux · Firefox" }],
+      ["claimed", mod1.id, null],
+      ["resolved", mod1.id, expect.objectContaining({ note: "Treated on site" })],
+    ]);
+    // The raiser reads the alert but not the trail; others do not learn it exists.
+    expect((await one.api.get(`${base}/audit`, alice.token)).status).toBe(403);
+    expect((await one.api.get(`${base}/audit`, bob.token)).status).toBe(404);
+    expect((await one.api.get(`${base}/audit`, outsider.token)).status).toBe(404);
+  });
+
   it("gives a reconnecting staff socket the open alert in ready.openAlerts", async () => {
     const raised = (await two.api.post(`/events/${eventId}/alerts`, {}, alice.token)).body;
     const c = await WsClient.open(one.wsUrl);

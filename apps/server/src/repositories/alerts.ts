@@ -189,6 +189,20 @@ export class AlertsRepo {
     await this.appendAudit(this.db, alertId, now, entry);
   }
 
+  /** Whether the user's device already reported the alert as shown. */
+  async hasReceipt(alertId: string, actorId: string, device: string): Promise<boolean> {
+    const rows = await this.db
+      .selectFrom("alert_audit")
+      .select("detail")
+      .where("alert_id", "=", alertId)
+      .where("actor_id", "=", actorId)
+      .where("action", "=", "received")
+      .execute();
+    return rows.some(
+      (r) => r.detail !== null && (JSON.parse(r.detail) as { device?: string }).device === device,
+    );
+  }
+
   /** The audit trail of an alert, oldest first. */
   trail(alertId: string) {
     return this.db

@@ -84,6 +84,9 @@ export const api = {
       query: { state: q.state ?? "all", before: q.before, limit: q.limit ?? 20 },
     }),
   alert: (alertId: string) => request(routes.getAlert, { params: { alertId } }),
+  alertAudit: (alertId: string) => request(routes.alertAudit, { params: { alertId } }),
+  alertReceived: (alertId: string, device: string) =>
+    request(routes.alertReceived, { params: { alertId }, body: { device } }),
   claimAlert: (alertId: string, takeOver: boolean) =>
     request(routes.claimAlert, { params: { alertId }, body: takeOver ? { takeOver: true } : {} }),
   resolveAlert: (alertId: string, outcome: "resolved" | "false_alarm", note?: string) =>

@@ -36,7 +36,7 @@ export function EventAlertsScreen() {
         <ul className="alert-history" data-testid="alert-history">
           {list.map((a) => (
             <li key={a.id}>
-              <AlertHistoryItem alert={a} now={now} />
+              <AlertHistoryItem alert={a} now={now} staff={staff} />
             </li>
           ))}
         </ul>

@@ -1,4 +1,6 @@
 /** REST routes: emergency alerts (raise, list, read, claim, resolve, report a location). */
+
+import { AlertAudit, AlertReceivedBody } from "../alert-audit.js";
 import {
   Alert,
   AlertList,
@@ -94,5 +96,32 @@ export const alertRoutes = {
     status: 204,
     response: null,
     errors: [...ALERT_READ, "forbidden", "already_closed", "rate_limited"],
+  }),
+  alertAudit: defineRoute({
+    operationId: "getAlertAudit",
+    method: "GET",
+    path: "/alerts/:alertId/audit",
+    summary: "An alert's audit trail, oldest first (its event's staff)",
+    description: "Its raiser, who may read the alert, gets 403; anyone else 404.",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    status: 200,
+    response: AlertAudit,
+    errors: [...ALERT_READ, "forbidden"],
+  }),
+  alertReceived: defineRoute({
+    operationId: "markAlertReceived",
+    method: "POST",
+    path: "/alerts/:alertId/received",
+    summary: "Record that the alert is shown on one of the caller's devices (its event's staff)",
+    description: "Once per user and device: repeating it is not an error and records nothing new.",
+    tag: "alerts",
+    auth: "bearer",
+    params: common.AlertParams,
+    body: AlertReceivedBody,
+    status: 204,
+    response: null,
+    errors: [...ALERT_READ, "forbidden"],
   }),
 } as const;

@@ -1,5 +1,6 @@
 import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
+import { alertAudit, markAlertReceived } from "../../commands/alert-audit.js";
 import * as alerts from "../../commands/alerts.js";
 import type { AppContext } from "../../context.js";
 import { authenticate } from "../authenticate.js";
@@ -26,6 +27,10 @@ export function alertRoutes(ctx: AppContext): FastifyPluginAsync {
     );
     add(routes.updateAlertLocation, async (req) => {
       await alerts.updateAlertLocation(ctx, req.auth.userId, req.params.alertId, req.body);
+    });
+    add(routes.alertAudit, async (req) => alertAudit(ctx, req.auth.userId, req.params.alertId));
+    add(routes.alertReceived, async (req) => {
+      await markAlertReceived(ctx, req.auth.userId, req.params.alertId, req.body);
     });
   };
 }

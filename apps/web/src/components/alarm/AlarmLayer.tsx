@@ -9,6 +9,8 @@ import { Link } from "react-router";
 import { alarmTone } from "../../alerts/alarm-tone";
 import { alarmLayout, alarmsFor } from "../../alerts/alert-book";
 import { alertsStore, useAlerts } from "../../alerts/alerts-store";
+import { deviceLabel } from "../../alerts/audit-text";
+import { api } from "../../api/endpoints";
 import { unlockAudio } from "../../audio/audio-context";
 import { useSessionStore } from "../../auth/session";
 import { useMyPosition } from "../../hooks/useAlertPositions";
@@ -16,6 +18,22 @@ import { useNow } from "../../hooks/useNow";
 import { shownName } from "../../users/user-name";
 import { AudioUnlockBanner } from "../AudioUnlockBanner";
 import { AlarmCard } from "./AlarmCard";
+
+/** Alerts already reported as on screen here (the server keeps one receipt per device anyway). */
+const reported = new Set<string>();
+
+/** Tells the server, once per alert, that this device shows it: "received by whom, on what, when". */
+function useReceipts(ids: readonly string[]) {
+  const key = ids.join(",");
+  useEffect(() => {
+    const device = deviceLabel(navigator.userAgent, navigator.platform);
+    for (const id of key ? key.split(",") : []) {
+      if (reported.has(id)) continue;
+      reported.add(id);
+      api.alertReceived(id, device).catch(() => reported.delete(id));
+    }
+  }, [key]);
+}
 
 export function AlarmLayer() {
   const me = useSessionStore((s) => s.session?.user.id);
@@ -36,6 +54,7 @@ export function AlarmLayer() {
   useEffect(() => {
     if (shown) dialog.current?.focus();
   }, [shown]);
+  useReceipts(alarms.map((a) => a.id));
 
   return (
     <>

@@ -1,20 +1,21 @@
 /**
- * One alert in an event's history. The server keeps a fuller audit trail internally but exposes
- * what the alert itself carries — raised, claimed (the latest claimer), escalations, closed —
- * and that is what is shown.
+ * One alert in an event's history: what the alert itself carries — raised, claimed (the latest
+ * claimer), escalations, closed — and, for staff, its full audit trail on demand (every claim and
+ * take-over, each device it reached, each location).
  */
 import type { Alert } from "@won/protocol";
 import { timeAgo } from "../../alerts/time-ago";
 import { shownName } from "../../users/user-name";
 import { UserName } from "../UserName";
 import { formatTime } from "../ui";
+import { AlertAuditTrail } from "./AlertAuditTrail";
 import { AlertRecordings } from "./AlertRecordings";
 import { AlertWhere } from "./AlertWhere";
 
 const STATE_LABEL: Record<Alert["state"], string> = { open: "Open", claimed: "Claimed", closed: "Closed" };
 const OUTCOME_LABEL = { resolved: "resolved", false_alarm: "false alarm" } as const;
 
-export function AlertHistoryItem({ alert: a, now }: { alert: Alert; now: number }) {
+export function AlertHistoryItem({ alert: a, now, staff }: { alert: Alert; now: number; staff: boolean }) {
   return (
     <article className={`card alert-item ${a.state}`} data-testid="alert-item" data-state={a.state}>
       <div className="row wrap">
@@ -48,6 +49,7 @@ export function AlertHistoryItem({ alert: a, now }: { alert: Alert; now: number 
       {a.note && <p className="small">Note: {a.note}</p>}
       <AlertWhere alert={a} me={null} now={now} />
       <AlertRecordings alert={a} />
+      {staff && <AlertAuditTrail alert={a} />}
     </article>
   );
 }

@@ -4,7 +4,13 @@
  * alert book (`alerts/alerts-store.ts`), so the alarm and the banner move at once rather than
  * waiting for the socket's copy, and the event's history refetches.
  */
-import { type QueryClient, useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import {
+  type QueryClient,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import type { Alert, AlertLocation, EventWithChannels } from "@won/protocol";
 import { alertsStore } from "../../alerts/alerts-store";
 import { raiseSos, type SosTarget } from "../../alerts/raise-sos";
@@ -71,3 +77,12 @@ export function useResolveAlert() {
 /** The raiser's current position (the socket's `alert.updated` carries it to staff). */
 export const reportAlertLocation = (alertId: string, location: AlertLocation) =>
   api.alertLocation(alertId, location);
+
+/** An alert's audit trail (staff), fetched when it is opened; new steps show on the next open. */
+export const useAlertAudit = (alertId: string, enabled: boolean) =>
+  useQuery({
+    queryKey: queryKeys.alertAudit(alertId),
+    queryFn: () => api.alertAudit(alertId),
+    enabled,
+    staleTime: 0,
+  });

@@ -10,6 +10,7 @@ export const queryKeys = {
   event: (id: string) => ["event", id] as const,
   eventMembers: (id: string) => ["event", id, "members"] as const,
   eventAlerts: (id: string) => ["event", id, "alerts"] as const,
+  alertAudit: (id: string) => ["alert", id, "audit"] as const,
   channels: ["channels"] as const,
   channel: (id: string) => ["channel", id] as const,
   channelMembers: (id: string) => ["channel", id, "members"] as const,
