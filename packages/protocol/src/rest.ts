@@ -351,6 +351,8 @@ export const Alert = z.object({
   closedAt: IsoDate.nullable(),
   /** How many times the alert was re-announced while nobody claimed it. */
   escalations: z.number().int(),
+  /** Staff members who had the alarm on screen (an addition; see `POST /alerts/:id/received`). */
+  receivedBy: z.number().int().min(0).default(0),
   recordings: z.array(Recording),
   createdAt: IsoDate,
 });

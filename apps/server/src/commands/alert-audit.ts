@@ -7,9 +7,11 @@ import type { Core } from "../core.js";
 import { AppError } from "../domain/errors.js";
 import { mayAuditAlert } from "../domain/policy.js";
 import { presentUser } from "../presenters/index.js";
+import { type AnnounceDeps, announceAlert, presentOneAlert } from "./alert-delivery.js";
 import { visibleAlert } from "./alerts.js";
 
 type Deps = Pick<Core, "repos">;
+type ReceiptDeps = AnnounceDeps;
 
 async function staffAlert(ctx: Deps, userId: string, alertId: string) {
   const { row, actor } = await visibleAlert(ctx, alertId, userId);
@@ -35,14 +37,18 @@ export async function alertAudit(ctx: Deps, userId: string, alertId: string): Pr
 
 /** Records that the alert is on screen on one of the staff member's devices; once per device. */
 export async function markAlertReceived(
-  ctx: Deps,
+  ctx: ReceiptDeps,
   userId: string,
   alertId: string,
   body: AlertReceivedBody,
   now = Date.now(),
 ): Promise<void> {
-  await staffAlert(ctx, userId, alertId);
+  const row = await staffAlert(ctx, userId, alertId);
   const device = body?.device ?? "unnamed device";
   if (await ctx.repos.alerts.hasReceipt(alertId, userId, device)) return;
+  const firstOfUser = !(await ctx.repos.alerts.hasReceipt(alertId, userId));
   await ctx.repos.alerts.audit(alertId, now, { actorId: userId, action: "received", detail: { device } });
+  // One more person has it on screen: the raiser's "received by N" moves.
+  if (firstOfUser && row.state !== "closed")
+    await announceAlert(ctx, "updated", await presentOneAlert(ctx, row));
 }

@@ -7,12 +7,13 @@ import type { Core } from "../core.js";
 import type { AlertRow } from "../db/schema.js";
 import { presentAlert } from "../presenters/index.js";
 
-/** Turns rows into contract alerts: the people they name and their recordings, in two queries. */
+/** Turns rows into contract alerts: the people they name, their recordings and receipts, in three queries. */
 export async function presentAlerts(ctx: Pick<Core, "repos">, rows: readonly AlertRow[]): Promise<Alert[]> {
   const ids = rows.flatMap((r) => [r.raised_by, r.claimed_by, r.closed_by]).filter((id) => id !== null);
-  const [users, recordings] = await Promise.all([
+  const [users, recordings, receipts] = await Promise.all([
     ctx.repos.users.findMany(ids),
     ctx.repos.alerts.recordingsOf(rows.map((r) => r.id)),
+    ctx.repos.alerts.receiptCounts(rows.map((r) => r.id)),
   ]);
   const userById = new Map(users.map((u) => [u.id, u]));
   return rows.flatMap((r) => {
@@ -24,6 +25,7 @@ export async function presentAlerts(ctx: Pick<Core, "repos">, rows: readonly Ale
         raiser,
         userById,
         recordings.filter((m) => m.alert_id === r.id),
+        receipts.get(r.id) ?? 0,
       ),
     ];
   });

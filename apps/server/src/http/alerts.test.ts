@@ -171,6 +171,10 @@ describe("emergency alerts across instances (production)", () => {
     for (const device of ["Android · Chrome", "Linux · Firefox", "Android · Chrome"])
       expect((await two.api.post(`${base}/received`, { device }, org.token)).status).toBe(204);
     expect((await one.api.post(`${base}/received`, {}, alice.token)).status).toBe(403);
+    // One person had it on screen (on two devices); the raiser sees that.
+    expect((await one.api.get(base, alice.token)).body.receivedBy).toBe(1);
+    await one.api.post(`${base}/received`, { device: "iOS phone · Safari" }, mod2.token);
+    expect((await one.api.get(base, alice.token)).body.receivedBy).toBe(2);
     expect((await one.api.post(`${base}/received`, { device: "x".repeat(81) }, org.token)).status).toBe(400);
     await one.api.post(`${base}/claim`, {}, mod1.token);
     await one.api.post(`${base}/resolve`, { outcome: "resolved", note: "Treated on site" }, mod1.token);
@@ -189,6 +193,7 @@ describe("emergency alerts across instances (production)", () => {
       ["delivered", null, { recipients: 4 }],
       ["received", org.id, { device: "Android · Chrome" }],
       ["received", org.id, { device: "Linux · Firefox" }],
+      ["received", mod2.id, { device: "iOS phone · Safari" }],
       ["claimed", mod1.id, null],
       ["resolved", mod1.id, expect.objectContaining({ note: "Treated on site" })],
     ]);

@@ -157,6 +157,7 @@ export function presentAlert(
   raisedBy: UserProfile,
   users: ReadonlyMap<string, UserProfile>,
   recordings: readonly { id: string; duration_ms: number }[],
+  receivedBy = 0,
 ): Alert {
   const user = (id: string | null) => {
     const u = id === null ? undefined : users.get(id);
@@ -179,6 +180,7 @@ export function presentAlert(
     closedBy: user(a.closed_by),
     closedAt: isoOrNull(a.closed_at === null ? null : Number(a.closed_at)),
     escalations: Number(a.escalations),
+    receivedBy,
     recordings: recordings.map(presentRecording),
     createdAt: iso(Number(a.created_at)),
   };

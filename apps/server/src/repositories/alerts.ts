@@ -189,8 +189,21 @@ export class AlertsRepo {
     await this.appendAudit(this.db, alertId, now, entry);
   }
 
-  /** Whether the user's device already reported the alert as shown. */
-  async hasReceipt(alertId: string, actorId: string, device: string): Promise<boolean> {
+  /** How many distinct staff members had each alert on screen. */
+  async receiptCounts(alertIds: readonly string[]): Promise<Map<string, number>> {
+    if (alertIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom("alert_audit")
+      .select(["alert_id", (eb) => eb.fn.count<number>("actor_id").distinct().as("n")])
+      .where("alert_id", "in", [...new Set(alertIds)])
+      .where("action", "=", "received")
+      .groupBy("alert_id")
+      .execute();
+    return new Map(rows.map((r) => [r.alert_id, Number(r.n)]));
+  }
+
+  /** Whether the user's `device` (any of their devices, without one) already reported the alert as shown. */
+  async hasReceipt(alertId: string, actorId: string, device?: string): Promise<boolean> {
     const rows = await this.db
       .selectFrom("alert_audit")
       .select("detail")

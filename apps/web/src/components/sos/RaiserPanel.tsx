@@ -86,6 +86,12 @@ function RaiserStatus({ alert }: { alert: Alert }) {
       <strong>
         SOS sent{staff === undefined ? "" : ` to ${staff} staff`} — waiting for someone to respond
       </strong>
+      {alert.receivedBy > 0 && (
+        <span className="small" data-testid="sos-received">
+          {" "}
+          · on screen for {alert.receivedBy} staff
+        </span>
+      )}
       {alert.escalations > 0 && <span className="small"> · re-sent {alert.escalations}×</span>}
     </>
   );
