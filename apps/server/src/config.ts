@@ -118,6 +118,7 @@ const EnvSchema = z
     RATE_LOGIN_PER_IP: int(1, 1_000_000).default(100),
     RATE_REGISTER_PER_IP: int(1, 1_000_000).default(30),
     RATE_JOIN_PER_USER: int(1, 1_000_000).default(30),
+    RATE_INVITE_PREVIEW_PER_IP: int(1, 1_000_000).default(60),
     RATE_MESSAGES_PER_USER: int(1, 1_000_000).default(60),
     RATE_ALERTS_PER_USER: int(1, 1_000_000).default(5),
     ALERT_ESCALATE_S: int(1, 24 * 3600).default(30),
@@ -238,6 +239,8 @@ function toConfig(env: z.output<typeof EnvSchema>, jwtSecret: string, vapid: Vap
       loginPerIp: { limit: env.RATE_LOGIN_PER_IP, windowMs: 15 * 60_000 },
       registerPerIp: { limit: env.RATE_REGISTER_PER_IP, windowMs: 60 * 60_000 },
       joinPerUser: { limit: env.RATE_JOIN_PER_USER, windowMs: 10 * 60_000 },
+      /** Invite previews (signed-out landing page) per client address per 10 minutes. */
+      invitePreviewPerIp: { limit: env.RATE_INVITE_PREVIEW_PER_IP, windowMs: 10 * 60_000 },
       messagesPerUser: { limit: env.RATE_MESSAGES_PER_USER, windowMs: 10_000 },
       /** History reads (REST pages and socket replays) per user per minute. */
       historyPerUser: { limit: env.RATE_HISTORY_PER_USER, windowMs: 60_000 },

@@ -134,7 +134,10 @@ describe.skipIf(!serverBuilt())("SOS: a steward's emergency alert reaches the or
         "mlat=51.500900",
       );
       // The steward learns the alarm is on someone's screen, before anyone claims it.
-      await s.page.getByTestId("sos-received").getByText(/on screen for [12] staff/).waitFor({ timeout: 8_000 });
+      await s.page
+        .getByTestId("sos-received")
+        .getByText(/on screen for [12] staff/)
+        .waitFor({ timeout: 8_000 });
       await shoot(o.page, "15-sos-alarm");
       await shoot(s.page, "16-sos-sent");
 

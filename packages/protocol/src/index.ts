@@ -3,6 +3,7 @@ export * from "./close-codes.js";
 export * from "./display-name.js";
 export * from "./errors.js";
 export * from "./frame.js";
+export * from "./invite.js";
 export * from "./limits.js";
 export * from "./openapi.js";
 export * from "./push.js";

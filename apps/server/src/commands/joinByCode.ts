@@ -1,4 +1,4 @@
-import type { JoinResult } from "@won/protocol";
+import type { InvitePreview, JoinResult } from "@won/protocol";
 import type { Core } from "../core.js";
 import { isForeignKeyViolation } from "../db/errors.js";
 import { AppError } from "../domain/errors.js";
@@ -33,6 +33,30 @@ export async function joinByCode(ctx: JoinDeps, userId: string, code: string): P
     return { kind: "channel", channel: presentChannel(channel, access, ctx) };
   }
   throw gone();
+}
+
+/**
+ * What a code leads to, by name only, for someone not signed in yet ("You're invited to …").
+ * Limited per client address like the other unauthenticated routes, so codes cannot be guessed
+ * through it either.
+ */
+export async function previewInvite(
+  ctx: Pick<Core, "repos" | "engines" | "config">,
+  code: string,
+  clientAddress: string,
+): Promise<InvitePreview> {
+  await enforceRate(
+    ctx,
+    `invite-preview:ip:${clientAddress}`,
+    ctx.config.rates.invitePreviewPerIp,
+    "invite look-ups",
+  );
+  const event = await ctx.repos.events.findByInviteCode(code);
+  if (event) return { kind: "event", name: event.name, eventName: null };
+  const channel = await ctx.repos.channels.findByInviteCode(code);
+  if (!channel) throw new AppError("invalid_code", "No event or channel has this invite code");
+  const parent = channel.event_id ? await ctx.repos.events.findById(channel.event_id) : undefined;
+  return { kind: "channel", name: channel.name, eventName: parent?.name ?? null };
 }
 
 /** The event or channel was deleted between finding its code and adding the member. */

@@ -36,6 +36,7 @@ export const api = {
     request(routes.logout, { body: refreshToken ? { refreshToken } : {} }),
   me: () => request(routes.getMe),
   patchMe: (displayName: string) => request(routes.patchMe, { body: { displayName } }),
+  invitePreview: (code: string) => request(routes.invitePreview, { body: { code } }),
   pushConfig: () => request(routes.getPushConfig),
   subscribePush: (body: PushSubscriptionBody) => request(routes.subscribePush, { body }),
   unsubscribePush: (endpoint: string) => request(routes.unsubscribePush, { body: { endpoint } }),

@@ -53,4 +53,26 @@ describe("AuthScreen", () => {
     const html = renderHtml(createElement(AuthScreen, { mode: "signin" }), { path: "/signin" });
     expect(html).not.toContain("<form");
   });
+
+  it("following an invite while signed out: says what it is to, and keeps it through sign-in", () => {
+    const html = renderHtml(createElement(AuthScreen, { mode: "register" }), {
+      path: "/register?next=%2Fjoin%2FABCD2345",
+      seed: (qc) =>
+        qc.setQueryData(["invite-preview", "ABCD2345"], {
+          kind: "channel",
+          name: "Gate 3",
+          eventName: "Harbour Festival",
+        }),
+    });
+    expect(textOf(html)).toContain("You're invited to Gate 3 at Harbour Festival");
+    // The tabs keep the destination, so the join happens after either form.
+    expect(html).toContain('href="/signin?next=%2Fjoin%2FABCD2345"');
+  });
+
+  it("without an invite there is no welcome", () => {
+    const html = renderHtml(createElement(AuthScreen, { mode: "signin" }), {
+      path: "/signin?next=%2Fevents",
+    });
+    expect(html).not.toContain("invite-welcome");
+  });
 });

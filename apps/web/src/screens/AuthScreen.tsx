@@ -1,6 +1,7 @@
 /** Sign in and register, with field errors mapped from problem+json `errors[]`. */
 import { Link, Navigate, useSearchParams } from "react-router";
 import { useSessionStore } from "../auth/session";
+import { InviteWelcome, inviteCodeOf } from "../components/auth/InviteWelcome";
 import { RegisterForm } from "../components/auth/RegisterForm";
 import { SignInForm } from "../components/auth/SignInForm";
 import { type AuthMode, useAuthForm } from "../components/auth/useAuthForm";
@@ -12,6 +13,8 @@ export function AuthScreen({ mode }: { mode: AuthMode }) {
   // One form state for both tabs: names typed survive switching between them, the password not.
   const form = useAuthForm(mode, next);
 
+  const invite = inviteCodeOf(next);
+
   if (signedIn) return <Navigate to={next} replace />;
 
   return (
@@ -21,6 +24,7 @@ export function AuthScreen({ mode }: { mode: AuthMode }) {
         <h1>Operation Won</h1>
         <p className="muted">Push-to-talk for your event team.</p>
       </div>
+      {invite && <InviteWelcome code={invite} />}
       <AuthTabs mode={mode} query={params.toString() ? `?${params}` : ""} />
       {mode === "signin" ? <SignInForm form={form} /> : <RegisterForm form={form} />}
     </main>

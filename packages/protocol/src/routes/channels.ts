@@ -1,5 +1,7 @@
 /** REST routes: channels, members, presence, messages, recordings and joining by code. */
+
 import { z } from "zod";
+import { InvitePreview } from "../invite.js";
 import {
   Channel,
   CreateChannelBody,
@@ -200,6 +202,21 @@ export const channelRoutes = {
     body: JoinBody,
     status: 200,
     response: JoinResult,
+    errors: ["invalid_code", "rate_limited"],
+  }),
+  invitePreview: defineRoute({
+    operationId: "previewInvite",
+    method: "POST",
+    path: "/invites/preview",
+    summary: "What an invite code leads to: the event's or channel's name (no sign-in needed)",
+    description:
+      "For the page someone lands on from an invite link before signing in. The code travels in the body, never the URL; " +
+      "limited per client address.",
+    tag: "joining",
+    auth: "none",
+    body: JoinBody,
+    status: 200,
+    response: InvitePreview,
     errors: ["invalid_code", "rate_limited"],
   }),
 } as const;

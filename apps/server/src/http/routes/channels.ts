@@ -1,7 +1,7 @@
 import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
 import * as channels from "../../commands/channels.js";
-import { joinByCode } from "../../commands/joinByCode.js";
+import { joinByCode, previewInvite } from "../../commands/joinByCode.js";
 import { channelHistory, postMessage } from "../../commands/messages.js";
 import type { AppContext } from "../../context.js";
 import { authenticate } from "../authenticate.js";
@@ -51,5 +51,6 @@ export function channelRoutes(ctx: AppContext): FastifyPluginAsync {
     });
 
     add(routes.join, async (req) => joinByCode(presenting(ctx, req), req.auth.userId, req.body.code));
+    add(routes.invitePreview, async (req) => previewInvite(ctx, req.body.code, req.ip));
   };
 }
