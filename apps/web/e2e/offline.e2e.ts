@@ -74,4 +74,42 @@ describe.skipIf(!serverBuilt())("offline: the text outbox", () => {
       await b.context.close();
     }
   });
+
+  it("a reload with no network shows the saved channel and its messages, then catches up when back", async () => {
+    const url = server!.url;
+    const authA = await apiRegister(url, person("cara", "Cara Crew"));
+    const ev = await apiCreateEvent(url, authA.accessToken, "Night Market");
+    const ch = await apiCreateChannel(url, authA.accessToken, ev.id, "Stalls");
+    const a = await newUser(browser!, url);
+    try {
+      await signInContext(a.context, authA);
+      await a.page.goto(`/channels/${ch.id}`);
+      await sendText(a.page, "Stall 12 needs power");
+      await timelineHas(a.page, "Stall 12 needs power");
+      // The service worker installs and caches the app shell (a second load goes through it).
+      await a.page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+      await a.page.reload();
+      await timelineHas(a.page, "Stall 12 needs power");
+      await a.page.waitForTimeout(1_500);
+
+      await a.context.setOffline(true);
+      await a.page.reload();
+      await a.page.getByRole("heading", { name: "# Stalls" }).waitFor({ timeout: 10_000 });
+      await timelineHas(a.page, "Stall 12 needs power");
+      await a.page.getByText("You're offline").waitFor();
+      expect(await a.page.getByText("Loading channel").count()).toBe(0);
+
+      // Meanwhile someone posts; back online, the channel catches up.
+      await fetch(`${url}/api/v1/channels/${ch.id}/messages`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${authA.accessToken}`, "content-type": "application/json" },
+        body: JSON.stringify({ body: "Power restored", clientId: crypto.randomUUID() }),
+      });
+      await a.context.setOffline(false);
+      await timelineHas(a.page, "Power restored", 15_000);
+      expect(a.problems).toEqual([]);
+    } finally {
+      await a.context.close();
+    }
+  });
 });

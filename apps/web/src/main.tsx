@@ -5,8 +5,11 @@ import { App } from "./App";
 import { installAudioUnlock } from "./audio/audio-context";
 import { registerServiceWorker } from "./pwa/register-sw";
 import { startRealtime } from "./realtime/realtime";
+import { startSavedState } from "./state/saved-state";
 import "./styles.css";
 
+// Before the first render and the socket: what the app last knew shows at once, online or not.
+startSavedState();
 startRealtime();
 installAudioUnlock();
 registerServiceWorker();

@@ -13,6 +13,7 @@ import { connection, talk } from "../realtime/realtime";
 import { forgetUserSettings } from "../settings/settings-store";
 import { live } from "../state/live-store";
 import { outbox } from "../state/queries/messages";
+import { forgetSavedState } from "../state/saved-state";
 import { clearSession, getSession } from "./session";
 
 export async function signOut(queryClient: QueryClient) {
@@ -34,4 +35,5 @@ export async function signOut(queryClient: QueryClient) {
   forgetUserSettings();
   outbox.clear();
   queryClient.clear();
+  forgetSavedState();
 }

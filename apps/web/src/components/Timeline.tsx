@@ -138,7 +138,7 @@ export function Timeline({
           </button>
         </li>
       )}
-      {!t.loaded && <li className="empty">Loading messages…</li>}
+      {!t.loaded && count === 0 && <li className="empty">Loading messages…</li>}
       {t.loaded && count === 0 && (
         <li className="empty">No messages yet. Say hello or hold the button to talk.</li>
       )}

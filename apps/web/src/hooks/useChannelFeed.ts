@@ -7,7 +7,7 @@
 import { useEffect } from "react";
 import { connection } from "../realtime/realtime";
 import { getSettings } from "../settings/settings-store";
-import { getLive } from "../state/live-store";
+import { getLive, useLive } from "../state/live-store";
 import { catchUp, loadNewest } from "../state/queries/messages";
 import { useRealtimeEvent } from "./useRealtimeEvent";
 
@@ -18,12 +18,19 @@ const markSeen = (channelId: string) => (seq: number | undefined) => {
 export function useChannelFeed(channelId: string) {
   useEffect(() => {
     connection.subscribe(channelId);
-    if (!getLive().timelines[channelId]?.loaded) {
+    const loadIfMissing = () => {
+      if (getLive().timelines[channelId]?.loaded) return;
       void loadNewest(channelId)
         .then(markSeen(channelId))
         .catch(() => {});
-    }
+    };
+    loadIfMissing();
+    // Opened offline (a saved copy, or nothing): the history loads once the connection is back.
+    const stop = useLive.subscribe((s, prev) => {
+      if (s.status === "open" && prev.status !== "open") loadIfMissing();
+    });
     return () => {
+      stop();
       if (!getSettings().monitored.includes(channelId)) connection.unsubscribe(channelId);
     };
   }, [channelId]);

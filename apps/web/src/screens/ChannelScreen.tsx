@@ -39,7 +39,14 @@ export function ChannelScreen() {
   if (channel.isPending)
     return (
       <main id="main" className="main">
-        <Spinner label="Loading channel" />
+        {channel.fetchStatus === "paused" ? (
+          <p className="empty" role="status">
+            You're offline, and this channel is not saved on this device yet. It opens when the network is
+            back.
+          </p>
+        ) : (
+          <Spinner label="Loading channel" />
+        )}
       </main>
     );
   if (channel.isError)
