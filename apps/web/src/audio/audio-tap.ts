@@ -22,6 +22,8 @@ export interface AudioTap {
   streamsStarted: number;
   streamsEnded: number;
   recordingsPlayed: number;
+  /** Missed transmissions put in the replay queue (auto-play of missed transmissions). */
+  recordingsQueued: number;
   decoder: string;
   /** The encoder of the last transmission: "webcodecs" or "wasm". */
   encoder: string;
@@ -44,6 +46,7 @@ export const tap: AudioTap = {
   streamsStarted: 0,
   streamsEnded: 0,
   recordingsPlayed: 0,
+  recordingsQueued: 0,
   decoder: "",
   encoder: "",
 };
