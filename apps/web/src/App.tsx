@@ -12,6 +12,7 @@ import { CreateEventScreen } from "./screens/CreateEventScreen";
 import { EventScreen } from "./screens/EventScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { JoinScreen } from "./screens/JoinScreen";
+import { RadioScreen } from "./screens/RadioScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 
 function RequireAuth() {
@@ -42,6 +43,7 @@ const router = createBrowserRouter([
           { path: "/events/new", element: <CreateEventScreen /> },
           { path: "/events/:eventId", element: <EventScreen /> },
           { path: "/channels/:channelId", element: <ChannelScreen /> },
+          { path: "/channels/:channelId/radio", element: <RadioScreen /> },
           { path: "/settings", element: <SettingsScreen /> },
         ],
       },

@@ -20,7 +20,11 @@ export interface LifecycleDeps {
 }
 
 /** Installs the listeners; returns their removal. */
-export function installLifecycle(d: LifecycleDeps, doc: Document = document, win: Window = window): () => void {
+export function installLifecycle(
+  d: LifecycleDeps,
+  doc: Document = document,
+  win: Window = window,
+): () => void {
   const onFreeze = () => d.drop();
   const onWake = () => {
     d.resumeAudio();

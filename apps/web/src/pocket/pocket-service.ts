@@ -78,5 +78,9 @@ export function startPocket(connection: RealtimeConnection): void {
     },
     () => playCue("stillLive"),
   );
-  installLifecycle({ drop: () => connection.drop(), nudge: () => connection.nudge(), resumeAudio: unlockAudio });
+  installLifecycle({
+    drop: () => connection.drop(),
+    nudge: () => connection.nudge(),
+    resumeAudio: unlockAudio,
+  });
 }

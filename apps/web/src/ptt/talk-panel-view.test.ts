@@ -41,6 +41,7 @@ describe("talk panel view", () => {
       status: { kind: "clear" },
       tone: "clear",
       title: "Talk",
+      latched: false,
       action: "Hold to talk",
       disabledReason: null,
       enabled: true,
@@ -55,6 +56,10 @@ describe("talk panel view", () => {
     expect(view({ pttMode: "toggle" }).hint).toEqual({ kind: "key", key: "Space", hold: false });
     const onAir = view({ pttMode: "toggle", talk: { channelId: CH, phase: "talking", since: NOW } });
     expect(onAir.action).toBe("Tap to stop");
+    // Nothing held, so the button says LIVE and pulses until tapped again.
+    expect(onAir.title).toBe("LIVE");
+    expect(onAir.latched).toBe(true);
+    expect(onAir.status).toMatchObject({ kind: "on-air", latched: true });
   });
 
   it("requesting: the button says Connecting… while the grant is awaited", () => {
@@ -78,7 +83,7 @@ describe("talk panel view", () => {
     expect(v.action).toBe("Release to stop");
     expect(v.tone).toBe("me");
     expect(v.meter).toBe(true);
-    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 3_200, countdownS: null });
+    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 3_200, countdownS: null, latched: false });
   });
 
   it("on air near the cap: whole seconds left, never below zero", () => {
@@ -103,6 +108,7 @@ describe("talk panel view", () => {
       kind: "on-air",
       elapsedMs: 0,
       countdownS: null,
+      latched: false,
     });
   });
 

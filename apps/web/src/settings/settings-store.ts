@@ -74,5 +74,7 @@ export function forgetUserSettings(): void {
 export function keyLabel(code: string): string {
   if (code.startsWith("Key")) return code.slice(3);
   if (code.startsWith("Digit")) return code.slice(5);
+  if (code.startsWith("AudioVolume")) return `Volume ${code.slice(11)}`;
+  if (code.startsWith("Media")) return code.slice(5).replace(/([a-z])([A-Z])/g, "$1 $2");
   return code.replace(/(Left|Right)$/, " $1").trim();
 }
