@@ -18,7 +18,7 @@ import { talkAvailability } from "../ptt/talk-availability";
 import { useSettings } from "../settings/settings-store";
 import { selectChannel, useLive } from "../state/live-store";
 import { useChannel, useChannels } from "../state/queries/channels";
-import { userLabel } from "../users/user-name";
+import { shownName } from "../users/user-name";
 import "../pocket/pocket.css";
 
 export function RadioScreen() {
@@ -73,7 +73,7 @@ function Radio({ channel: c }: { channel: Channel }) {
   const talking = myTalk?.phase === "talking";
   const view = radioDisplay({
     connected,
-    speakerName: ch.speaker ? userLabel(ch.speaker.user) : null,
+    speakerName: ch.speaker ? shownName(ch.speaker.user) : null,
     talking,
     requesting: !!myTalk && !talking,
     toggle,
@@ -83,15 +83,7 @@ function Radio({ channel: c }: { channel: Channel }) {
 
   return (
     <main id="main" className="radio" data-locked={lock.locked} data-testid="radio">
-      <div className="radio-top" inert={lock.locked}>
-        <Link className="radio-exit" to={`/channels/${c.id}`}>
-          ← Exit
-        </Link>
-        <CueMuteButton channelId={c.id} className="radio-chip" />
-        <button type="button" className="radio-chip" onClick={lock.lock}>
-          Lock
-        </button>
-      </div>
+      <RadioTop channelId={c.id} locked={lock.locked} onLock={lock.lock} />
       <div className="radio-channel" inert={lock.locked}>
         <button type="button" className="radio-step" aria-label="Previous channel" onClick={() => go(-1)}>
           ▲
@@ -113,6 +105,9 @@ function Radio({ channel: c }: { channel: Channel }) {
         data-testid="radio-speaker"
       >
         {view.headline}
+        {view.tone === "live" && ch.speaker && (
+          <span className="radio-handle">@{ch.speaker.user.username}</span>
+        )}
       </p>
       <button
         type="button"
@@ -133,5 +128,20 @@ function Radio({ channel: c }: { channel: Channel }) {
         </button>
       )}
     </main>
+  );
+}
+
+/** Exit, the channel's chirp mute, and Lock; inert while locked. */
+function RadioTop({ channelId, locked, onLock }: { channelId: string; locked: boolean; onLock: () => void }) {
+  return (
+    <div className="radio-top" inert={locked}>
+      <Link className="radio-exit" to={`/channels/${channelId}`}>
+        ← Exit
+      </Link>
+      <CueMuteButton channelId={channelId} className="radio-chip" />
+      <button type="button" className="radio-chip" onClick={onLock}>
+        Lock
+      </button>
+    </div>
   );
 }
