@@ -53,14 +53,4 @@ export const audioFocus = {
   stop(): void {
     element?.pause();
   },
-  get playing(): boolean {
-    return !!element && !element.paused;
-  },
-  /** Frees the clip (sign-out). */
-  reset(): void {
-    element?.pause();
-    element = null;
-    if (url) URL.revokeObjectURL(url);
-    url = null;
-  },
 };
