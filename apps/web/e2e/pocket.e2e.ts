@@ -26,7 +26,7 @@ import { shoot } from "./harness/screens";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
 import { makeSpeechWav } from "./harness/speech";
 
-const MAX_TRANSMISSION_MS = 6_000;
+const MAX_TRANSMISSION_MS = 12_000;
 
 /** Device settings before the app loads (the store merges them over its defaults). */
 async function presetSettings(context: BrowserContext, state: Record<string, unknown>) {
@@ -114,6 +114,9 @@ describe.skipIf(!serverBuilt())("the phone in a pocket", () => {
       await waitState(a.page, "idle");
       await until("B heard the first transmission", async () => (await audio(b.page)).streamsEnded >= 1);
       expect((await audio(b.page)).framesDecoded).toBeGreaterThan(40);
+      // B was chirped; A, the speaker, was not.
+      expect((await audio(b.page)).cues.incoming).toBe(1);
+      expect((await audio(a.page)).cues.incoming).toBeUndefined();
 
       // Left on: the client stops just before the server's cap.
       await button.click();
@@ -124,6 +127,8 @@ describe.skipIf(!serverBuilt())("the phone in a pocket", () => {
       expect(lasted).toBeGreaterThan(MAX_TRANSMISSION_MS - 1_500);
       expect(lasted).toBeLessThan(MAX_TRANSMISSION_MS + 2_000);
       expect(await button.getAttribute("data-latched")).toBeNull();
+      // Live for over 10 s in toggle mode: the soft "still live" tick sounded.
+      expect((await audio(a.page)).cues.stillLive).toBeGreaterThanOrEqual(1);
       expect(a.problems).toEqual([]);
     } finally {
       await close();
@@ -326,6 +331,14 @@ describe.skipIf(!serverBuilt())("the phone in a pocket", () => {
         );
         await shoot(b.page, "15-radio-listening");
       });
+      const chirps = (await audio(b.page)).cues.incoming ?? 0;
+      expect(chirps).toBeGreaterThanOrEqual(1);
+      // The chirp muted for this channel: A's next transmission plays without one.
+      await b.page.getByRole("button", { name: "Chirp on" }).click();
+      await b.page.getByRole("button", { name: "Chirp off" }).waitFor();
+      await holdTalk(a.page, 1_000);
+      await until("B heard it", async () => (await audio(b.page)).streamsEnded >= 2);
+      expect((await audio(b.page)).cues.incoming).toBe(chirps);
 
       // Tap to talk while unlocked.
       const talkArea = b.page.getByTestId("radio-talk");

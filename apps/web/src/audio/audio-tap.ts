@@ -24,6 +24,8 @@ export interface AudioTap {
   recordingsPlayed: number;
   /** Missed transmissions put in the replay queue (auto-play of missed transmissions). */
   recordingsQueued: number;
+  /** Pocket cues triggered, by name (incoming, cutOff, directCall, stillLive). */
+  cues: Record<string, number>;
   decoder: string;
   /** The encoder of the last transmission: "webcodecs" or "wasm". */
   encoder: string;
@@ -47,6 +49,7 @@ export const tap: AudioTap = {
   streamsEnded: 0,
   recordingsPlayed: 0,
   recordingsQueued: 0,
+  cues: {},
   decoder: "",
   encoder: "",
 };

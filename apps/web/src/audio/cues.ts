@@ -9,6 +9,7 @@
  */
 import { getSettings } from "../settings/settings-store";
 import { audioContext, SAMPLE_RATE } from "./audio-context";
+import { tap } from "./audio-tap";
 
 /** One note of a cue; times in seconds from the cue's start. */
 export interface Note {
@@ -89,6 +90,7 @@ function play(cue: Cue) {
 /** Plays a cue and vibrates, when the talk tones are on (the steward's one switch for sounds). */
 export function playCue(name: CueName): void {
   const cue: Cue = CUES[name];
+  tap.cues[name] = (tap.cues[name] ?? 0) + 1;
   if (cue.vibrate) globalThis.navigator?.vibrate?.(cue.vibrate);
   if (getSettings().tones) play(cue);
 }
