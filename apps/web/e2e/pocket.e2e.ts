@@ -318,6 +318,10 @@ describe.skipIf(!serverBuilt())("the phone in a pocket", () => {
     try {
       await a.page.goto(`/channels/${ch.id}`);
       await b.page.goto(`/channels/${ch.id}`);
+      await until("B subscribed", () =>
+        b.page.getByTestId("online-list").getByText("Alice Control").isVisible(),
+      );
+      await shoot(b.page, "13b-channel-pocket-controls");
       await b.page.getByRole("link", { name: "Radio mode" }).click();
       await b.page.getByTestId("radio").waitFor();
       await until(
