@@ -13,6 +13,7 @@ import { EventAlertsScreen } from "./screens/EventAlertsScreen";
 import { EventScreen } from "./screens/EventScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { JoinScreen } from "./screens/JoinScreen";
+import { RadioScreen } from "./screens/RadioScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 
 function RequireAuth() {
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
           { path: "/events/:eventId", element: <EventScreen /> },
           { path: "/events/:eventId/alerts", element: <EventAlertsScreen /> },
           { path: "/channels/:channelId", element: <ChannelScreen /> },
+          { path: "/channels/:channelId/radio", element: <RadioScreen /> },
           { path: "/settings", element: <SettingsScreen /> },
         ],
       },

@@ -18,7 +18,8 @@ export function audioContext(): AudioContext {
 /** Resumes the context if the browser suspended it. Safe to call often. */
 export function unlockAudio(): void {
   const c = audioContext();
-  if (c.state === "suspended") void c.resume().catch(() => {});
+  // Safari reports "interrupted" after a phone call or a locked screen took the audio session.
+  if (c.state === "suspended" || (c.state as string) === "interrupted") void c.resume().catch(() => {});
 }
 
 /** Installs one-shot gesture listeners that unlock audio output. */

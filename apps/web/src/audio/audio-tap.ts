@@ -22,6 +22,10 @@ export interface AudioTap {
   streamsStarted: number;
   streamsEnded: number;
   recordingsPlayed: number;
+  /** Missed transmissions put in the replay queue (auto-play of missed transmissions). */
+  recordingsQueued: number;
+  /** Pocket cues triggered, by name (incoming, cutOff, directCall, stillLive). */
+  cues: Record<string, number>;
   decoder: string;
   /** The encoder of the last transmission: "webcodecs" or "wasm". */
   encoder: string;
@@ -44,6 +48,8 @@ export const tap: AudioTap = {
   streamsStarted: 0,
   streamsEnded: 0,
   recordingsPlayed: 0,
+  recordingsQueued: 0,
+  cues: {},
   decoder: "",
   encoder: "",
 };

@@ -58,7 +58,8 @@ function Status({ status }: { status: TalkStatus }) {
     case "on-air":
       return (
         <>
-          <MicIcon /> You're on air <span className="timer">{formatDuration(status.elapsedMs)}</span>
+          <MicIcon /> {status.latched ? "LIVE — tap to stop" : "You're on air"}{" "}
+          <span className="timer">{formatDuration(status.elapsedMs)}</span>
           {status.countdownS !== null && (
             <span className="countdown" data-testid="talk-countdown">
               {status.countdownS} s left
@@ -117,6 +118,7 @@ export function TalkPanel({
         type="button"
         className="talk-button"
         data-state={view.state}
+        data-latched={view.latched || undefined}
         data-testid="talk-button"
         aria-pressed={view.state === "talking"}
         aria-label={view.disabledReason ? `${view.action} (${view.disabledReason})` : view.action}

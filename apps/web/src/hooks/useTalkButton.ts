@@ -5,6 +5,7 @@
  */
 import { type KeyboardEvent, type PointerEvent, useCallback, useEffect, useRef } from "react";
 import { unlockAudio } from "../audio/audio-context";
+import { matchesKey } from "../pocket/headset-keys";
 import { talk } from "../realtime/realtime";
 import { useSettings } from "../settings/settings-store";
 
@@ -60,13 +61,13 @@ function usePressAndRelease(channelId: string, enabled: boolean, priority: boole
 function usePageTalkKey(pttKey: string, down: () => void, up: () => void) {
   useEffect(() => {
     const kd = (e: globalThis.KeyboardEvent) => {
-      if (e.code !== pttKey || e.repeat || isTyping(e.target)) return;
+      if (!matchesKey(e, pttKey) || e.repeat || isTyping(e.target)) return;
       if (e.target instanceof HTMLButtonElement && e.target.dataset.talk !== "true") return;
       e.preventDefault();
       down();
     };
     const ku = (e: globalThis.KeyboardEvent) => {
-      if (e.code !== pttKey) return;
+      if (!matchesKey(e, pttKey)) return;
       e.preventDefault();
       up();
     };

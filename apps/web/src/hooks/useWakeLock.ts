@@ -1,4 +1,8 @@
-/** Keeps the screen on while a channel is open (Screen Wake Lock API), re-acquired when the page is shown again. */
+/**
+ * Keeps the screen on while a channel is open (Screen Wake Lock API). The browser drops the lock
+ * when the page is hidden; it is released here too at that moment (so no stale sentinel is kept)
+ * and requested again when the page is shown.
+ */
 import { useEffect } from "react";
 
 export function useWakeLock(active = true) {
@@ -18,7 +22,10 @@ export function useWakeLock(active = true) {
         /* denied (battery saver, not visible): the app still works */
       }
     };
-    const onVis = () => void acquire();
+    const onVis = () => {
+      if (document.visibilityState === "visible") void acquire();
+      else void lock?.release().catch(() => {});
+    };
     void acquire();
     document.addEventListener("visibilitychange", onVis);
     return () => {

@@ -45,6 +45,7 @@ vi.mock("../auth/session", () => ({
   getSession: () => ({ user: { id: "00000000-0000-4000-8000-00000000000a" } }),
 }));
 vi.mock("../audio/tones", () => ({ tones: { permit: vi.fn(), end: vi.fn(), denied: vi.fn() } }));
+vi.mock("../audio/cues", () => ({ playCue: vi.fn(), rogerBeepBlocks: () => [] }));
 
 const { TalkController } = await import("./talk-controller");
 const { getLive, live } = await import("../state/live-store");

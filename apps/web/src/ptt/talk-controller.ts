@@ -12,6 +12,7 @@
 import type { ClientMessage, ServerMessage, ServerMessageOf } from "@won/protocol";
 import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
+import { playCue, rogerBeepBlocks } from "../audio/cues";
 import { FrameSequencer } from "../audio/frame-sequencer";
 import { MicCapture } from "../audio/mic-capture";
 import { OpusEncoder, type PacketEncoder } from "../audio/opus-encoder";
@@ -282,6 +283,8 @@ export class TalkController {
     tx.mic?.close();
     tx.mic = null;
     useLevel.setState({ level: 0 });
+    // The roger beep goes out as the transmission's last audio, so listeners hear the end of it.
+    if (getSettings().rogerBeep) for (const block of rogerBeepBlocks()) tx.encoder?.encode(block);
     await tx.encoder?.finish();
     const last = tx.seq?.finish();
     if (last && this.conn.sendBinary(last)) tap.framesSent++;
@@ -300,7 +303,7 @@ export class TalkController {
     if (!tx) return;
     this.closeCapture(tx, true);
     if (tx.phase === "talking") {
-      tones.end();
+      playCue("cutOff");
       const elapsed = tx.grantedAt === null ? null : Date.now() - tx.grantedAt;
       live.stopped(tx.channelId, stopReason(reason, elapsed, tx.maxDurationMs));
     }

@@ -41,6 +41,7 @@ describe("talk panel view", () => {
       status: { kind: "clear" },
       tone: "clear",
       title: "Talk",
+      latched: false,
       action: "Hold to talk",
       disabledReason: null,
       sub: "Hold to talk",
@@ -56,6 +57,10 @@ describe("talk panel view", () => {
     expect(view({ pttMode: "toggle" }).hint).toEqual({ kind: "key", key: "Space", hold: false });
     const onAir = view({ pttMode: "toggle", talk: { channelId: CH, phase: "talking", since: NOW } });
     expect(onAir.action).toBe("Tap to stop");
+    // Nothing held, so the button says LIVE and pulses until tapped again.
+    expect(onAir.title).toBe("LIVE");
+    expect(onAir.latched).toBe(true);
+    expect(onAir.status).toMatchObject({ kind: "on-air", latched: true });
   });
 
   it("requesting: the button says Connecting… while the grant is awaited", () => {
@@ -79,14 +84,14 @@ describe("talk panel view", () => {
     expect(v.action).toBe("Release to stop");
     expect(v.tone).toBe("me");
     expect(v.meter).toBe(true);
-    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 3_200, countdownS: null });
+    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 3_200, countdownS: null, latched: false });
   });
 
   it("an SOS hot mic on air says it closes by itself (letting go of the button does not end it)", () => {
     const talk = { channelId: CH, phase: "talking" as const, since: NOW - 1_000, maxDurationMs: 10_000 };
     const v = view({ talk: { ...talk, alertId: "a1" } });
     expect(v.action).toBe("SOS microphone — closes by itself");
-    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 1_000, countdownS: 9 });
+    expect(v.status).toEqual({ kind: "on-air", elapsedMs: 1_000, countdownS: 9, latched: false });
   });
 
   it("on air near the cap: whole seconds left, never below zero", () => {
@@ -111,6 +116,7 @@ describe("talk panel view", () => {
       kind: "on-air",
       elapsedMs: 0,
       countdownS: null,
+      latched: false,
     });
   });
 

@@ -42,6 +42,8 @@ export type TalkStatus =
       kind: "on-air";
       elapsedMs: number /** Whole seconds left, in the last stretch only. */;
       countdownS: number | null;
+      /** Toggle mode: the microphone stays open without a finger on the button. */
+      latched: boolean;
     }
   | { kind: "cut"; reason: string; text: string }
   | { kind: "denied"; reason: Denial["reason"]; text: string }
@@ -59,7 +61,9 @@ export interface TalkPanelView {
   /** The status line's colour: my transmission, a refusal or cut, someone live, or clear. */
   tone: "me" | "denied" | "live" | "clear";
   /** The button's big word. */
-  title: "On air" | "Busy" | "Talk";
+  title: "On air" | "LIVE" | "Busy" | "Talk";
+  /** On air in toggle mode, with nothing held: the button pulses so it is not forgotten. */
+  latched: boolean;
   /** What the button does now ("Hold to talk", "Release to stop", "Connecting…"); an SOS hot mic says it closes by itself. */
   action: string;
   /** Why the button is disabled, or null when it is not. */
@@ -98,7 +102,7 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
           : "idle";
 
   let status: TalkStatus;
-  if (talking) status = onAir(s.talk!, now);
+  if (talking) status = onAir(s.talk!, now, s.pttMode === "toggle");
   else if (cut) status = { kind: "cut", reason: cut.reason, text: cutText(cut.reason) };
   else if (denial) status = { kind: "denied", reason: denial.reason, text: denialText(denial) };
   else if (s.speaker) status = { kind: "speaker", user: s.speaker.user };
@@ -126,7 +130,8 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
     state,
     status,
     tone: TONES[status.kind],
-    title: talking ? "On air" : state === "busy" ? "Busy" : "Talk",
+    title: talking ? (toggle ? "LIVE" : "On air") : state === "busy" ? "Busy" : "Talk",
+    latched: talking && toggle,
     action,
     disabledReason: !mayTalk ? "not allowed on this channel" : offline ? "no connection" : null,
     sub: !mayTalk ? "Listen only" : offline ? "Offline — waiting for the network" : action,
@@ -149,13 +154,14 @@ const TONES: Record<TalkStatus["kind"], TalkPanelView["tone"]> = {
   clear: "clear",
 };
 
-function onAir(talk: TalkState, now: number): TalkStatus {
+function onAir(talk: TalkState, now: number, latched: boolean): TalkStatus {
   const elapsedMs = now - (talk.since ?? now);
   const leftMs = talk.maxDurationMs === undefined ? null : talk.maxDurationMs - elapsedMs;
   return {
     kind: "on-air",
     elapsedMs,
     countdownS: leftMs !== null && leftMs <= COUNTDOWN_FROM_MS ? Math.max(0, Math.ceil(leftMs / 1000)) : null,
+    latched,
   };
 }
 

@@ -11,6 +11,7 @@ import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
 import { refreshDelay } from "../auth/refresh-schedule";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
+import { startPocket } from "../pocket/pocket-service";
 import { TalkController } from "../ptt/talk-controller";
 import { resyncPush } from "../push/web-push";
 import { getSettings, useSettings } from "../settings/settings-store";
@@ -101,6 +102,7 @@ export function startRealtime() {
   onSession();
   window.addEventListener("online", () => connection.nudge());
   window.addEventListener("offline", () => connection.drop());
+  startPocket(connection);
   connection.setVisible(document.visibilityState === "visible");
   document.addEventListener("visibilitychange", () => {
     const visible = document.visibilityState === "visible";

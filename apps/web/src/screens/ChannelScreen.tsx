@@ -8,6 +8,7 @@ import { HeadphonesIcon } from "../components/Icons";
 import { LeaveChannel } from "../components/LeaveChannel";
 import { MonitorBar } from "../components/MonitorBar";
 import { OnlineList } from "../components/OnlineList";
+import { ChannelPocketBar } from "../components/pocket/ChannelPocketBar";
 import { SosButton } from "../components/sos/SosButton";
 import { TalkPanel } from "../components/TalkPanel";
 import { Timeline } from "../components/Timeline";
@@ -67,6 +68,7 @@ export function ChannelScreen() {
         </nav>
         <h1 className="screen-title"># {c.name}</h1>
         <span className="spacer" />
+        <ChannelPocketBar channel={c} />
         <button
           type="button"
           className={`btn small${monitored ? " primary" : ""}`}

@@ -1,8 +1,9 @@
-/** Device settings: microphone, PTT mode and key, tones, auto-play of missed transmissions, alerts when closed, theme; sign out. */
+/** Device settings: microphone, PTT mode and key, tones, pocket cues, auto-play of missed transmissions, alerts when closed, theme; sign out. */
 import { useSessionStore } from "../auth/session";
 import { AccountSettings } from "../components/settings/AccountSettings";
 import { AlertSettings } from "../components/settings/AlertSettings";
 import { AppearanceSettings } from "../components/settings/AppearanceSettings";
+import { PocketSettings } from "../components/settings/PocketSettings";
 import { TalkingSettings } from "../components/settings/TalkingSettings";
 
 export function SettingsScreen() {
@@ -11,6 +12,7 @@ export function SettingsScreen() {
     <main id="main" className="main narrow">
       <h1>Settings</h1>
       <TalkingSettings />
+      <PocketSettings />
       <AlertSettings />
       <AppearanceSettings />
       {user && <AccountSettings user={user} />}

@@ -16,6 +16,14 @@ export interface Settings {
   theme: Theme;
   /** Channels listened to in the background while another channel is open. */
   monitored: string[];
+  /** A chirp and a buzz when someone starts talking on a channel I listen to. */
+  incomingCue: boolean;
+  /** Channels whose incoming chirp is muted (their voice still plays). */
+  cueMuted: string[];
+  /** A short beep sent at the end of my own transmission, so listeners hear I am done. */
+  rogerBeep: boolean;
+  /** While the app is hidden, a notification names who talks on which channel. */
+  hiddenNotify: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -26,6 +34,10 @@ export const DEFAULT_SETTINGS: Settings = {
   autoPlayMissed: false,
   theme: "system",
   monitored: [],
+  incomingCue: true,
+  cueMuted: [],
+  rogerBeep: false,
+  hiddenNotify: true,
 };
 
 interface SettingsStore extends Settings {
@@ -55,12 +67,14 @@ export const getSettings = () => useSettings.getState();
  * next user must not inherit the last one's monitored channels.
  */
 export function forgetUserSettings(): void {
-  useSettings.getState().update({ monitored: [] });
+  useSettings.getState().update({ monitored: [], cueMuted: [] });
 }
 
 /** A readable name for a KeyboardEvent.code ("Space", "KeyT" → "T", "F8"). */
 export function keyLabel(code: string): string {
   if (code.startsWith("Key")) return code.slice(3);
   if (code.startsWith("Digit")) return code.slice(5);
+  if (code.startsWith("AudioVolume")) return `Volume ${code.slice(11)}`;
+  if (code.startsWith("Media")) return code.slice(5).replace(/([a-z])([A-Z])/g, "$1 $2");
   return code.replace(/(Left|Right)$/, " $1").trim();
 }

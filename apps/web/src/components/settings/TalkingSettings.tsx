@@ -1,7 +1,9 @@
 /** The "Talking" settings: microphone, hold or toggle, the talk key, tones, auto-play of missed transmissions. */
 import { useEffect, useState } from "react";
 import { listMicrophones } from "../../audio/mic-capture";
+import { keyId } from "../../pocket/headset-keys";
 import { keyLabel, type PttMode, useSettings } from "../../settings/settings-store";
+import { ButtonTester } from "./ButtonTester";
 import { Segmented, Switch } from "./controls";
 
 export function TalkingSettings() {
@@ -24,6 +26,7 @@ export function TalkingSettings() {
         onChange={(v) => update({ pttMode: v })}
       />
       <TalkKeyField />
+      <ButtonTester />
       <Switch
         label="Talk-permit and end tones"
         hint="A chirp when you may speak, a blip when you stop"
@@ -109,7 +112,7 @@ function useTalkKeyCapture() {
     if (!capturing) return;
     const take = (e: KeyboardEvent) => {
       e.preventDefault();
-      if (e.code !== "Escape" && e.code !== "Tab") update({ pttKey: e.code });
+      if (e.code !== "Escape" && e.code !== "Tab") update({ pttKey: keyId(e) });
       setCapturing(false);
     };
     window.addEventListener("keydown", take, { once: true, capture: true });

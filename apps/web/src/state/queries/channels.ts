@@ -1,5 +1,5 @@
 /** Channels: my list, one channel, creating, deleting and rotating a channel's own invite code. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { Channel, CreateChannelBody } from "@won/protocol";
 import { api } from "../../api/endpoints";
 import { queryKeys } from "./keys";
@@ -44,4 +44,17 @@ function refetchListsOf(qc: ReturnType<typeof useQueryClient>, eventId: string |
     qc.invalidateQueries({ queryKey: queryKeys.channels }),
     eventId ? qc.invalidateQueries({ queryKey: queryKeys.event(eventId) }) : undefined,
   ]);
+}
+
+/**
+ * A channel as last fetched (its own query, else my channel list), without fetching: for code
+ * outside React that names a channel in a notification. Direct calls are told by `kind`.
+ */
+export function cachedChannel(
+  qc: QueryClient,
+  id: string,
+): (Pick<Channel, "id" | "name"> & { kind?: string }) | null {
+  const one = qc.getQueryData<Channel>(queryKeys.channel(id));
+  if (one) return one;
+  return qc.getQueryData<Channel[]>(queryKeys.channels)?.find((c) => c.id === id) ?? null;
 }
