@@ -7,5 +7,6 @@ export * from "./openapi.js";
 export * from "./rest.js";
 export * from "./route.js";
 export * from "./routes.js";
+export * from "./targeted.js";
 export * from "./text.js";
 export * from "./ws.js";

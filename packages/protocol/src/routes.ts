@@ -8,6 +8,7 @@ import { alertRoutes } from "./routes/alerts.js";
 import { authRoutes } from "./routes/auth.js";
 import { channelRoutes } from "./routes/channels.js";
 import { eventRoutes } from "./routes/events.js";
+import { targetedRoutes } from "./routes/patches.js";
 import { serviceRoutes } from "./routes/service.js";
 
 export { HealthStatus, ReadyStatus } from "./routes/common.js";
@@ -17,6 +18,7 @@ export const routes = {
   ...eventRoutes,
   ...channelRoutes,
   ...alertRoutes,
+  ...targetedRoutes,
   ...serviceRoutes,
 } as const;
 

@@ -57,6 +57,10 @@ export interface ChannelsTable {
   name: string;
   description: string;
   invite_code: string;
+  /** `direct`: a private channel of two users (migration 008); never joined by code. */
+  kind: Generated<"group" | "direct">;
+  /** Direct channels: the two user ids, ascending, joined by `:` (unique); null otherwise. */
+  direct_key: Generated<string | null>;
   /** Highest message seq assigned in this channel; 0 when it has none. */
   last_seq: Generated<number>;
   created_by: string;
@@ -162,6 +166,21 @@ export interface AlertRecordingsTable {
   recording_id: string;
 }
 
+/** Channels of one event joined so that a transmission on one takes the floor of all. */
+export interface PatchesTable {
+  id: string;
+  event_id: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** A channel belongs to at most one patch (unique `channel_id`); `position` keeps their order. */
+export interface PatchChannelsTable {
+  patch_id: string;
+  channel_id: string;
+  position: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -176,6 +195,8 @@ export interface DB {
   alerts: AlertsTable;
   alert_audit: AlertAuditTable;
   alert_recordings: AlertRecordingsTable;
+  patches: PatchesTable;
+  patch_channels: PatchChannelsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,8 +3,10 @@ import type { Config } from "../config.js";
 import type { DB } from "../db/schema.js";
 import { AlertsRepo } from "./alerts.js";
 import { ChannelsRepo } from "./channels.js";
+import { DirectChannelsRepo } from "./direct-channels.js";
 import { EventsRepo } from "./events.js";
 import { MessagesRepo } from "./messages.js";
+import { PatchesRepo } from "./patches.js";
 import { RecordingsRepo } from "./recordings.js";
 import { SessionsRepo } from "./sessions.js";
 import { UsageRepo } from "./usage.js";
@@ -20,6 +22,8 @@ export interface Repos {
   recordings: RecordingsRepo;
   usage: UsageRepo;
   alerts: AlertsRepo;
+  direct: DirectChannelsRepo;
+  patches: PatchesRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -32,5 +36,7 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     recordings: new RecordingsRepo(db),
     usage: new UsageRepo(db),
     alerts: new AlertsRepo(db, config.database.kind),
+    direct: new DirectChannelsRepo(db),
+    patches: new PatchesRepo(db, config.database.kind),
   };
 }

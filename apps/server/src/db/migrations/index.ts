@@ -6,6 +6,7 @@ import { binaryKeys } from "./003-binary-keys.js";
 import { channelRestrictions } from "./004-channel-restrictions.js";
 import { recordingQuotaIndexes } from "./005-recording-quota-indexes.js";
 import { alerts } from "./006-alerts.js";
+import { directPatches } from "./008-direct-patches.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "004-channel-restrictions": channelRestrictions(dialect),
     "005-recording-quota-indexes": recordingQuotaIndexes(dialect),
     "006-alerts": alerts(dialect),
+    "008-direct-patches": directPatches(dialect),
   };
 }
