@@ -217,6 +217,11 @@ describe("targeted talk (production, two instances)", () => {
       );
       expect(recordings[0]).toBeDefined();
       expect(new Set(recordings)).toEqual(new Set([recordings[0]]));
+      // A member of B only (by its channel code) may play it: it is in B's history too.
+      const code = (await one.api.get(`/channels/${chB}`, org.token)).body.inviteCode;
+      expect((await one.api.post("/join", { code }, carol.token)).status).toBe(200);
+      expect((await one.api.get(`/recordings/${recordings[0]}`, carol.token)).status).toBe(200);
+      expect((await one.api.get(`/channels/${chA}`, carol.token)).status).toBe(403);
       // Free again afterwards.
       other.send({ type: "ptt.start", channelId: chC });
       const after = await other.next("ptt.granted", (m) => m.streamId !== bobGrant.streamId);
