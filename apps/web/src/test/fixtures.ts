@@ -77,6 +77,7 @@ export function aChannel(
     name: "Stewards",
     description: "",
     eventId: null,
+    kind: "group",
     myRole: "member",
     canSpeak: true,
     lastSeq: 0,
