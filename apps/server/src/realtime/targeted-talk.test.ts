@@ -287,5 +287,27 @@ describe("targeted talk (production, two instances)", () => {
       onlyB.send({ type: "ptt.stop", channelId: chB });
       await Promise.all([talker.next("ptt.stopped"), onlyB.next("ptt.stopped")]);
     });
+
+    it("deleting a patched channel takes it out of its patch; below two channels the patch goes", async () => {
+      const ch = async (name: string) =>
+        (await one.api.post("/channels", { name, eventId }, org.token)).body.id;
+      const [d, e, f] = [await ch("D"), await ch("E"), await ch("F")];
+      const watcher = await connect(two, alice, d, f);
+      const patch = (await one.api.post(`/events/${eventId}/patches`, { channelIds: [d, e, f] }, org.token))
+        .body;
+      await watcher.next("patch.created", (m) => m.patch.id === patch.id);
+      expect((await one.api.del(`/channels/${e}`, org.token)).status).toBe(204);
+      expect((await watcher.next("patch.updated")).patch).toMatchObject({ id: patch.id, channelIds: [d, f] });
+      expect((await one.api.get(`/events/${eventId}/patches`, org.token)).body).toEqual([
+        { ...patch, channelIds: [d, f] },
+      ]);
+      expect((await two.api.del(`/channels/${f}`, org.token)).status).toBe(204);
+      expect(await watcher.next("patch.deleted")).toMatchObject({ patchId: patch.id, eventId });
+      expect((await one.api.get(`/events/${eventId}/patches`, org.token)).body).toEqual([]);
+      await sleep(100);
+      // Once per socket, though it follows two of its channels.
+      expect(watcher.of("patch.created").filter((m) => m.patch.id === patch.id)).toHaveLength(1);
+      expect(watcher.of("patch.updated")).toHaveLength(1);
+    });
   });
 });
