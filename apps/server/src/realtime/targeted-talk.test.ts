@@ -230,6 +230,36 @@ describe("targeted talk (production, two instances)", () => {
     });
   });
 
+  describe("all-call and the hot mic", () => {
+    it("a hot mic on one channel ends an all-call; its other floors are free again", async () => {
+      const orgWs = await connect(one, org, chA);
+      const raiser = await connect(two, alice, chB);
+      const other = await connect(two, bob, chC);
+      orgWs.send({ type: "ptt.start", channelId: chA, scope: "event" });
+      const call = await orgWs.next("ptt.granted");
+      await other.next("speaker.started", (m) => m.streamId === call.streamId);
+      const alert = (await two.api.post(`/events/${eventId}/alerts`, { channelId: chB }, alice.token)).body;
+      raiser.send({ type: "ptt.start", channelId: chB, emergency: true, alertId: alert.id });
+      const hot = await raiser.next("ptt.granted");
+      const ended = await orgWs.next("speaker.stopped", (m) => m.streamId === call.streamId);
+      expect(ended.reason).toBe("preempted");
+      // The all-call gave back the floors the hot mic did not take; B stays the hot mic's.
+      other.send({ type: "ptt.start", channelId: chC });
+      const free = await other.next("ptt.granted");
+      expect(free.channelId).toBe(chC);
+      const holder = await one.app.ctx.engines.floor.current(chB);
+      expect(holder?.streamId).toBe(hot.streamId);
+      for (const [w, ch] of [
+        [other, chC],
+        [raiser, chB],
+      ] as const) {
+        w.send({ type: "ptt.stop", channelId: ch });
+        await w.next("ptt.stopped");
+      }
+      await one.api.post(`/alerts/${alert.id}/resolve`, { outcome: "false_alarm" }, alice.token);
+    });
+  });
+
   describe("patches", () => {
     it("joins channels while it exists: heard once on both, busy on both, recorded in both", async () => {
       const listener = await connect(two, dave, chA, chB);
