@@ -27,6 +27,7 @@ import { eventRoutes } from "./http/routes/events.js";
 import { pushRoutes } from "./http/routes/push.js";
 import { recordingRoutes } from "./http/routes/recordings.js";
 import { serviceRoutes } from "./http/routes/service.js";
+import { targetedRoutes } from "./http/routes/targeted.js";
 import { startAlertEscalation } from "./jobs/alert-escalation.js";
 import { startHousekeeping } from "./jobs/housekeeping.js";
 import { proxyTrust } from "./lib/client-address.js";
@@ -69,6 +70,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<App>
       await api.register(recordingRoutes(ctx));
       await api.register(alertRoutes(ctx));
       await api.register(pushRoutes(ctx));
+      await api.register(targetedRoutes(ctx));
     },
     { prefix: API_PREFIX },
   );

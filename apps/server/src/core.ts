@@ -169,6 +169,10 @@ export class LiveOutbox implements LiveEvents {
   async alertChanged(...args: Parameters<LiveEvents["alertChanged"]>): Promise<void> {
     await this.sink?.alertChanged(...args);
   }
+
+  async patchChanged(...args: Parameters<LiveEvents["patchChanged"]>): Promise<void> {
+    await this.sink?.patchChanged(...args);
+  }
 }
 
 /** Request-log redaction: credentials never reach the logs. */

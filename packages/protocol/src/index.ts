@@ -10,5 +10,6 @@ export * from "./push.js";
 export * from "./rest.js";
 export * from "./route.js";
 export * from "./routes.js";
+export * from "./targeted.js";
 export * from "./text.js";
 export * from "./ws.js";

@@ -161,6 +161,8 @@ export const Channel = z.object({
   name: z.string(),
   description: z.string(),
   eventId: Id.nullable(),
+  kind: z.enum(["group", "direct"]), // `direct`: a call of two users, `peer` the other one
+  peer: User.optional(),
   myRole: ChannelRole,
   canSpeak: z.boolean(),
   lastSeq: z.number().int(),

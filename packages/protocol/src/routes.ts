@@ -8,6 +8,7 @@ import { alertRoutes } from "./routes/alerts.js";
 import { authRoutes } from "./routes/auth.js";
 import { channelRoutes } from "./routes/channels.js";
 import { eventRoutes } from "./routes/events.js";
+import { targetedRoutes } from "./routes/patches.js";
 import { pushRoutes } from "./routes/push.js";
 import { serviceRoutes } from "./routes/service.js";
 
@@ -19,6 +20,7 @@ export const routes = {
   ...channelRoutes,
   ...alertRoutes,
   ...pushRoutes,
+  ...targetedRoutes,
   ...serviceRoutes,
 } as const;
 

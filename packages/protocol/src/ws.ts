@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { Alert, Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
+import { Patch } from "./targeted.js";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -23,6 +24,8 @@ export const PttStartMsg = z.strictObject({
   /** A hot mic: the raiser of an open alert speaks, pre-empting anyone (needs `alertId`). */
   emergency: z.literal(true).optional(),
   alertId: Id.optional(),
+  /** All-call: an organiser of the channel's event talks on every channel of the event. */
+  scope: z.literal("event").optional(),
 });
 export const PttStopMsg = z.strictObject({ type: z.literal("ptt.stop"), channelId: Id });
 /** Whether the app is in view (Page Visibility): a user whose sockets are all hidden is pushed. */
@@ -92,6 +95,13 @@ export const ServerMessage = z.discriminatedUnion("type", [
     /** A hot mic of the alert `alertId`. */
     emergency: z.literal(true).optional(),
     alertId: Id.optional(),
+    /** An all-call of the event `eventId`; `channelId` is the channel it was started from. */
+    scope: z.literal("event").optional(),
+    eventId: Id.optional(),
+    /** A transmission on a patched channel, heard on every channel of the patch. */
+    patchId: Id.optional(),
+    /** Every channel whose floor this transmission holds (all-calls and patches). */
+    channelIds: z.array(Id).optional(),
   }),
   z.object({
     type: z.literal("speaker.stopped"),
@@ -100,6 +110,8 @@ export const ServerMessage = z.discriminatedUnion("type", [
     userId: Id,
     reason: StopReason,
     message: Message.optional(),
+    /** As on its `speaker.started`: every channel whose floor the transmission held. */
+    channelIds: z.array(Id).optional(),
   }),
   z.object({ type: z.literal("message.created"), channelId: Id, message: Message }),
   z.object({ type: z.literal("presence.joined"), channelId: Id, user: User }),
@@ -121,6 +133,17 @@ export const ServerMessage = z.discriminatedUnion("type", [
   /** Per-user delivery to the event's organisers and moderators and to the raiser. */
   z.object({ type: z.literal("alert.raised"), alert: Alert }),
   z.object({ type: z.literal("alert.updated"), alert: Alert }),
+  /** To the subscribers of the patched channels. */
+  z.object({ type: z.literal("patch.created"), patch: Patch }),
+  /** A patch lost a channel (deleted) but still joins two or more. */
+  z.object({ type: z.literal("patch.updated"), patch: Patch }),
+  z.object({
+    type: z.literal("patch.deleted"),
+    patchId: Id,
+    eventId: Id,
+    /** The channels it joined (those still there). */
+    channelIds: z.array(Id).optional(),
+  }),
   z.object({ type: z.literal("error"), code: z.string(), message: z.string(), ref: z.string().optional() }),
   z.object({ type: z.literal("ping") }),
   z.object({ type: z.literal("pong") }),

@@ -69,3 +69,23 @@ export async function channelAccess(
   if (needs && !channelAbilities(access)[needs]) throw new AppError("forbidden", CHANNEL_REFUSALS[needs]);
   return { channel, access };
 }
+
+/**
+ * A recording is for the members of any channel whose history holds it: its own channel, or one
+ * that heard the same transmission (all-call, patch). The refusal is its own channel's.
+ */
+export async function recordingAccess(
+  ctx: AccessDeps,
+  recording: { id: string; channel_id: string },
+  userId: string,
+): Promise<void> {
+  try {
+    await channelAccess(ctx, recording.channel_id, userId);
+  } catch (err) {
+    const others = (await ctx.repos.recordings.channelsReferencing(recording.id)).filter(
+      (id) => id !== recording.channel_id,
+    );
+    for (const id of others) if ((await ctx.repos.channels.findWithAccess(id, userId))?.access) return;
+    throw err;
+  }
+}

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Channel, CreateChannelBody, Member, Presence } from "@won/protocol";
 import type { Core } from "../core.js";
 import { retryOnCollision } from "../db/errors.js";
+import type { ChannelRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
 import {
   type ChannelMemberStanding,
@@ -18,9 +19,12 @@ import {
   presentChannelPublic,
   presentUser,
 } from "../presenters/index.js";
+import { directPair } from "../repositories/direct-channels.js";
+import type { UserProfile } from "../repositories/users.js";
 import { channelAccess, eventAccess } from "./access.js";
 import { freshInviteCode } from "./events.js";
 import { assertCanCreate } from "./storage-quota.js";
+import { channelLeftPatch } from "./targeted.js";
 
 /** Everything a channel command may touch: channels, memberships and users, the creation quota,
  *  live events, and (presence) the engines. Each command below takes only its part. */
@@ -33,7 +37,34 @@ type NotifyingDeps = Pick<ChannelDeps, "repos" | "live">;
 
 export async function listChannels(ctx: PresentingDeps, userId: string): Promise<Channel[]> {
   const rows = await ctx.repos.channels.listForUser(userId);
-  return rows.map(({ channel, access }) => presentChannel(channel, access, ctx));
+  const peers = await peersOf(
+    ctx,
+    userId,
+    rows.map((r) => r.channel),
+  );
+  return rows.map(({ channel, access }) => presentChannel(channel, access, ctx, peers.get(channel.id)));
+}
+
+/** The other user of each direct channel among `channels`, by channel id. */
+export async function peersOf(
+  ctx: RepoDeps,
+  userId: string,
+  channels: readonly ChannelRow[],
+): Promise<Map<string, UserProfile>> {
+  const peerIds = new Map<string, string>();
+  for (const c of channels) {
+    if (c.kind !== "direct" || !c.direct_key) continue;
+    const [a, b] = directPair(c.direct_key);
+    peerIds.set(c.id, a === userId ? b : a);
+  }
+  if (peerIds.size === 0) return new Map();
+  const users = new Map((await ctx.repos.users.findMany([...peerIds.values()])).map((u) => [u.id, u]));
+  const out = new Map<string, UserProfile>();
+  for (const [channelId, peerId] of peerIds) {
+    const u = users.get(peerId);
+    if (u) out.set(channelId, u);
+  }
+  return out;
 }
 
 /** Standalone channels: anyone may create one and becomes its admin. Event channels: the
@@ -66,7 +97,8 @@ export async function createChannel(
 
 export async function getChannel(ctx: PresentingDeps, userId: string, channelId: string): Promise<Channel> {
   const { channel, access } = await channelAccess(ctx, channelId, userId);
-  return presentChannel(channel, access, ctx);
+  const peers = await peersOf(ctx, userId, [channel]);
+  return presentChannel(channel, access, ctx, peers.get(channel.id));
 }
 
 export async function updateChannel(
@@ -84,8 +116,10 @@ export async function updateChannel(
 
 export async function deleteChannel(ctx: NotifyingDeps, userId: string, channelId: string): Promise<void> {
   await channelAccess(ctx, channelId, userId, "delete");
+  const patch = await ctx.repos.patches.findByChannel(channelId);
   await ctx.repos.channels.delete(channelId);
   await ctx.live.channelDeleted(channelId);
+  if (patch) await channelLeftPatch(ctx, patch, channelId);
 }
 
 export async function regenerateChannelCode(

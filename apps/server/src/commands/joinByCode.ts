@@ -25,7 +25,8 @@ export async function joinByCode(ctx: JoinDeps, userId: string, code: string): P
     return { kind: "event", event: await presentEventFor(ctx, event, role, userId) };
   }
   const channel = await ctx.repos.channels.findByInviteCode(code);
-  if (channel) {
+  // A direct channel's code is never shown and never opens it: it has its two users only.
+  if (channel && channel.kind === "group") {
     if (!(await ctx.repos.channels.access(channel, userId)))
       await ctx.repos.channels.addMember(channel.id, userId, "member").catch(deletedMeanwhile(gone));
     const access = await ctx.repos.channels.access(channel, userId);

@@ -95,6 +95,29 @@ export async function appendMessage(
   return { message, created, announce };
 }
 
+/**
+ * An audio message in `channelId` referencing a recording stored with another channel's message
+ * (a transmission heard on several channels): the recording is stored and counted once. Announced
+ * like {@link appendMessage} with `announce: "later"`.
+ */
+export async function appendRecordingReference(
+  ctx: AppendDeps,
+  channelId: string,
+  senderId: string,
+  recording: { id: string; duration_ms: number },
+): Promise<AppendedMessage> {
+  const { message: row } = await ctx.repos.messages
+    .append(channelId, { senderId, kind: "audio", recordingId: recording.id })
+    .catch((err: unknown) => {
+      if (err instanceof ChannelGoneError) throw new AppError("not_found", "No such channel");
+      throw err;
+    });
+  const sender = await ctx.repos.users.profile(senderId);
+  if (!sender) throw new AppError("invalid_token", "This account no longer exists");
+  const message = presentMessage(row, sender, recording);
+  return { message, created: true, announce: () => ctx.live.messageCreated(message) };
+}
+
 export interface AppendedMessage {
   message: Message;
   created: boolean;

@@ -57,6 +57,10 @@ export interface ChannelsTable {
   name: string;
   description: string;
   invite_code: string;
+  /** `direct`: a private channel of two users (migration 008); never joined by code. */
+  kind: Generated<"group" | "direct">;
+  /** Direct channels: the two user ids, ascending, joined by `:` (unique); null otherwise. */
+  direct_key: Generated<string | null>;
   /** Highest message seq assigned in this channel; 0 when it has none. */
   last_seq: Generated<number>;
   created_by: string;
@@ -173,6 +177,21 @@ export interface PushSubscriptionsTable {
   created_at: number;
 }
 
+/** Channels of one event joined so that a transmission on one takes the floor of all. */
+export interface PatchesTable {
+  id: string;
+  event_id: string;
+  created_by: string;
+  created_at: number;
+}
+
+/** A channel belongs to at most one patch (unique `channel_id`); `position` keeps their order. */
+export interface PatchChannelsTable {
+  patch_id: string;
+  channel_id: string;
+  position: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -188,6 +207,8 @@ export interface DB {
   alert_audit: AlertAuditTable;
   alert_recordings: AlertRecordingsTable;
   push_subscriptions: PushSubscriptionsTable;
+  patches: PatchesTable;
+  patch_channels: PatchChannelsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

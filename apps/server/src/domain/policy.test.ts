@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  allCallDecision,
   type ChannelGrant,
   type ChannelRole,
   channelAbilities,
@@ -12,6 +13,8 @@ import {
   mayChangeChannelRole,
   mayClaimAlert,
   mayContinueTransmission,
+  mayManagePatches,
+  mayOpenDirect,
   mayOpenHotMic,
   mayRemoveChannelMember,
   mayResolveAlert,
@@ -283,5 +286,58 @@ describe("emergency alerts", () => {
     [OTHER, open, false],
   ] as const)("hot mic: %s on %o → %s", (userId, alert, expected) => {
     expect(mayOpenHotMic(userId, alert)).toBe(expected);
+  });
+});
+
+describe("direct calls, all-calls and patches", () => {
+  const direct = channelGrant({
+    eventRole: null,
+    ownRole: "member",
+    restricted: false,
+    directChannel: true,
+  })!;
+
+  it("the two users of a direct channel talk there and do nothing else", () => {
+    const a = channelAbilities(direct);
+    expect(
+      Object.entries(a)
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+    ).toEqual(["talk"]);
+    // Nobody is removed from a direct channel, and nobody leaves it.
+    const peer = { userId: "b", grant: direct };
+    expect(mayRemoveChannelMember({ userId: "a", grant: direct }, peer)).toMatchObject({ code: "conflict" });
+    expect(mayRemoveChannelMember(peer, peer)).toMatchObject({ code: "conflict" });
+  });
+
+  it.each([
+    ["a", "b", true, true],
+    ["a", "b", false, false],
+    ["a", "a", true, false],
+  ] as const)("%s opens a direct channel with %s (sharing: %s) → %s", (caller, target, share, ok) => {
+    const d = mayOpenDirect(caller, target, share);
+    expect(d.ok).toBe(ok);
+    if (!d.ok) expect(d.code).toBe("forbidden");
+  });
+
+  it.each([
+    ["organiser", true, true],
+    ["organiser", false, false],
+    ["moderator", true, false],
+    ["participant", true, false],
+    [null, true, false],
+  ] as const)("all-call by an event %s (may talk: %s) → %s", (role, talks, ok) => {
+    const g = channelGrant({ eventRole: role ?? "participant", ownRole: null, restricted: !talks })!;
+    expect(allCallDecision(role, g).ok).toBe(ok);
+  });
+
+  it.each([
+    ["organiser", true],
+    ["moderator", true],
+    ["participant", false],
+    [null, false],
+  ] as const)("patches are managed by an event %s → %s", (role, ok) => {
+    expect(mayManagePatches(role).ok).toBe(ok);
+    if (role) expect(eventAbilities(role).patch).toBe(ok);
   });
 });

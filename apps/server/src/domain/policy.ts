@@ -46,6 +46,8 @@ export interface ChannelStanding {
   ownRole: ChannelRole | null;
   /** A listen-only restriction: it outlives leaving and rejoining, and only staff clear it. */
   restricted: boolean;
+  /** The channel is a direct channel of two users (its rows are the only members it has). */
+  directChannel?: boolean;
 }
 
 /** Effective access of one user to one channel. */
@@ -56,6 +58,8 @@ export interface ChannelGrant {
   eventRole: EventRole | null;
   /** Whether the user has a membership of their own (not only through the event). */
   direct: boolean;
+  /** The channel is a direct channel between two users: nobody moderates, invites or leaves it. */
+  directChannel?: boolean;
 }
 
 /**
@@ -67,7 +71,14 @@ export function channelGrant(s: ChannelStanding): ChannelGrant | null {
   if (!s.eventRole && !s.ownRole) return null;
   const derived = s.eventRole ? CHANNEL_ROLE_FROM_EVENT[s.eventRole] : "member";
   const role = s.ownRole && outranks(s.ownRole, derived) ? s.ownRole : derived;
-  return { role, canSpeak: !s.restricted, eventRole: s.eventRole, direct: s.ownRole !== null };
+  const grant: ChannelGrant = {
+    role,
+    canSpeak: !s.restricted,
+    eventRole: s.eventRole,
+    direct: s.ownRole !== null,
+  };
+  if (s.directChannel) grant.directChannel = true;
+  return grant;
 }
 
 /**
@@ -99,7 +110,21 @@ export function eventAbilities(role: EventRole): EventAbilities {
   };
 }
 
+/** What the two users of a direct channel may do there: talk and read, nothing else. */
+const DIRECT_ABILITIES: Omit<ChannelAbilities, "talk"> = {
+  interrupt: false,
+  moderate: false,
+  edit: false,
+  delete: false,
+  invite: false,
+  rotateInvite: false,
+  manageMembers: false,
+  leave: false,
+  requireAck: false,
+};
+
 export function channelAbilities(g: ChannelGrant): ChannelAbilities {
+  if (g.directChannel) return { talk: g.canSpeak, ...DIRECT_ABILITIES };
   const staff = isChannelStaff(g.role);
   return {
     talk: g.canSpeak,
@@ -164,6 +189,7 @@ export function mayRemoveChannelMember(
   actor: ChannelMemberStanding,
   target: ChannelMemberStanding,
 ): Decision {
+  if (target.grant.directChannel) return no("conflict", "A direct channel always keeps its two users");
   const self = actor.userId === target.userId;
   const rank =
     self ||
@@ -222,6 +248,17 @@ export function transmitDecision(
 ): { allowed: boolean; priority: boolean } {
   const a = channelAbilities(g);
   return { allowed: a.talk, priority: wantsPriority && a.interrupt };
+}
+
+/**
+ * An all-call (`ptt.start` with `scope: "event"`) needs the `allCall` ability in the channel's
+ * event and the right to talk on the channel it is started from.
+ */
+export function allCallDecision(eventRole: EventRole | null, g: ChannelGrant): Decision {
+  if (!eventRole || !eventAbilities(eventRole).allCall)
+    return no("forbidden", "Only organisers may call the whole event");
+  if (!channelAbilities(g).talk) return no("forbidden", "You may only listen in this channel");
+  return OK;
 }
 
 /** Whether a running transmission may go on after the speaker's access changed. */
@@ -286,4 +323,24 @@ export function mayUpdateAlertLocation(actor: AlertActor, alert: AlertStanding):
 /** Whether a hot mic for this alert may be opened by this user: its raiser, while not closed. */
 export function mayOpenHotMic(userId: string, alert: AlertStanding): boolean {
   return alert.raisedBy === userId && alert.state !== "closed";
+}
+
+// ---------------------------------------------------------------- direct calls and patches
+
+/**
+ * Opening a direct channel: with someone else, whom the caller shares an event or a (group)
+ * channel with. The same refusal for an unknown user, so the answer does not reveal who exists.
+ */
+export function mayOpenDirect(callerId: string, targetId: string, shareSomething: boolean): Decision {
+  if (callerId === targetId) return no("forbidden", "A direct channel needs someone else");
+  if (!shareSomething)
+    return no("forbidden", "You may only call someone you share an event or a channel with");
+  return OK;
+}
+
+/** Creating and removing patches of an event's channels: the event's `patch` ability. */
+export function mayManagePatches(eventRole: EventRole | null): Decision {
+  return eventRole && eventAbilities(eventRole).patch
+    ? OK
+    : no("forbidden", "Only organisers and moderators may patch channels");
 }

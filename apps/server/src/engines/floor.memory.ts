@@ -1,4 +1,12 @@
-import type { Floor, FloorClaim, FloorHolder, FloorResult, Preempt } from "./floor.js";
+import {
+  type Floor,
+  type FloorClaim,
+  type FloorHolder,
+  type FloorResult,
+  type MultiFloorResult,
+  mayTake,
+  type Preempt,
+} from "./floor.js";
 import { defaultHub, type MemoryHub } from "./memory-hub.js";
 
 export interface MemoryFloorOptions {
@@ -31,9 +39,7 @@ export class MemoryFloor implements Floor {
     const now = Date.now();
     this.purge(now);
     const current = this.live(channelId, now);
-    if (current && opts.preempt !== "always" && !(opts.preempt && current.priority === false)) {
-      return { granted: false, holder: { ...current } };
-    }
+    if (!mayTake(current, opts.preempt)) return { granted: false, holder: { ...current! } };
     const holder: FloorHolder = { ...claim, since: now };
     this.floors.set(channelId, { holder, expiresAt: now + opts.leaseMs });
     return { granted: true, holder: { ...holder }, preempted: current ? { ...current } : null };
@@ -52,6 +58,44 @@ export class MemoryFloor implements Floor {
     if (!holder || holder.streamId !== streamId) return false;
     this.floors.delete(channelId);
     return true;
+  }
+
+  /** Checks every channel, then sets every one, in one synchronous step: atomic like acquire. */
+  async acquireAll(
+    channelIds: readonly string[],
+    claim: FloorClaim,
+    opts: { leaseMs: number; preempt: Preempt },
+  ): Promise<MultiFloorResult> {
+    const now = Date.now();
+    this.purge(now);
+    const ids = [...new Set(channelIds)];
+    const currents = ids.map((id) => this.live(id, now));
+    for (const [i, current] of currents.entries()) {
+      if (!mayTake(current, opts.preempt))
+        return { granted: false, channelId: ids[i]!, holder: { ...current! } };
+    }
+    const holder: FloorHolder = { ...claim, since: now };
+    const preempted: { channelId: string; holder: FloorHolder }[] = [];
+    for (const [i, id] of ids.entries()) {
+      const current = currents[i];
+      if (current) preempted.push({ channelId: id, holder: { ...current } });
+      this.floors.set(id, { holder: { ...holder }, expiresAt: now + opts.leaseMs });
+    }
+    return { granted: true, holder, preempted };
+  }
+
+  async renewAll(channelIds: readonly string[], streamId: number, leaseMs: number): Promise<boolean> {
+    const now = Date.now();
+    const entries = channelIds.map((id) => this.floors.get(id));
+    if (!entries.every((e) => e && e.expiresAt > now && e.holder.streamId === streamId)) return false;
+    for (const e of entries) e!.expiresAt = now + leaseMs;
+    return true;
+  }
+
+  async releaseAll(channelIds: readonly string[], streamId: number): Promise<number> {
+    let n = 0;
+    for (const id of new Set(channelIds)) if (await this.release(id, streamId)) n++;
+    return n;
   }
 
   async current(channelId: string): Promise<FloorHolder | null> {

@@ -11,19 +11,21 @@ export class LuaScript {
 
   constructor(
     private readonly lua: string,
+    /** How many keys every run passes; -1: any number (the script loops over KEYS). */
     private readonly numKeys: number,
   ) {
     this.sha = createHash("sha1").update(lua).digest("hex");
   }
 
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (keys.length !== this.numKeys)
+    if (this.numKeys >= 0 && keys.length !== this.numKeys)
       throw new Error(`script expects ${this.numKeys} keys, got ${keys.length}`);
+    const n = keys.length;
     try {
-      return await redis.evalsha(this.sha, this.numKeys, ...keys, ...args);
+      return await redis.evalsha(this.sha, n, ...keys, ...args);
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith("NOSCRIPT")) throw err;
-      return redis.eval(this.lua, this.numKeys, ...keys, ...args);
+      return redis.eval(this.lua, n, ...keys, ...args);
     }
   }
 }

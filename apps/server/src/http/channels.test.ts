@@ -72,6 +72,7 @@ describe.each(MODES)("channels (%s)", (mode) => {
       name: "Radio",
       description: "ops",
       eventId: null,
+      kind: "group",
       myRole: "admin",
       canSpeak: true,
       lastSeq: 0,

@@ -82,15 +82,23 @@ export function presentChannelPublic(c: ChannelRow) {
     name: c.name,
     description: c.description,
     eventId: c.event_id,
+    kind: c.kind,
     lastSeq: Number(c.last_seq),
     createdAt: iso(c.created_at),
   };
 }
 
-export function presentChannel(c: ChannelRow, access: ChannelGrant, at: PresentContext): Channel {
+/** A channel as a member sees it; a direct channel is named after its `peer` (the other user). */
+export function presentChannel(
+  c: ChannelRow,
+  access: ChannelGrant,
+  at: PresentContext,
+  peer?: UserProfile,
+): Channel {
   const abilities = channelAbilities(access);
   return {
     ...presentChannelPublic(c),
+    ...(peer ? { name: peer.display_name, peer: presentUser(peer) } : {}),
     myRole: access.role,
     canSpeak: access.canSpeak,
     ...invite(c.invite_code, abilities.invite, at),

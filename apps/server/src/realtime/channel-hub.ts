@@ -6,6 +6,7 @@
 import type { Broker } from "../engines/index.js";
 import { frameBinary } from "../lib/ws-frame.js";
 import type { Connection } from "./connection.js";
+import { routeOf } from "./talk-groups.js";
 
 export const channelTopic = (channelId: string) => `ch:${channelId}`;
 
@@ -53,8 +54,17 @@ export class ChannelHub {
     return this.channels.get(channelId)?.connections ?? EMPTY;
   }
 
-  /** Audio: framed once, the same bytes to every local listener but the speaker. Hot path. */
-  deliverAudio(channelId: string, frame: Uint8Array, speaker: Connection | null): number {
+  /**
+   * Audio: framed once, the same bytes to every local listener but the speaker. Hot path. A frame
+   * of a transmission over several channels (`group`) goes only to the listeners that hear the
+   * group through this channel (talk-groups.ts).
+   */
+  deliverAudio(
+    channelId: string,
+    frame: Uint8Array,
+    speaker: Connection | null,
+    group?: readonly string[],
+  ): number {
     const ch = this.channels.get(channelId);
     if (!ch || ch.connections.size === 0 || (ch.connections.size === 1 && ch.connections.has(speaker!)))
       return 0;
@@ -63,17 +73,20 @@ export class ChannelHub {
     let n = 0;
     for (const s of ch.connections) {
       if (s === speaker) continue;
+      if (group && routeOf(s.subscriptions, group) !== channelId) continue;
       s.sendFramed(framed);
       n++;
     }
     return n;
   }
 
-  /** A JSON event, already serialised once, to every local listener; replaying connections queue it. */
-  deliverText(channelId: string, bytes: Buffer, seq?: number): void {
+  /** A JSON event, already serialised once, to every local listener; replaying connections queue
+   *  it. One sent to several channels (`group`) goes to those that hear it through this one. */
+  deliverText(channelId: string, bytes: Buffer, seq?: number, group?: readonly string[]): void {
     const ch = this.channels.get(channelId);
     if (!ch) return;
     for (const s of ch.connections) {
+      if (group && routeOf(s.subscriptions, group) !== channelId) continue;
       const sub = s.subscriptions.get(channelId);
       if (sub?.pending) sub.pending.push({ bytes, seq });
       else s.sendBytes(bytes, false);

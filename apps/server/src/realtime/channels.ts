@@ -28,6 +28,7 @@ import type { LiveEvents } from "./live-events.js";
 import type { RealtimeMetrics } from "./metrics.js";
 import { RemoteStreams } from "./remote-streams.js";
 import { replayMissed } from "./replay.js";
+import { DirectChannels, GroupStreams, groupOf } from "./talk-groups.js";
 import { UserHub, userTopic } from "./user-hub.js";
 
 type EventMessage = Extract<ClusterMessage, { kind: "event" }>;
@@ -40,12 +41,15 @@ export class ChannelService {
   private readonly users: UserHub;
   private readonly remote: RemoteStreams;
   private readonly broker: Broker;
+  private readonly groups = new GroupStreams();
+  private readonly direct: DirectChannels;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly metrics: RealtimeMetrics,
   ) {
     this.broker = ctx.engines.broker;
+    this.direct = new DirectChannels(ctx);
     this.hub = new ChannelHub(this.broker, (channelId, payload) => this.onChannelPayload(channelId, payload));
     this.users = new UserHub(this.broker, (userId, payload) => this.onUserPayload(userId, payload));
     this.remote = new RemoteStreams(ctx.config.ptt.floorLeaseMs, (channelId, streamId, userId) =>
@@ -142,9 +146,15 @@ export class ChannelService {
 
   // ------------------------------------------------------------------ outbound
 
-  /** Publishes a client-bound event of a channel to the other nodes, then delivers it here. */
-  emit(channelId: string, event: ServerMessage): Promise<void> {
-    return this.publish(channelId, clusterEvent(event));
+  /**
+   * Publishes a client-bound event of a channel to the other nodes, then delivers it here. A
+   * direct channel's events also go to both its users by per-user delivery (their sockets not
+   * subscribed to it), so a call reaches them wherever they are.
+   */
+  async emit(channelId: string, event: ServerMessage): Promise<void> {
+    await this.publish(channelId, clusterEvent(event));
+    const pair = await this.direct.usersOf(channelId);
+    if (pair) await this.deliverToUser(pair, event);
   }
 
   /** Publishes a control message to every node of the channel (this one included). */
@@ -166,7 +176,8 @@ export class ChannelService {
    *  listeners but the speaker. Hot path. */
   relayAudio(channelId: string, frame: Buffer, speaker: Connection): void {
     this.broker.publish(channelTopic(channelId), frame).catch(() => undefined);
-    this.metrics.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker);
+    const group = this.groups.of(frameStreamId(frame));
+    this.metrics.framesDelivered += this.hub.deliverAudio(channelId, frame, speaker, group);
   }
 
   /**
@@ -208,7 +219,8 @@ export class ChannelService {
       const t0 = performance.now();
       this.remote.frame(channelId, frameStreamId(payload));
       // Framing copies the payload: the broker's buffer is only ours during this call.
-      this.metrics.framesDelivered += this.hub.deliverAudio(channelId, payload, null);
+      const group = this.groups.of(frameStreamId(payload));
+      this.metrics.framesDelivered += this.hub.deliverAudio(channelId, payload, null, group);
       this.metrics.observeRelay((performance.now() - t0) / 1000);
       return;
     }
@@ -268,19 +280,27 @@ export class ChannelService {
   }
 
   private onEvent(channelId: string, { event, bytes }: EventMessage, fromBroker: boolean): void {
+    const group = groupOf(event);
     switch (event.type) {
       case "speaker.started":
         if (fromBroker) this.remote.started(channelId, event.streamId, event.user.id);
+        if (group) this.groups.started(event.streamId, group);
         break;
       case "speaker.stopped":
         this.remote.stopped(channelId, event.streamId);
+        if (group) this.groups.stopped(event.streamId);
         break;
       case "channel.deleted":
         this.hub.deliverText(channelId, bytes);
         for (const c of [...this.hub.connections(channelId)]) void this.leave(c, channelId, "revoked");
         return;
     }
-    this.hub.deliverText(channelId, bytes, event.type === "message.created" ? event.message.seq : undefined);
+    this.hub.deliverText(
+      channelId,
+      bytes,
+      event.type === "message.created" ? event.message.seq : undefined,
+      group,
+    );
   }
 
   /** The user's role or speak permission changed: tell their socket, and end a transmission
@@ -326,6 +346,18 @@ export class ChannelService {
         this.control({ kind: "access.revoked", channelId, userIds: [...userIds] }),
       accessChanged: (channelId, userId) => this.control({ kind: "access.changed", channelId, userId }),
       alertChanged: (kind, alert, userIds) => this.deliverToUser(userIds, { type: `alert.${kind}`, alert }),
+      patchChanged: async (kind, patch, channelIds) => {
+        const event: ServerMessage =
+          kind === "deleted"
+            ? {
+                type: "patch.deleted",
+                patchId: patch.id,
+                eventId: patch.eventId,
+                channelIds: [...channelIds],
+              }
+            : { type: `patch.${kind}`, patch };
+        await Promise.all(channelIds.map((id) => this.emit(id, event)));
+      },
     };
   }
 

@@ -1,4 +1,4 @@
-import type { Alert, Channel, Message } from "@won/protocol";
+import type { Alert, Channel, Message, Patch } from "@won/protocol";
 
 /**
  * What commands tell the real-time layer after their transaction commits. The
@@ -20,4 +20,14 @@ export interface LiveEvents {
    * whatever they subscribed to. At most once; the database is the record (`ready.openAlerts`).
    */
   alertChanged(kind: "raised" | "updated", alert: Alert, userIds: readonly string[]): Promise<void>;
+  /**
+   * A patch was created, lost a channel, or was deleted: `patch.created` / `patch.updated` /
+   * `patch.deleted` to the subscribers of its channels (`channelIds`: the channels it joined),
+   * once per socket however many of them it follows.
+   */
+  patchChanged(
+    kind: "created" | "updated" | "deleted",
+    patch: Patch,
+    channelIds: readonly string[],
+  ): Promise<void>;
 }

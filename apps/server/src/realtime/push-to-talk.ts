@@ -5,7 +5,7 @@
  * service the fan-out; this owns what happens between `ptt.start` and `speaker.stopped`.
  */
 import { randomInt } from "node:crypto";
-import type { StopReason } from "@won/protocol";
+import { frameStreamId, type StopReason } from "@won/protocol";
 import { attachAlertRecording } from "../commands/alert-delivery.js";
 import type { AppendedMessage } from "../commands/messages.js";
 import { recordingQuota } from "../commands/storage-quota.js";
@@ -18,6 +18,7 @@ import type { Connection, HotMic } from "./connection.js";
 import { HOT_MIC_MAX_MS, hotMicFor } from "./hot-mic.js";
 import type { RealtimeMetrics } from "./metrics.js";
 import type { RecordingSink } from "./recording-sink.js";
+import { routeFor, type TalkRoute } from "./talk-scope.js";
 import { Transmission, type TransmissionHost } from "./transmission.js";
 
 export interface PushToTalkDeps {
@@ -37,6 +38,8 @@ export class PushToTalk implements TransmissionHost {
   readonly maxDurationMs: number;
   private readonly floor: Floor;
   private readonly channels: PushToTalkDeps["channels"];
+  /** The route of each local transmission that goes beyond its channel's subscribers. */
+  private readonly routes = new Map<number, TalkRoute>();
 
   constructor(private readonly deps: PushToTalkDeps) {
     this.leaseMs = deps.ctx.config.ptt.floorLeaseMs;
@@ -47,21 +50,27 @@ export class PushToTalk implements TransmissionHost {
 
   /**
    * `ptt.start`: grants the floor if it is free, or pre-empts a member's transmission when a
-   * channel moderator/admin (event organisers and moderators included) asks with priority.
+   * channel moderator/admin (event organisers and moderators included) asks with priority. With
+   * `allCall` (scope `event`, organisers only) it takes the floor of every channel of the event,
+   * pre-empting any transmission but a hot mic; on a patched channel, the floors of the patch.
    */
-  async start(conn: Connection, channelId: string, wantsPriority: boolean): Promise<void> {
+  async start(conn: Connection, channelId: string, wantsPriority: boolean, allCall = false): Promise<void> {
     if (this.answeredAlready(conn, channelId)) return;
     const { ctx } = this.deps;
     // A mute committed after this read is announced by an access notice; one that arrives before
     // the transmission below is registered bumps the epoch, and the grant is re-checked.
     const epoch = conn.accessEpoch;
-    const access = (await ctx.repos.channels.findWithAccess(channelId, conn.userId))?.access;
-    const decision = access ? transmitDecision(access, wantsPriority) : null;
-    if (!decision?.allowed) return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    const found = await ctx.repos.channels.findWithAccess(channelId, conn.userId);
+    const decision = found?.access ? transmitDecision(found.access, wantsPriority) : null;
+    if (!found?.access || !decision?.allowed)
+      return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
+    const route = await routeFor(ctx, conn.userId, found.channel, found.access, allCall);
+    if (route === "forbidden") return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
     if (!(await recordingQuota(ctx, { userId: conn.userId, channelId })).allowed)
       return conn.send({ type: "ptt.denied", channelId, reason: "quota_exceeded" });
-    const { priority } = decision;
-    await this.take(conn, channelId, { priority, preempt: priority, epoch, hotMic: null });
+    const priority = decision.priority || allCall;
+    const preempt = allCall ? "allCall" : decision.priority;
+    await this.take(conn, channelId, { priority, preempt, epoch, hotMic: null, route });
   }
 
   /**
@@ -73,7 +82,7 @@ export class PushToTalk implements TransmissionHost {
     const epoch = conn.accessEpoch;
     const hotMic = await hotMicFor(this.deps.ctx, conn.userId, channelId, alertId);
     if (!hotMic) return conn.send({ type: "ptt.denied", channelId, reason: "forbidden" });
-    await this.take(conn, channelId, { priority: true, preempt: "always", epoch, hotMic });
+    await this.take(conn, channelId, { priority: true, preempt: "always", epoch, hotMic, route: null });
   }
 
   /** Not subscribed (denied), or already transmitting here (the same grant again; a hot mic
@@ -99,37 +108,44 @@ export class PushToTalk implements TransmissionHost {
     return hotMic ? Math.min(HOT_MIC_MAX_MS, this.maxDurationMs) : this.maxDurationMs;
   }
 
-  /** Takes the floor for an authorised start and announces the transmission. */
+  /** Takes the floor (every floor of its route) for an authorised start and announces the
+   *  transmission on each of its channels. */
   private async take(
     conn: Connection,
     channelId: string,
-    o: { priority: boolean; preempt: Preempt; epoch: number; hotMic: HotMic | null },
+    o: { priority: boolean; preempt: Preempt; epoch: number; hotMic: HotMic | null; route: TalkRoute | null },
   ): Promise<void> {
     const { ctx } = this.deps;
     // Talk on one channel at a time.
     if (conn.transmission) await conn.transmission.end("released");
-    const { priority, hotMic } = o;
+    const { priority, hotMic, route } = o;
     const streamId = randomInt(1, 2 ** 32 - 1);
-    const result = await this.floor.acquire(
-      channelId,
-      { userId: conn.userId, connId: conn.id, nodeId: ctx.engines.nodeId, streamId, priority },
-      { leaseMs: this.leaseMs, preempt: o.preempt },
-    );
+    const claim = { userId: conn.userId, connId: conn.id, nodeId: ctx.engines.nodeId, streamId, priority };
+    const opts = { leaseMs: this.leaseMs, preempt: o.preempt };
+    const channelIds = route?.channelIds ?? [channelId];
+    const result = route?.group
+      ? await this.floor.acquireAll(channelIds, { ...claim, origin: channelId, ...allCallMark(route) }, opts)
+      : await this.floor
+          .acquire(channelId, { ...claim, ...(hotMic ? { emergency: true as const } : {}) }, opts)
+          .then((r) =>
+            r.granted ? { ...r, preempted: r.preempted ? [{ channelId, holder: r.preempted }] : [] } : r,
+          );
     if (!result.granted) return this.denyBusy(conn, channelId, result.holder);
     if (conn.closed || !conn.subscriptions.has(channelId)) {
-      await this.floor.release(channelId, streamId);
+      await this.floor.releaseAll(channelIds, streamId);
       return;
     }
-    if (result.preempted)
-      await this.channels.control({
-        kind: "floor.preempted",
-        channelId,
-        streamId: result.preempted.streamId,
-      });
+    // Each displaced transmission is ended once, on the channel it runs on.
+    const displaced = new Map(
+      result.preempted.map((p) => [p.holder.streamId, p.holder.origin ?? p.channelId]),
+    );
+    for (const [stream, on] of displaced)
+      await this.channels.control({ kind: "floor.preempted", channelId: on, streamId: stream });
     const maxDurationMs = this.capOf(hotMic);
+    if (route && (route.group || route.users.length > 0)) this.routes.set(streamId, route);
     conn.transmission = new Transmission(this, conn, channelId, streamId, priority, hotMic, maxDurationMs);
     this.deps.metrics.transmissions++;
-    // speaker.started goes out on the channel's topic before any frame of the stream can (and,
+    // speaker.started goes out on each channel's topic before any frame of the stream can (and,
     // for a hot mic, on each staff member's topic before any frame is sent there).
     const started = {
       type: "speaker.started" as const,
@@ -138,8 +154,9 @@ export class PushToTalk implements TransmissionHost {
       user: conn.user!,
       priority,
       ...(hotMic ? { emergency: true as const, alertId: hotMic.alertId } : {}),
+      ...(route?.group ?? {}),
     };
-    await this.channels.emit(channelId, started);
+    await Promise.all(channelIds.map((id) => this.channels.emit(id, started)));
     if (hotMic) await this.channels.deliverToUser(hotMic.staff, started);
     conn.send({ type: "ptt.granted", channelId, streamId, maxDurationMs });
     if (conn.accessEpoch !== o.epoch) await this.channels.accessChanged(conn, channelId);
@@ -164,17 +181,24 @@ export class PushToTalk implements TransmissionHost {
   }
 
   relay(channelId: string, frame: Buffer, speaker: Connection): void {
-    this.channels.relayAudio(channelId, frame, speaker);
+    const route = this.routes.size === 0 ? undefined : this.routes.get(frameStreamId(frame));
+    if (route?.group) for (const id of route.channelIds) this.channels.relayAudio(id, frame, speaker);
+    else this.channels.relayAudio(channelId, frame, speaker);
+    if (route?.users.length) this.channels.relayAudioToUsers(route.users, frame);
     const hotMic = speaker.transmission?.emergency;
     if (hotMic) this.channels.relayAudioToUsers(hotMic.staff, frame);
   }
 
   renew(channelId: string, streamId: number): Promise<boolean> {
+    const route = this.routes.get(streamId);
+    if (route?.group) return this.floor.renewAll(route.channelIds, streamId, this.leaseMs);
     return this.floor.renew(channelId, streamId, this.leaseMs);
   }
 
   async release(channelId: string, streamId: number): Promise<void> {
-    await this.floor.release(channelId, streamId);
+    const route = this.routes.get(streamId);
+    if (route?.group) await this.floor.releaseAll(route.channelIds, streamId);
+    else await this.floor.release(channelId, streamId);
   }
 
   onEnded(t: Transmission): void {
@@ -186,12 +210,16 @@ export class PushToTalk implements TransmissionHost {
   }
 
   store(t: Transmission, ogg: Buffer, durationMs: number): Promise<AppendedMessage | null> {
-    return this.deps.recordings.store(t, ogg, durationMs);
+    const route = this.routes.get(t.streamId);
+    const alsoIn = route?.group ? route.channelIds.filter((id) => id !== t.channelId) : [];
+    return this.deps.recordings.store(t, ogg, durationMs, alsoIn);
   }
 
   /** `speaker.stopped` (with the audio message when one was stored), then its `message.created`. */
   async stopped(t: Transmission, reason: StopReason, stored: AppendedMessage | null): Promise<void> {
     const { channelId, streamId } = t;
+    const route = this.routes.get(streamId);
+    this.routes.delete(streamId);
     const event = {
       type: "speaker.stopped" as const,
       channelId,
@@ -199,8 +227,11 @@ export class PushToTalk implements TransmissionHost {
       userId: t.connection.userId,
       reason,
       ...(stored ? { message: stored.message } : {}),
+      ...(route?.group ? { channelIds: [...route.channelIds] } : {}),
     };
-    await this.channels.emit(channelId, event);
+    await Promise.all(
+      (route?.group ? route.channelIds : [channelId]).map((id) => this.channels.emit(id, event)),
+    );
     if (t.emergency) await this.channels.deliverToUser(t.emergency.staff, event);
     await stored?.announce();
     const recordingId = stored?.message.recording?.id;
@@ -211,4 +242,9 @@ export class PushToTalk implements TransmissionHost {
       );
     }
   }
+}
+
+/** An all-call's floors can be taken only by a hot mic (see Preempt). */
+function allCallMark(route: TalkRoute): { allCall?: true } {
+  return route.group?.scope === "event" ? { allCall: true } : {};
 }

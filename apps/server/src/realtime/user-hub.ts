@@ -59,18 +59,16 @@ export class UserHub {
   }
 
   /**
-   * A JSON message, serialised once, to every local socket of the user. A channel's stream
-   * (`speaker.started`, its frames, `speaker.stopped`) delivered this way skips the sockets
+   * A JSON message, serialised once, to every local socket of the user. A channel's message
+   * delivered this way (a hot mic's stream, a direct channel's events) skips the sockets
    * subscribed to that channel: they hear it on the channel, and must not hear it twice.
    */
   deliver(userId: string, bytes: Buffer, event?: ServerMessage): void {
-    let channelId: string | undefined;
+    const channelId = event && "channelId" in event ? event.channelId : undefined;
     const key = event && "streamId" in event ? `${userId}:${event.streamId}` : "";
     if (event?.type === "speaker.started") {
-      channelId = event.channelId;
-      if (this.streams.size < MAX_USER_STREAMS) this.streams.set(key, channelId);
+      if (this.streams.size < MAX_USER_STREAMS) this.streams.set(key, event.channelId);
     } else if (event?.type === "speaker.stopped") {
-      channelId = event.channelId;
       this.streams.delete(key);
     }
     for (const c of this.users.get(userId)?.connections ?? []) {

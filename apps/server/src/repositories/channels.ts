@@ -53,7 +53,10 @@ export class ChannelsRepo {
   }
 
   /** Creates a channel (with its creator's row for standalone ones); false if its event is gone. */
-  async create(row: Omit<ChannelRow, "last_seq">, creatorRole: ChannelRole | null): Promise<boolean> {
+  async create(
+    row: Omit<ChannelRow, "last_seq" | "kind" | "direct_key">,
+    creatorRole: ChannelRole | null,
+  ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       if (row.event_id) {
         // A shared lock on the event, so a concurrent event delete waits for this insert (and
@@ -125,6 +128,7 @@ export class ChannelsRepo {
       eventRole: event_role ?? null,
       ownRole: member_role ?? null,
       restricted: restricted_user != null,
+      directChannel: channel.kind === "direct",
     });
     return { channel, access };
   }
@@ -172,13 +176,17 @@ export class ChannelsRepo {
           eventRole: e.eventRole,
           ownRole: e.ownRole,
           restricted: restricted.has(e.channel.id),
+          directChannel: e.channel.kind === "direct",
         })!,
       }))
       .sort((a, b) => a.channel.created_at - b.channel.created_at);
   }
 
   /** Members with their effective access: event members (for event channels) plus direct members. */
-  async members(channel: Pick<ChannelRow, "id" | "event_id">): Promise<ChannelMemberRow[]> {
+  async members(
+    channel: Pick<ChannelRow, "id" | "event_id"> & { kind?: string },
+  ): Promise<ChannelMemberRow[]> {
+    const directChannel = channel.kind === "direct";
     const [rows, eventRows, restrictions] = await Promise.all([
       this.db.selectFrom("channel_members").selectAll().where("channel_id", "=", channel.id).execute(),
       channel.event_id
@@ -211,6 +219,7 @@ export class ChannelsRepo {
         eventRole: null,
         ownRole: r.role,
         restricted: restricted.has(r.user_id),
+        directChannel,
       })!;
       byUser.set(r.user_id, { user_id: r.user_id, joined_at: r.joined_at, grant });
     }
@@ -233,6 +242,7 @@ export class ChannelsRepo {
       await trx.deleteFrom("recordings").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channel_members").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channel_restrictions").where("channel_id", "=", id).execute();
+      await trx.deleteFrom("patch_channels").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channels").where("id", "=", id).execute();
     });
   }

@@ -124,6 +124,9 @@ export class EventsRepo {
       await trx.deleteFrom("alert_recordings").where("alert_id", "in", alertIds).execute();
       await trx.deleteFrom("alert_audit").where("alert_id", "in", alertIds).execute();
       await trx.deleteFrom("alerts").where("event_id", "=", id).execute();
+      const patchIds = trx.selectFrom("patches").select("id").where("event_id", "=", id);
+      await trx.deleteFrom("patch_channels").where("patch_id", "in", patchIds).execute();
+      await trx.deleteFrom("patches").where("event_id", "=", id).execute();
       if (channelIds.length > 0) {
         await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();

@@ -3,8 +3,10 @@ import type { Config } from "../config.js";
 import type { DB } from "../db/schema.js";
 import { AlertsRepo } from "./alerts.js";
 import { ChannelsRepo } from "./channels.js";
+import { DirectChannelsRepo } from "./direct-channels.js";
 import { EventsRepo } from "./events.js";
 import { MessagesRepo } from "./messages.js";
+import { PatchesRepo } from "./patches.js";
 import { PushSubscriptionsRepo } from "./push-subscriptions.js";
 import { RecordingsRepo } from "./recordings.js";
 import { SessionsRepo } from "./sessions.js";
@@ -22,6 +24,8 @@ export interface Repos {
   usage: UsageRepo;
   alerts: AlertsRepo;
   pushSubscriptions: PushSubscriptionsRepo;
+  direct: DirectChannelsRepo;
+  patches: PatchesRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -35,5 +39,7 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     usage: new UsageRepo(db),
     alerts: new AlertsRepo(db, config.database.kind),
     pushSubscriptions: new PushSubscriptionsRepo(db, config.database.kind),
+    direct: new DirectChannelsRepo(db),
+    patches: new PatchesRepo(db, config.database.kind),
   };
 }

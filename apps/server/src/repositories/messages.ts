@@ -11,6 +11,9 @@ export interface NewChannelMessage {
   clientId?: string | null;
   /** Stored in the same transaction as the message it belongs to. */
   recording?: Omit<RecordingsTable, "channel_id" | "sender_id" | "created_at">;
+  /** A recording already stored (with its first message): one transmission heard on several
+   *  channels is one recording referenced by a message in each. */
+  recordingId?: string;
 }
 
 /** The channel was deleted between the caller's access check and the write. */
@@ -131,7 +134,7 @@ export class MessagesRepo {
           sender_id: m.senderId,
           kind: m.kind,
           body: m.body ?? null,
-          recording_id: m.recording?.id ?? null,
+          recording_id: m.recording?.id ?? m.recordingId ?? null,
           client_id: m.clientId ?? null,
           created_at: now,
         }),

@@ -29,6 +29,18 @@ export class RecordingsRepo {
       .execute();
   }
 
+  /** The channels whose history references this recording (one transmission heard on several
+   *  channels is one recording with a message in each). */
+  async channelsReferencing(id: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("messages")
+      .select("channel_id")
+      .distinct()
+      .where("recording_id", "=", id)
+      .execute();
+    return rows.map((r) => r.channel_id);
+  }
+
   async data(id: string): Promise<Buffer | undefined> {
     const row = await this.db.selectFrom("recordings").select("data").where("id", "=", id).executeTakeFirst();
     return row ? Buffer.from(row.data) : undefined;

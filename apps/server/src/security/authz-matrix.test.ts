@@ -492,7 +492,58 @@ const REST: RestRow[] = [
     run: async (c) =>
       c.api.post(`/alerts/${await participantAlert(c)}/location`, { lat: 1, lon: 2, accuracyM: 3 }, c.token),
   },
+
+  // targeted talk: direct channels with the organiser, patches of the event's channels
+  {
+    // The callee belongs to the cell's event only: members share it, nobody else does.
+    name: "POST /direct {a member of the event only}",
+    fresh: true,
+    expect: [A, X, F, F, "201", "201", "201", "201", F],
+    run: async (c) => c.api.post("/direct", { userId: (await eventOnlyUser(c)).id }, c.token),
+    check: (res) => expect(res.body).toMatchObject({ kind: "direct", peer: { id: expect.any(String) } }),
+  },
+  {
+    name: "POST /events/:id/patches",
+    fresh: true,
+    expect: [A, X, N, N, F, F, "201", "201", N],
+    ability: eventAbility("patch"),
+    run: async (c) =>
+      c.api.post(`${ev(c)}/patches`, { channelIds: [c.scene.channelId, await secondChannel(c)] }, c.token),
+  },
+  {
+    name: "GET /events/:id/patches",
+    expect: [A, X, N, N, "200", "200", "200", "200", N],
+    run: (c) => c.api.get(`${ev(c)}/patches`, c.token),
+  },
+  {
+    name: "DELETE /patches/:id",
+    fresh: true,
+    expect: [A, X, NF, NF, F, F, "204", "204", NF],
+    ability: eventAbility("patch"),
+    run: async (c) => {
+      const body = { channelIds: [c.scene.channelId, await secondChannel(c)] };
+      const patch = await must(c.api.post(`${ev(c)}/patches`, body, c.users.organiser.token), 201, "patch");
+      return c.api.del(`/patches/${patch.body.id}`, c.token);
+    },
+  },
 ];
+
+/** A new user who joins the cell's event and nothing else. */
+async function eventOnlyUser(c: Cell): Promise<TestUser> {
+  const u = await c.api.user();
+  await must(c.api.post("/join", { code: c.scene.eventCode }, u.token), 200, "join");
+  return u;
+}
+
+/** A second channel in the cell's event, made by its organiser. */
+async function secondChannel(c: Cell): Promise<string> {
+  const res = await must(
+    c.api.post("/channels", { name: "Second", eventId: c.scene.eventId }, c.users.organiser.token),
+    201,
+    "second channel",
+  );
+  return res.body.id as string;
+}
 
 /** An alert raised by the scene's participant (its own event per fresh cell). */
 async function participantAlert(c: Cell): Promise<string> {
@@ -574,6 +625,32 @@ const SOCKET: SocketRow[] = [
       try {
         if (c.role !== "anonymous") await trySubscribe(p, c.scene.channelId);
         p.sendText(JSON.stringify({ type: "ptt.start", channelId: c.scene.channelId }));
+        return await reply(p, ["ptt.granted", "ptt.denied"]);
+      } finally {
+        await p.close();
+      }
+    },
+  },
+  {
+    name: "socket ptt.start scope event (all-call, after trying to subscribe)",
+    fresh: true,
+    expect: [
+      "close:4400",
+      "close:4401",
+      "denied:not_subscribed",
+      "denied:not_subscribed",
+      "denied:forbidden",
+      "denied:forbidden",
+      "denied:forbidden",
+      "ptt.granted",
+      "denied:not_subscribed",
+    ],
+    run: async (c) => {
+      const p = await socketAs(c);
+      if (typeof p === "string") return p;
+      try {
+        if (c.role !== "anonymous") await trySubscribe(p, c.scene.channelId);
+        p.sendText(JSON.stringify({ type: "ptt.start", channelId: c.scene.channelId, scope: "event" }));
         return await reply(p, ["ptt.granted", "ptt.denied"]);
       } finally {
         await p.close();

@@ -48,6 +48,7 @@ export class RecordingLive implements LiveEvents {
   channelDeleted = (...args: Parameters<LiveEvents["channelDeleted"]>) => this.record("channelDeleted", args);
   accessRevoked = (...args: Parameters<LiveEvents["accessRevoked"]>) => this.record("accessRevoked", args);
   accessChanged = (...args: Parameters<LiveEvents["accessChanged"]>) => this.record("accessChanged", args);
+  patchChanged = (...args: Parameters<LiveEvents["patchChanged"]>) => this.record("patchChanged", args);
 }
 
 /** The public origin commands run with in these tests (invite links). */

@@ -14,6 +14,7 @@ const channel = {
   name: "Ops",
   description: "",
   eventId: null,
+  kind: "group",
   myRole: "admin",
   canSpeak: true,
   lastSeq: 0,

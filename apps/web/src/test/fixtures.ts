@@ -78,6 +78,7 @@ export function aChannel(
     name: "Stewards",
     description: "",
     eventId: null,
+    kind: "group",
     myRole: "member",
     canSpeak: true,
     lastSeq: 0,

@@ -7,6 +7,7 @@ import { channelRestrictions } from "./004-channel-restrictions.js";
 import { recordingQuotaIndexes } from "./005-recording-quota-indexes.js";
 import { alerts } from "./006-alerts.js";
 import { pushSubscriptions } from "./007-push-subscriptions.js";
+import { directPatches } from "./008-direct-patches.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "005-recording-quota-indexes": recordingQuotaIndexes(dialect),
     "006-alerts": alerts(dialect),
     "007-push-subscriptions": pushSubscriptions(dialect),
+    "008-direct-patches": directPatches(dialect),
   };
 }

@@ -1,7 +1,7 @@
 import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
 import parseRange from "range-parser";
-import { channelAccess } from "../../commands/access.js";
+import { recordingAccess } from "../../commands/access.js";
 import type { AppContext } from "../../context.js";
 import { AppError } from "../../domain/errors.js";
 import { authenticate } from "../authenticate.js";
@@ -9,7 +9,8 @@ import { HttpError } from "../problem.js";
 import { routeRegistrar } from "../route.js";
 
 /**
- * `GET /recordings/:id`: the Ogg Opus file of one transmission, to members of its channel only,
+ * `GET /recordings/:id`: the Ogg Opus file of one transmission, to members of a channel whose
+ * history holds it only,
  * with single byte ranges (RFC 9110 §14) so players can seek. Multi-range requests get the
  * whole file (allowed by §14.2).
  */
@@ -19,7 +20,7 @@ export function recordingRoutes(ctx: AppContext): FastifyPluginAsync {
     add(routes.getRecording, async (req, reply) => {
       const meta = await ctx.repos.recordings.meta(req.params.recordingId);
       if (!meta) throw new AppError("not_found", "No such recording");
-      await channelAccess(ctx, meta.channel_id, req.auth.userId);
+      await recordingAccess(ctx, meta, req.auth.userId);
       const data = await ctx.repos.recordings.data(meta.id);
       if (!data) throw new AppError("not_found", "No such recording");
       reply

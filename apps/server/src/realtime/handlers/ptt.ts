@@ -4,7 +4,7 @@ import type { Handler } from "./types.js";
 /** `ptt.start`: asks for the floor of a subscribed channel (see PushToTalk.start), or opens
  *  an emergency hot mic (`emergency: true` with the `alertId`; PushToTalk.startHotMic). */
 export const pttStart: Handler<"ptt.start"> = ({ ptt }, conn, msg) => {
-  if (!msg.emergency) return ptt.start(conn, msg.channelId, msg.priority === true);
+  if (!msg.emergency) return ptt.start(conn, msg.channelId, msg.priority === true, msg.scope === "event");
   if (!msg.alertId) throw new AppError("invalid_message", "An emergency ptt.start needs its alertId", {});
   return ptt.startHotMic(conn, msg.channelId, msg.alertId);
 };
