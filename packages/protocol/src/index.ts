@@ -1,4 +1,5 @@
 export * from "./alert-audit.js";
+export * from "./alerts.js";
 export * from "./close-codes.js";
 export * from "./display-name.js";
 export * from "./errors.js";

@@ -3,7 +3,8 @@
  * with a `type`; binary frames carry audio (see frame.ts).
  */
 import { z } from "zod";
-import { Alert, Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
+import { Alert } from "./alerts.js";
+import { Channel, ChannelAbilities, ChannelRole, Id, Message, Speaker, User } from "./rest.js";
 import { Patch } from "./targeted.js";
 
 const Seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);

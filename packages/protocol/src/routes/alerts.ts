@@ -9,7 +9,7 @@ import {
   ClaimAlertBody,
   RaiseAlertBody,
   ResolveAlertBody,
-} from "../rest.js";
+} from "../alerts.js";
 import { defineRoute } from "../route.js";
 import * as common from "./common.js";
 
