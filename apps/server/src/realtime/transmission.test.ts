@@ -196,23 +196,26 @@ describe("Transmission lease under loop lag", () => {
   });
 
   it("a burst read at once is relayed in slices: the loop, and renewals, get through in between", async () => {
-    // 10 ms of fan-out per frame, 120 frames in one synchronous burst (one socket read): 1.2 s of
-    // relaying, four times the lease. Without slices no renewal could leave in time.
+    // 10 ms of fan-out per frame, 280 frames in one synchronous burst (one socket read, within the
+    // 300 frames a transmission holds): 2.8 s of relaying, four times the lease. Without slices no
+    // renewal could leave in time. (A 700 ms lease, not a shorter one: a machine under load may
+    // not run this process for a few hundred ms.)
+    const BURST = 280;
     let renewals = 0;
-    const h = await harness({ leaseMs: 300, relayCostMs: 10, onRenew: () => renewals++ });
+    const h = await harness({ leaseMs: 700, relayCostMs: 10, onRenew: () => renewals++ });
     open.push(h.t);
     const turns: number[] = [];
     const ticker = setInterval(() => turns.push(Date.now()), 5);
     try {
-      for (let seq = 0; seq < 120; seq++) h.t.onFrame(h.frame(seq));
+      for (let seq = 0; seq < BURST; seq++) h.t.onFrame(h.frame(seq));
       // The first slice went out synchronously, the rest are held for later turns.
       expect(h.relayed.length).toBeLessThanOrEqual(Math.ceil(RELAY_SLICE_MS / 10) + 1);
-      h.t.onFrame(h.frame(120, true));
+      h.t.onFrame(h.frame(BURST, true));
       expect(await h.ended).toBe("released");
     } finally {
       clearInterval(ticker);
     }
-    expect(h.relayed.map((r) => r.seq)).toEqual(Array.from({ length: 121 }, (_, i) => i));
+    expect(h.relayed.map((r) => r.seq)).toEqual(Array.from({ length: BURST + 1 }, (_, i) => i));
     expect(h.t.droppedFrames).toBe(0);
     // Timers ran while it relayed, and the lease was renewed along the way.
     const first = h.relayed[0]!.at;
