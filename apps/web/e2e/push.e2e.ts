@@ -2,7 +2,8 @@
  * Alerts reach a closed app, on Chromium. The server pushes to a push service on 127.0.0.1 (the
  * real Web Push protocol: aes128gcm, VAPID); the test decrypts what arrived with the browser's
  * subscription keys and hands the plaintext to the organiser's service worker as a push event
- * (DevTools `ServiceWorker.deliverPushMessage`), which must show the notification.
+ * (DevTools `ServiceWorker.deliverPushMessage`), which must show the notification; its click event
+ * must take the open app to the page the push names.
  *
  * What this cannot cover here: a browser subscribing at a real push service (FCM, Mozilla's
  * autopush, Apple's) needs the internet. The subscription is therefore registered through the
@@ -113,6 +114,24 @@ describe.skipIf(!serverBuilt())("alerts when the app is closed (Web Push)", () =
           data: { url: `/events/${ev.id}` },
         },
       ]);
+
+      // A tap on it takes the open app to the event. (DevTools cannot click a system
+      // notification; the service worker is handed the click event for that notification.)
+      const [worker] = org.context.serviceWorkers();
+      await worker!.evaluate(async () => {
+        const sw = self as unknown as {
+          registration: { getNotifications(): Promise<unknown[]> };
+          dispatchEvent(e: Event): boolean;
+          NotificationEvent: new (type: string, init: { notification: unknown }) => Event;
+        };
+        const [n] = await sw.registration.getNotifications();
+        try {
+          sw.dispatchEvent(new sw.NotificationEvent("notificationclick", { notification: n }));
+        } catch {
+          // waitUntil refuses a dispatched (untrusted) event; the handler's work has started.
+        }
+      });
+      await org.page.waitForURL(`**/events/${ev.id}`, { timeout: 10_000 });
     } finally {
       await org.context.close();
     }

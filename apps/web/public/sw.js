@@ -92,15 +92,15 @@ self.addEventListener("push", (event) => {
   );
 });
 
-// A tap on the notification: an open window of the app goes to the page, or one is opened.
+// A tap on the notification: an open window of the app goes to the page (then comes to the
+// front), or one is opened there. Navigating first: a refused focus must not lose the page.
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
   const url = new URL(event.notification.data?.url || "/", self.location.origin).href;
-  event.waitUntil(
-    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
-      if (open) return open.focus().then((w) => (w && "navigate" in w ? w.navigate(url) : w));
-      return self.clients.openWindow(url);
-    }),
-  );
+  const opening = self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+    const open = windows.find((w) => new URL(w.url).origin === self.location.origin);
+    if (!open) return self.clients.openWindow(url);
+    return open.navigate(url).then((w) => (w ?? open).focus().catch(() => w ?? open));
+  });
+  event.waitUntil(opening);
 });

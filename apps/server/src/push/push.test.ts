@@ -159,6 +159,41 @@ describe("Web Push for alerts (production, two instances)", () => {
     await one.api.post(`/alerts/${alert.id}/resolve`, { outcome: "resolved" }, mod.token);
   });
 
+  it("pushes a direct call to a callee with no socket, and not to a caller whose app is in view", async () => {
+    const bobPhone = service.subscription("bob-call");
+    const orgDesk = service.subscription("org-call");
+    await one.api.post("/me/push-subscriptions", bobPhone.toJSON(), bob.token);
+    await one.api.post("/me/push-subscriptions", orgDesk.toJSON(), org.token);
+    const direct = (await one.api.post("/direct", { userId: bob.id }, org.token)).body;
+    const caller = await WsClient.connect(two.wsUrl, org.token);
+    open.push(caller);
+    await caller.subscribe(direct.id);
+    caller.send({ type: "ptt.start", channelId: direct.id });
+    await caller.next("ptt.granted");
+    caller.send({ type: "ptt.stop", channelId: direct.id });
+    await caller.next("ptt.stopped");
+    const push = await waitFor("the call's push", () => service.to("bob-call")[0]);
+    expect(bobPhone.decrypt(push)).toMatchObject({
+      type: "direct.transmission",
+      channelId: direct.id,
+      url: `/channels/${direct.id}`,
+      tag: `direct-${direct.id}`,
+    });
+    expect(String((bobPhone.decrypt(push) as { title: string }).title)).toMatch(/is calling$/);
+    await settled();
+    // The caller's own app is open: nothing for them.
+    expect(service.to("org-call")).toHaveLength(0);
+    caller.close();
+    for (const [who, sub] of [
+      [bob, bobPhone],
+      [org, orgDesk],
+    ] as const)
+      await one.api.req("DELETE", "/me/push-subscriptions", {
+        token: who.token,
+        body: { endpoint: sub.endpoint },
+      });
+  });
+
   it("refuses endpoints inside the server's network and bad keys, and stores nothing", async () => {
     const good = service.subscription("x").toJSON();
     for (const endpoint of [

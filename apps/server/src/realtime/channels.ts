@@ -14,6 +14,7 @@ import type { AppContext } from "../context.js";
 import { AppError } from "../domain/errors.js";
 import { type ChannelGrant, channelAbilities, mayContinueTransmission } from "../domain/policy.js";
 import type { Broker } from "../engines/index.js";
+import { directCallPayload } from "../push/payloads.js";
 import { ChannelHub, channelTopic } from "./channel-hub.js";
 import {
   type ClusterMessage,
@@ -154,7 +155,14 @@ export class ChannelService {
   async emit(channelId: string, event: ServerMessage): Promise<void> {
     await this.publish(channelId, clusterEvent(event));
     const pair = await this.direct.usersOf(channelId);
-    if (pair) await this.deliverToUser(pair, event);
+    if (!pair) return;
+    await this.deliverToUser(pair, event);
+    // A call to someone whose app is closed or hidden wakes their phone.
+    if (event.type === "speaker.started")
+      this.ctx.push.notify(
+        pair.filter((id) => id !== event.user.id),
+        directCallPayload(channelId, event.user),
+      );
   }
 
   /** Publishes a control message to every node of the channel (this one included). */
