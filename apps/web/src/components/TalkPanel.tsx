@@ -80,7 +80,7 @@ function Status({ status, onCall }: { status: TalkStatus; onCall?: (user: User) 
             <span className="badge danger all-call-tag" data-testid="all-call-tag">
               ALL-CALL ·
             </span>
-          )}
+          )}{" "}
           <UserName user={status.user} testId="speaker" /> is talking
           {onCall && <CallButton user={status.user} onCall={() => onCall(status.user)} />}
         </>
