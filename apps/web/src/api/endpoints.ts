@@ -69,6 +69,13 @@ export const api = {
 
   join: (code: string) => request(routes.join, { body: { code } }),
 
+  /** The direct channel with `userId` (opened the first time, the same one after). */
+  openDirect: (userId: string) => request(routes.openDirect, { body: { userId } }),
+  patches: (eventId: string) => request(routes.listPatches, { params: { eventId } }),
+  createPatch: (eventId: string, channelIds: string[]) =>
+    request(routes.createPatch, { params: { eventId }, body: { channelIds } }),
+  deletePatch: (patchId: string) => request(routes.deletePatch, { params: { patchId } }),
+
   history: (channelId: string, q: { before?: number; after?: number; limit?: number }) =>
     request(routes.listMessages, {
       params: { channelId },

@@ -7,6 +7,7 @@
 import { ChannelRole as ChannelRoleSchema } from "@won/protocol";
 import { describeError } from "../api/problem";
 import { useSessionStore } from "../auth/session";
+import { useCallUser } from "../state/queries/direct";
 import {
   useChannelMembers,
   usePendingCanSpeak,
@@ -19,12 +20,13 @@ import { Spinner } from "./ui";
 export function ChannelMembers({ channelId }: { channelId: string }) {
   const members = useChannelMembers(channelId);
   const me = useSessionStore((s) => s.session?.user.id);
+  const caller = useCallUser();
   const setMember = useSetChannelMember(channelId);
   const remove = useRemoveChannelMember(channelId);
   const pendingCanSpeak = usePendingCanSpeak(channelId);
   if (members.isPending) return <Spinner label="Loading members" />;
   if (members.isError) return <p className="form-error">{describeError(members.error)}</p>;
-  const error = setMember.error ?? remove.error;
+  const error = setMember.error ?? remove.error ?? caller.error;
   return (
     <div className="stack-top">
       <h3>Who may talk</h3>
@@ -41,6 +43,7 @@ export function ChannelMembers({ channelId }: { channelId: string }) {
               setMember.mutate({ userId: m.user.id, role: ChannelRoleSchema.parse(role) })
             }
             onRemove={() => remove.mutate(m.user.id)}
+            onCall={() => caller.call(m.user)}
             onCanSpeakChange={(canSpeak) => setMember.mutate({ userId: m.user.id, canSpeak })}
           />
         ))}

@@ -1,8 +1,9 @@
-/** App chrome: top bar, connection banner, my SOS banner, the routed screen, and the staff alarm over everything. */
+/** App chrome: top bar, connection banner, my SOS banner, an incoming call, the routed screen, and the staff alarm over everything. */
 import { Link, Outlet } from "react-router";
 import { useSessionStore } from "../auth/session";
 import { AudioUnlockBanner } from "./AudioUnlockBanner";
 import { AlarmLayer } from "./alarm/AlarmLayer";
+import { CallBanner } from "./CallBanner";
 import { ConnectionBanner } from "./ConnectionBanner";
 import { SettingsIcon } from "./Icons";
 import { RaiserPanel } from "./sos/RaiserPanel";
@@ -33,6 +34,7 @@ export function Layout() {
       <ConnectionBanner />
       {user && <AudioUnlockBanner />}
       {user && <RaiserPanel />}
+      {user && <CallBanner />}
       <Outlet />
       {user && <AlarmLayer />}
     </>

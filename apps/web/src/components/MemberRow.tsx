@@ -1,12 +1,13 @@
 /**
  * One row of a member list (event or channel): who, their role, and the controls the caller may
  * use on them — a role select, "Can talk" and Remove — each shown only when the row's abilities
- * allow it (members/member-controls.ts).
+ * allow it (members/member-controls.ts) — and a Call button, which opens a direct call with them.
  */
 import type { Member } from "@won/protocol";
 import { memberControls } from "../members/member-controls";
 import { roleLabel } from "../members/role-label";
 import { shownName, userLabel } from "../users/user-name";
+import { CallButton } from "./CallButton";
 import { Avatar } from "./ui";
 
 export interface MemberRowProps {
@@ -21,6 +22,8 @@ export interface MemberRowProps {
   onRemove: () => void;
   /** Channel lists only: whether the member may talk, and changing it. */
   onCanSpeakChange?: (canSpeak: boolean) => void;
+  /** Opens a direct call with the member (not offered on one's own row). */
+  onCall?: () => void;
 }
 
 export function MemberRow({
@@ -31,6 +34,7 @@ export function MemberRow({
   onRoleChange,
   onRemove,
   onCanSpeakChange,
+  onCall,
 }: MemberRowProps) {
   const self = m.user.id === selfId;
   const may = memberControls(m, selfId);
@@ -44,6 +48,7 @@ export function MemberRow({
         <div className="sub">@{m.user.username}</div>
       </div>
       <div className="actions">
+        {onCall && !self && <CallButton user={m.user} onCall={onCall} />}
         {onCanSpeakChange && (
           <label className="row small can-talk">
             <input

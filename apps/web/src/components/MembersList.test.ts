@@ -8,6 +8,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { Member } from "@won/protocol";
 import { createElement, type ReactElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
+import { MemoryRouter } from "react-router";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { queryKeys as qk } from "../state/queries/keys";
 import { aMember, anId, aUser } from "../test/fixtures";
@@ -17,7 +18,10 @@ import { MembersList } from "./MembersList";
 function render(element: ReactElement, seed: (qc: QueryClient) => void): string {
   const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Number.POSITIVE_INFINITY } } });
   seed(qc);
-  return renderToStaticMarkup(createElement(QueryClientProvider, { client: qc }, element));
+  // The rows' Call buttons navigate, so the lists render inside a router.
+  return renderToStaticMarkup(
+    createElement(QueryClientProvider, { client: qc }, createElement(MemoryRouter, null, element)),
+  );
 }
 
 const signedIn = vi.hoisted(() => ({ user: null as { id: string } | null }));

@@ -6,6 +6,7 @@
 import { EventRole as EventRoleSchema } from "@won/protocol";
 import { describeError } from "../api/problem";
 import { useSessionStore } from "../auth/session";
+import { useCallUser } from "../state/queries/direct";
 import { useEventMembers, useRemoveEventMember, useSetEventRole } from "../state/queries/members";
 import { MemberRow } from "./MemberRow";
 import { Spinner } from "./ui";
@@ -13,9 +14,10 @@ import { Spinner } from "./ui";
 export function MembersList({ eventId }: { eventId: string }) {
   const members = useEventMembers(eventId);
   const me = useSessionStore((s) => s.session?.user.id);
+  const caller = useCallUser();
   const setRole = useSetEventRole(eventId);
   const remove = useRemoveEventMember(eventId);
-  const error = setRole.error ?? remove.error;
+  const error = setRole.error ?? remove.error ?? caller.error;
 
   return (
     <section className="card" aria-labelledby="members-title">
@@ -38,6 +40,7 @@ export function MembersList({ eventId }: { eventId: string }) {
                 setRole.mutate({ userId: m.user.id, role: EventRoleSchema.parse(role) })
               }
               onRemove={() => remove.mutate(m.user.id)}
+              onCall={() => caller.call(m.user)}
             />
           ))}
         </ul>

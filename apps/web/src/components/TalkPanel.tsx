@@ -3,7 +3,7 @@
  * What it shows comes from `talkPanelView` (ptt/talk-panel-view.ts); this component only gathers
  * the live state, ticks the clock while something time-bound is shown, and renders.
  */
-import type { ChannelAbilities } from "@won/protocol";
+import type { ChannelAbilities, User } from "@won/protocol";
 import { useEffect, useState } from "react";
 import { useTalkButton } from "../hooks/useTalkButton";
 import { insecureContextText, isInsecureContext } from "../ptt/secure-context";
@@ -11,6 +11,7 @@ import { type TalkPanelState, type TalkStatus, talkPanelView } from "../ptt/talk
 import { keyLabel, useSettings } from "../settings/settings-store";
 import { useLevel } from "../state/level-store";
 import { selectChannel, useLive } from "../state/live-store";
+import { CallButton } from "./CallButton";
 import { MicIcon } from "./Icons";
 import { UserName } from "./UserName";
 import { Avatar, Fill, formatDuration } from "./ui";
@@ -53,7 +54,7 @@ function useTalkPanelState(
   };
 }
 
-function Status({ status }: { status: TalkStatus }) {
+function Status({ status, onCall }: { status: TalkStatus; onCall?: (user: User) => void }) {
   switch (status.kind) {
     case "on-air":
       return (
@@ -75,7 +76,13 @@ function Status({ status }: { status: TalkStatus }) {
       return (
         <>
           <Avatar user={status.user} talking />
+          {status.allCall && (
+            <span className="badge danger all-call-tag" data-testid="all-call-tag">
+              ALL-CALL ·
+            </span>
+          )}{" "}
           <UserName user={status.user} testId="speaker" /> is talking
+          {onCall && <CallButton user={status.user} onCall={() => onCall(status.user)} />}
         </>
       );
     case "clear":
@@ -86,8 +93,11 @@ function Status({ status }: { status: TalkStatus }) {
 export function TalkPanel({
   channelId,
   abilities,
+  onCallSpeaker,
 }: {
   channelId: string;
+  /** Offers "Call" on the current speaker's name (group channels): a direct call with them. */
+  onCallSpeaker?: (user: User) => void;
   /** The channel's abilities: `talk` enables the button, `interrupt` offers priority (ptt.start
    *  priority, taking over a member's transmission). */
   abilities: Pick<ChannelAbilities, "talk" | "interrupt">;
@@ -112,7 +122,7 @@ export function TalkPanel({
         aria-live="assertive"
         data-testid="talk-status"
       >
-        <Status status={view.status} />
+        <Status status={view.status} onCall={onCallSpeaker} />
       </div>
       <button
         type="button"

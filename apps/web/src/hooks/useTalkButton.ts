@@ -12,16 +12,29 @@ import { useSettings } from "../settings/settings-store";
 const isTyping = (t: EventTarget | null) =>
   t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
 
+export interface TalkButtonOptions {
+  /** `"event"`: the button of an organiser's all-call. */
+  scope?: "event";
+  /** The page-wide PTT key presses this button (the channel's one talk button); a second button
+   *  on the page (the all-call's) takes its own keys only. Default true. */
+  pageKey?: boolean;
+}
+
 /** The props to spread on the talk button (it is found by its `data-talk` attribute). */
-export function useTalkButton(channelId: string, enabled: boolean, priority = false) {
+export function useTalkButton(
+  channelId: string,
+  enabled: boolean,
+  priority = false,
+  { scope, pageKey = true }: TalkButtonOptions = {},
+) {
   const pttKey = useSettings((s) => s.pttKey);
-  const { down, up } = usePressAndRelease(channelId, enabled, priority);
-  usePageTalkKey(pttKey, down, up);
+  const { down, up } = usePressAndRelease(channelId, enabled, priority, scope);
+  usePageTalkKey(pageKey ? pttKey : null, down, up);
 
   // Leaving the channel screen ends a transmission.
   useEffect(() => () => talk.release(), []);
 
-  return talkButtonProps(pttKey, down, up);
+  return talkButtonProps(pageKey ? pttKey : null, down, up);
 }
 
 /**
@@ -29,7 +42,7 @@ export function useTalkButton(channelId: string, enabled: boolean, priority = fa
  * until `up`, so a key repeat or a second pointer never presses twice; in toggle mode each `down`
  * flips the transmission and `up` does nothing.
  */
-function usePressAndRelease(channelId: string, enabled: boolean, priority: boolean) {
+function usePressAndRelease(channelId: string, enabled: boolean, priority: boolean, scope?: "event") {
   const mode = useSettings((s) => s.pttMode);
   const holding = useRef(false);
 
@@ -37,13 +50,13 @@ function usePressAndRelease(channelId: string, enabled: boolean, priority: boole
     if (!enabled) return;
     unlockAudio();
     if (mode === "toggle") {
-      talk.toggle(channelId, priority);
+      talk.toggle(channelId, priority, scope);
       return;
     }
     if (holding.current) return;
     holding.current = true;
-    talk.press(channelId, priority);
-  }, [channelId, enabled, mode, priority]);
+    talk.press(channelId, priority, scope);
+  }, [channelId, enabled, mode, priority, scope]);
 
   const up = useCallback(() => {
     if (mode === "toggle" || !holding.current) return;
@@ -58,8 +71,9 @@ function usePressAndRelease(channelId: string, enabled: boolean, priority: boole
  * The PTT key works anywhere on the channel screen except in text fields (and on other buttons,
  * which keep their own Space). Losing the window or hiding the page lets go.
  */
-function usePageTalkKey(pttKey: string, down: () => void, up: () => void) {
+function usePageTalkKey(pttKey: string | null, down: () => void, up: () => void) {
   useEffect(() => {
+    if (pttKey === null) return;
     const kd = (e: globalThis.KeyboardEvent) => {
       if (!matchesKey(e, pttKey) || e.repeat || isTyping(e.target)) return;
       if (e.target instanceof HTMLButtonElement && e.target.dataset.talk !== "true") return;
@@ -86,13 +100,17 @@ function usePageTalkKey(pttKey: string, down: () => void, up: () => void) {
   }, [pttKey, down, up]);
 }
 
-/** Pointer and key handlers of the button itself; the page-wide PTT key is handled above. */
-function talkButtonProps(pttKey: string, down: () => void, up: () => void) {
+/**
+ * Pointer and key handlers of the button itself; the page-wide PTT key (`pttKey`, or null when
+ * this button has none) is handled above.
+ */
+function talkButtonProps(pttKey: string | null, down: () => void, up: () => void) {
   // Enter, and Space when it is not the PTT key (the page listener already has that one).
   const isButtonKey = (e: KeyboardEvent<HTMLButtonElement>) =>
     (e.key === "Enter" || e.code === "Space") && e.code !== pttKey;
   return {
-    "data-talk": "true",
+    // The page's PTT key listener leaves alone any button but the channel's own talk button.
+    "data-talk": pttKey === null ? "own-keys" : "true",
     onPointerDown: (e: PointerEvent<HTMLButtonElement>) => {
       if (e.button !== 0) return;
       e.preventDefault();

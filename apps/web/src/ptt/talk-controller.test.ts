@@ -107,6 +107,12 @@ beforeEach(() => {
 });
 
 describe("TalkController", () => {
+  it("an all-call asks for the event's floor with scope: event", () => {
+    const { conn, talk } = setup();
+    talk.press(CH, false, "event");
+    expect(conn.sent).toEqual([{ type: "ptt.start", channelId: CH, scope: "event" }]);
+  });
+
   it("asks for the floor, sends pre-grant audio after the grant, ends with a last frame and ptt.stop", async () => {
     const { conn, talk } = setup();
     talk.press(CH);

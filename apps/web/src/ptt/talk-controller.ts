@@ -74,14 +74,17 @@ export class TalkController {
 
   /**
    * The talk button went down on `channelId`. `priority`: a moderator's request that may
-   * interrupt a member's transmission.
+   * interrupt a member's transmission. `scope: "event"`: an organiser's all-call, heard on every
+   * channel of the channel's event.
    */
-  press(channelId: string, priority = false) {
+  press(channelId: string, priority = false, scope?: "event") {
     if (this.tx) return;
-    this.start(
+    this.start(channelId, {
+      type: "ptt.start",
       channelId,
-      priority ? { type: "ptt.start", channelId, priority: true } : { type: "ptt.start", channelId },
-    );
+      ...(priority ? { priority: true } : {}),
+      ...(scope ? { scope } : {}),
+    });
   }
 
   /**
@@ -154,9 +157,9 @@ export class TalkController {
   }
 
   /** Toggle mode: press when idle, release when talking. */
-  toggle(channelId: string, priority = false) {
+  toggle(channelId: string, priority = false, scope?: "event") {
     if (this.tx) this.release();
-    else this.press(channelId, priority);
+    else this.press(channelId, priority, scope);
   }
 
   private async openMic(tx: Transmission) {

@@ -47,7 +47,8 @@ export type TalkStatus =
     }
   | { kind: "cut"; reason: string; text: string }
   | { kind: "denied"; reason: Denial["reason"]; text: string }
-  | { kind: "speaker"; user: User }
+  /** `allCall`: an organiser talking to the whole event. */
+  | { kind: "speaker"; user: User; allCall?: true }
   | { kind: "clear" };
 
 export type TalkHint =
@@ -105,7 +106,12 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
   if (talking) status = onAir(s.talk!, now, s.pttMode === "toggle");
   else if (cut) status = { kind: "cut", reason: cut.reason, text: cutText(cut.reason) };
   else if (denial) status = { kind: "denied", reason: denial.reason, text: denialText(denial) };
-  else if (s.speaker) status = { kind: "speaker", user: s.speaker.user };
+  else if (s.speaker)
+    status = {
+      kind: "speaker",
+      user: s.speaker.user,
+      ...(s.speaker.allCall ? { allCall: true as const } : {}),
+    };
   else status = { kind: "clear" };
 
   const toggle = s.pttMode === "toggle";

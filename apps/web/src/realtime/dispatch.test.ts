@@ -3,10 +3,10 @@ import type { Channel } from "@won/protocol";
 import { ServerMessage } from "@won/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { alertsStore, getAlerts } from "../alerts/alerts-store";
-import { live } from "../state/live-store";
+import { getLive, live } from "../state/live-store";
 import { queryKeys } from "../state/queries/keys";
 import { realtimeCache } from "../state/queries/realtime-cache";
-import { aChannel, anAlert, aUser, noChannelAbilities } from "../test/fixtures";
+import { aChannel, anAlert, anId, aUser, noChannelAbilities } from "../test/fixtures";
 import { createDispatcher, type DispatchConnection, type DispatchDeps } from "./dispatch";
 import { RealtimeEmitter } from "./realtime-events";
 
@@ -123,5 +123,61 @@ describe("dispatch", () => {
     dispatch({ ...hot, streamId: 78, emergency: true, alertId: a.id });
     dispatcher.socketDown();
     expect(getAlerts().hot).toEqual({});
+  });
+
+  it("an all-call or a patched transmission is the speaker of every channel whose floor it holds", () => {
+    const { player, dispatch } = setup();
+    const olga = aUser("olga", "Olga Organiser");
+    const [a, b, c] = [aChannel().id, aChannel().id, aChannel().id];
+    live.reset();
+    dispatch({
+      type: "speaker.started",
+      channelId: a,
+      streamId: 91,
+      user: olga,
+      priority: true,
+      scope: "event",
+      eventId: anId(),
+      channelIds: [a, b],
+    });
+    const speakerOf = (id: string) => getLive().channels[id]?.speaker ?? null;
+    expect(speakerOf(a)).toMatchObject({ streamId: 91, allCall: true, user: { id: olga.id } });
+    expect(speakerOf(b)).toMatchObject({ streamId: 91, allCall: true });
+    expect(speakerOf(c)).toBeNull();
+    // Played once, as one stream.
+    expect(player.start).toHaveBeenCalledTimes(1);
+    dispatch({
+      type: "speaker.stopped",
+      channelId: a,
+      streamId: 91,
+      userId: olga.id,
+      reason: "released",
+      channelIds: [a, b],
+    });
+    expect(speakerOf(a)).toBeNull();
+    expect(speakerOf(b)).toBeNull();
+  });
+
+  it("patch.created, patch.updated and patch.deleted refetch the event's patches", () => {
+    const { qc, dispatch } = setup();
+    const [eventId, patchId] = [anId(), anId()];
+    const key = queryKeys.eventPatches(eventId);
+    const patch = {
+      id: patchId,
+      eventId,
+      channelIds: [anId(), anId()],
+      createdBy: anId(),
+      createdAt: new Date(0).toISOString(),
+    };
+    for (const m of [
+      { type: "patch.created", patch },
+      { type: "patch.updated", patch },
+      { type: "patch.deleted", patchId, eventId },
+    ]) {
+      qc.setQueryData(key, []);
+      expect(qc.getQueryState(key)?.isInvalidated).toBe(false);
+      dispatch(m);
+      expect(qc.getQueryState(key)?.isInvalidated).toBe(true);
+    }
   });
 });

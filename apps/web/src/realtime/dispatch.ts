@@ -74,6 +74,38 @@ function alertHandlers(d: DispatchDeps): Handlers {
   };
 }
 
+/** Transmissions: who holds which floors, and the player of every stream not my own. */
+function speakerHandlers(d: DispatchDeps): Handlers {
+  return {
+    "speaker.started": (m) => {
+      const speaker: LiveSpeaker = {
+        user: m.user,
+        streamId: m.streamId,
+        since: Date.now(),
+        priority: m.priority,
+        ...(m.scope === "event" ? { allCall: true as const } : {}),
+      };
+      // An all-call or a patched transmission holds the floor of several channels: each shows it.
+      for (const id of m.channelIds ?? [m.channelId]) d.live.speakerStarted(id, speaker);
+      // A hot mic reaches staff on channels they are not subscribed to, and a direct call its two
+      // users wherever they are: it is played all the same (the player does not ask about
+      // subscriptions). A hot mic is also marked live on its alert.
+      if (m.emergency && m.alertId)
+        d.alerts.hotStarted(m.alertId, { streamId: m.streamId, channelId: m.channelId, userId: m.user.id });
+      if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId);
+    },
+    "speaker.stopped": (m, conn) => {
+      for (const id of m.channelIds ?? [m.channelId]) d.live.speakerStopped(id, m.streamId);
+      d.alerts.streamEnded(m.streamId);
+      d.player.end(m.streamId, m.reason !== "released");
+      if (m.message) {
+        conn.seqs.markHeard(m.message.id);
+        d.live.messages(m.channelId, [m.message]);
+      }
+    },
+  };
+}
+
 export function createDispatcher(d: DispatchDeps): Dispatcher {
   /** A channel was deleted or I lost access: stop its audio, drop it from lists, close its screen. */
   const channelGone = (channelId: string, reason: "deleted" | "revoked") => {
@@ -86,6 +118,7 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
 
   const handlers: Handlers = {
     ...alertHandlers(d),
+    ...speakerHandlers(d),
     subscribed: (m) => {
       const sp = m.speaker;
       const speakerUser = sp ? (sp.user ?? m.presence.find((u) => u.id === sp.userId)) : undefined;
@@ -102,28 +135,6 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
       d.player.endChannel(m.channelId);
     },
     "resync.truncated": (m) => d.events.emit("channel.resync", { channelId: m.channelId }),
-    "speaker.started": (m) => {
-      d.live.speakerStarted(m.channelId, {
-        user: m.user,
-        streamId: m.streamId,
-        since: Date.now(),
-        priority: m.priority,
-      });
-      // A hot mic reaches staff on channels they are not subscribed to: it is played all the
-      // same (the player does not ask about subscriptions) and marked live on its alert.
-      if (m.emergency && m.alertId)
-        d.alerts.hotStarted(m.alertId, { streamId: m.streamId, channelId: m.channelId, userId: m.user.id });
-      if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId);
-    },
-    "speaker.stopped": (m, conn) => {
-      d.live.speakerStopped(m.channelId, m.streamId);
-      d.alerts.streamEnded(m.streamId);
-      d.player.end(m.streamId, m.reason !== "released");
-      if (m.message) {
-        conn.seqs.markHeard(m.message.id);
-        d.live.messages(m.channelId, [m.message]);
-      }
-    },
     "message.created": (m, conn) => {
       d.live.messages(m.channelId, [m.message]);
       if (d.autoPlayMissed() && conn.seqs.isMissedAudio(m.message, d.selfId())) d.missed.enqueue(m.message);
@@ -134,6 +145,9 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
     "access.revoked": (m) => channelGone(m.channelId, "revoked"),
     "channel.updated": (m) => d.cache.channelUpdated(m.channel),
     "access.changed": (m) => d.cache.accessChanged(m),
+    "patch.created": (m) => d.cache.patchesChanged(m.patch.eventId),
+    "patch.updated": (m) => d.cache.patchesChanged(m.patch.eventId),
+    "patch.deleted": (m) => d.cache.patchesChanged(m.eventId),
     error: (m) => {
       if (m.code !== "not_floor_holder") console.warn("server error", m.code, m.message);
     },

@@ -7,15 +7,18 @@
 import { alertsStore } from "../alerts/alerts-store";
 import { refreshTokens } from "../api/http";
 import { queryClient } from "../api/query-client";
+import { playCue } from "../audio/cues";
 import { livePlayer } from "../audio/live-player";
 import { missedQueue } from "../audio/missed-queue";
 import { refreshDelay } from "../auth/refresh-schedule";
 import { clearSession, getSession, useSessionStore } from "../auth/session";
+import { startCallWatcher } from "../calls/direct-calls";
 import { startPocket } from "../pocket/pocket-service";
 import { TalkController } from "../ptt/talk-controller";
 import { resyncPush } from "../push/web-push";
 import { getSettings, useSettings } from "../settings/settings-store";
 import { getLive, live } from "../state/live-store";
+import { cachedChannel, fetchChannel, prefetchChannels } from "../state/queries/channels";
 import { outbox } from "../state/queries/messages";
 import { realtimeCache } from "../state/queries/realtime-cache";
 import { RealtimeConnection, realtimeUrl } from "./connection";
@@ -103,6 +106,16 @@ export function startRealtime() {
   window.addEventListener("online", () => connection.nudge());
   window.addEventListener("offline", () => connection.drop());
   startPocket(connection);
+  startCallWatcher((fn) => connection.onMessage(fn), {
+    selfId: () => getSession()?.user.id,
+    cachedKind: (id) => {
+      const kind = cachedChannel(queryClient, id)?.kind;
+      return kind === "direct" || kind === "group" ? kind : null;
+    },
+    fetchChannel: (id) => fetchChannel(queryClient, id),
+    prefetchChannels: () => prefetchChannels(queryClient),
+    cue: playCue,
+  });
   connection.setVisible(document.visibilityState === "visible");
   document.addEventListener("visibilitychange", () => {
     const visible = document.visibilityState === "visible";

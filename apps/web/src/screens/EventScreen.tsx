@@ -1,9 +1,10 @@
-/** An event: details, channels, members, and the tools its abilities allow me. */
+/** An event: details, channels and their patches, members, and the tools its abilities allow me. */
 import { Link, useParams } from "react-router";
 import { describeError } from "../api/problem";
 import { DeleteEvent, EventInvite, LeaveEvent } from "../components/event/EventActions";
 import { EventChannels } from "../components/event/EventChannels";
 import { EventDetails } from "../components/event/EventDetails";
+import { EventPatches } from "../components/event/EventPatches";
 import { MembersList } from "../components/MembersList";
 import { Spinner } from "../components/ui";
 import { roleLabel } from "../members/role-label";
@@ -45,6 +46,7 @@ export function EventScreen() {
         <div>
           <EventDetails event={ev} />
           <EventChannels event={ev} />
+          <EventPatches event={ev} />
         </div>
         <div>
           <EventInvite event={ev} />

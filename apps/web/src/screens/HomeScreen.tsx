@@ -1,4 +1,5 @@
-/** Home: the SOS control, my events, my standalone channels, join with a code, create. */
+/** Home: the SOS control, my events, my direct calls and standalone channels, join with a code, create. */
+import { DirectCalls } from "../components/home/DirectCalls";
 import { GoneNotice } from "../components/home/GoneNotice";
 import { MyChannels } from "../components/home/MyChannels";
 import { MyEvents } from "../components/home/MyEvents";
@@ -19,6 +20,7 @@ export function HomeScreen() {
         </div>
         <div>
           <MyEvents />
+          <DirectCalls />
           <MyChannels />
         </div>
       </div>

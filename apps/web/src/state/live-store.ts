@@ -25,6 +25,8 @@ export interface LiveSpeaker {
   /** Epoch ms. */
   since: number;
   priority: boolean;
+  /** An organiser talking to every channel of the event. */
+  allCall?: true;
 }
 
 export interface ChannelLive {

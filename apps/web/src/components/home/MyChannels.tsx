@@ -8,7 +8,7 @@ import { Spinner } from "../ui";
 
 export function MyChannels() {
   const channels = useChannels();
-  const standalone = (channels.data ?? []).filter((c) => c.eventId === null);
+  const standalone = (channels.data ?? []).filter((c) => c.eventId === null && c.kind !== "direct");
   return (
     <section className="card" aria-labelledby="channels-title">
       <h2 id="channels-title">My channels</h2>

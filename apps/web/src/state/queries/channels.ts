@@ -58,3 +58,11 @@ export function cachedChannel(
   if (one) return one;
   return qc.getQueryData<Channel[]>(queryKeys.channels)?.find((c) => c.id === id) ?? null;
 }
+
+/** Fetches one channel into its cache (or takes the cached one while fresh). */
+export const fetchChannel = (qc: QueryClient, id: string) =>
+  qc.fetchQuery({ queryKey: queryKeys.channel(id), queryFn: () => api.channel(id), staleTime: 60_000 });
+
+/** Fetches my channel list into its cache, unless fresh. */
+export const prefetchChannels = (qc: QueryClient) =>
+  void qc.prefetchQuery({ queryKey: queryKeys.channels, queryFn: api.channels });

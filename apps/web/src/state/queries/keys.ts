@@ -9,6 +9,7 @@ export const queryKeys = {
   events: ["events"] as const,
   event: (id: string) => ["event", id] as const,
   eventMembers: (id: string) => ["event", id, "members"] as const,
+  eventPatches: (id: string) => ["event", id, "patches"] as const,
   eventAlerts: (id: string) => ["event", id, "alerts"] as const,
   alertAudit: (id: string) => ["alert", id, "audit"] as const,
   channels: ["channels"] as const,

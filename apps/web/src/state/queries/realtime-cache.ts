@@ -19,6 +19,8 @@ export interface RealtimeCache {
   channelGone(channelId: string): void;
   /** `alert.raised` / `alert.updated`: the event's alert history refetches. */
   alertChanged(alert: Pick<Alert, "eventId">): void;
+  /** `patch.created` / `patch.updated` / `patch.deleted`: the event's patch list refetches. */
+  patchesChanged(eventId: string): void;
 }
 
 export function realtimeCache(qc: QueryClient): RealtimeCache {
@@ -31,6 +33,7 @@ export function realtimeCache(qc: QueryClient): RealtimeCache {
       if (channel.eventId) void qc.invalidateQueries({ queryKey: queryKeys.event(channel.eventId) });
     },
     alertChanged: (alert) => void qc.invalidateQueries({ queryKey: queryKeys.eventAlerts(alert.eventId) }),
+    patchesChanged: (eventId) => void qc.invalidateQueries({ queryKey: queryKeys.eventPatches(eventId) }),
     channelGone: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.channels });
       void qc.invalidateQueries({ queryKey: queryKeys.events });
