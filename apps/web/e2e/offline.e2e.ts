@@ -54,7 +54,7 @@ describe.skipIf(!serverBuilt())("offline: the text outbox", () => {
       await sendText(a.page, "Use gate 4");
       const pending = a.page.getByTestId("pending-message");
       await until("both queued", async () => (await pending.count()) === 2);
-      expect(await pending.first().innerText()).toContain("Queued");
+      expect(await pending.first().textContent()).toContain("Queued");
       // Nothing reached the other phone.
       await b.page.waitForTimeout(500);
       expect(await b.page.getByTestId("timeline").getByText("Gate 3 closed").count()).toBe(0);
