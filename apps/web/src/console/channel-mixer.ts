@@ -2,7 +2,8 @@
  * The console's audio graph, one strip per channel on the app's AudioContext:
  *
  *   streams (per-person gain, in the live player) → input ─┬→ meter analyser (level shown on the tile)
- *                                                          └→ fader → StereoPanner → duck → post analyser → bus
+ *                                                          └→ fader → StereoPanner → duck → bus
+ *                                                                                         └→ splitter → post L / post R analysers
  *   bus → destination, and bus → ChannelSplitter → left / right analysers (diagnostics)
  *
  * Gains come from mix-math.ts. Levels are read by one timer for all strips at ~15 Hz (a few
@@ -22,7 +23,8 @@ interface Strip {
   fader: GainNode;
   panner: StereoPannerNode;
   duck: GainNode;
-  post: AnalyserNode;
+  /** Left and right after the ducking stage: a panned channel's energy is their sum. */
+  post: [AnalyserNode, AnalyserNode];
 }
 
 /** Energy accumulated since the last reset: sums of mean squares and how many readings. */
@@ -93,7 +95,6 @@ class ChannelMixer {
     livePlayer.setRouting({ channelInput: undefined });
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const s of this.strips.values()) s.post.disconnect();
     for (const s of this.strips.values()) s.duck.disconnect();
     this.strips.clear();
     useMixLevels.setState({}, true);
@@ -122,11 +123,15 @@ class ChannelMixer {
     const fader = ctx.createGain();
     const panner = ctx.createStereoPanner();
     const duck = ctx.createGain();
-    const post = ctx.createAnalyser();
+    const split = ctx.createChannelSplitter(2);
+    const post: [AnalyserNode, AnalyserNode] = [ctx.createAnalyser(), ctx.createAnalyser()];
     meter.fftSize = FFT;
-    post.fftSize = FFT;
     input.connect(meter);
-    input.connect(fader).connect(panner).connect(duck).connect(post);
+    input.connect(fader).connect(panner).connect(duck).connect(split);
+    post.forEach((a, i) => {
+      a.fftSize = FFT;
+      split.connect(a, i);
+    });
     duck.connect(this.bus!);
     this.diagnostics.channels[id] = { pre: 0, post: 0, readings: 0 };
     return { input, meter, fader, panner, duck, post };
@@ -139,8 +144,10 @@ class ChannelMixer {
     for (const [id, s] of this.strips) {
       s.meter.getFloatTimeDomainData(this.buf);
       const pre = rms(this.buf);
-      s.post.getFloatTimeDomainData(this.buf);
-      const post = rms(this.buf);
+      s.post[0].getFloatTimeDomainData(this.buf);
+      const left = rms(this.buf);
+      s.post[1].getFloatTimeDomainData(this.buf);
+      const post = Math.hypot(left, rms(this.buf));
       levels[id] = Math.min(1, pre * 4);
       const e = d.channels[id]!;
       e.pre += pre * pre;

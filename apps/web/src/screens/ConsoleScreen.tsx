@@ -74,7 +74,7 @@ export function ConsoleScreen() {
           <Link to="/">Home</Link> / <Link to={`/events/${ev.id}`}>{ev.name}</Link> / Console
         </nav>
         <span className="spacer" />
-        <label className="small row">
+        <label className="small row console-duck">
           Duck others by
           <input
             type="number"

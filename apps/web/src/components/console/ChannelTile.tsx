@@ -88,7 +88,6 @@ export function ChannelTile({ channel, index, selected, selfId, onSelect }: Tile
           <strong>You are {talk.phase === "talking" ? "on air" : "waiting…"}</strong>
         ) : speaker ? (
           <>
-            <span aria-hidden="true">🔊 </span>
             <UserVolume user={speaker.user} />
             {speaker.allCall && <span className="badge danger">ALL-CALL</span>}
           </>
@@ -145,7 +144,7 @@ function TileMix({ id, mix, name }: { id: string; mix: ReturnType<typeof mixOf>;
           <button
             key={p}
             type="button"
-            className={`btn small${mix.pan === p ? " accent" : ""}`}
+            className={`btn small${mix.pan === p ? " primary" : ""}`}
             aria-pressed={mix.pan === p}
             data-testid={`tile-pan-${p}`}
             onClick={() => set({ pan: p })}
