@@ -8,6 +8,7 @@ import { useMonitoring } from "./hooks/useMonitoring";
 import { useTheme } from "./hooks/useTheme";
 import { AuthScreen } from "./screens/AuthScreen";
 import { ChannelScreen } from "./screens/ChannelScreen";
+import { ConsoleScreen } from "./screens/ConsoleScreen";
 import { CreateEventScreen } from "./screens/CreateEventScreen";
 import { EventAlertsScreen } from "./screens/EventAlertsScreen";
 import { EventScreen } from "./screens/EventScreen";
@@ -44,6 +45,7 @@ const router = createBrowserRouter([
           { path: "/events/new", element: <CreateEventScreen /> },
           { path: "/events/:eventId", element: <EventScreen /> },
           { path: "/events/:eventId/alerts", element: <EventAlertsScreen /> },
+          { path: "/events/:eventId/console", element: <ConsoleScreen /> },
           { path: "/channels/:channelId", element: <ChannelScreen /> },
           { path: "/channels/:channelId/radio", element: <RadioScreen /> },
           { path: "/settings", element: <SettingsScreen /> },

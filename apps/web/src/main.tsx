@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { installAudioUnlock } from "./audio/audio-context";
+import { installUserGains } from "./console/user-gains";
 import { registerServiceWorker } from "./pwa/register-sw";
 import { startRealtime } from "./realtime/realtime";
 import { startSavedState } from "./state/saved-state";
@@ -12,6 +13,7 @@ import "./styles.css";
 startSavedState();
 startRealtime();
 installAudioUnlock();
+installUserGains();
 registerServiceWorker();
 
 createRoot(document.getElementById("root")!).render(

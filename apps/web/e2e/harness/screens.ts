@@ -4,15 +4,27 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { DESKTOP, PHONE } from "./browser";
 
+/** A tablet in landscape, for screens made for desks that must still work on a tablet. */
+export const TABLET = { width: 1024, height: 768 };
+
+type Size = { width: number; height: number };
+
 export const SHOTS_DIR = fileURLToPath(new URL("../screenshots/", import.meta.url));
 
-export async function shoot(page: Page, name: string, opts: { fullPage?: boolean } = {}) {
+export async function shoot(
+  page: Page,
+  name: string,
+  opts: { fullPage?: boolean; sizes?: readonly (readonly [string, Size])[] } = {},
+) {
   mkdirSync(SHOTS_DIR, { recursive: true });
   const original = page.viewportSize();
-  for (const [label, size] of [
-    ["phone", PHONE],
-    ["desktop", DESKTOP],
-  ] as const) {
+  const sizes =
+    opts.sizes ??
+    ([
+      ["phone", PHONE],
+      ["desktop", DESKTOP],
+    ] as const);
+  for (const [label, size] of sizes) {
     await page.setViewportSize(size);
     await page.waitForTimeout(150);
     await page.screenshot({ path: `${SHOTS_DIR}${name}-${label}.png`, fullPage: opts.fullPage ?? false });

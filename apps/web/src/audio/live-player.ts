@@ -15,6 +15,8 @@ import { createDecoder, decoderKind, type PacketDecoder } from "./opus-decoder";
 
 interface StreamState {
   channelId: string;
+  /** The speaker, for their per-person volume ("" when unknown). */
+  userId: string;
   jitter: JitterBuffer;
   gain: GainNode;
   decoder: PacketDecoder | null;
@@ -31,20 +33,32 @@ const FADE_S = 0.03;
 /** A stream with no frame for this long is ended (its speaker.stopped never came). */
 const IDLE_END_MS = 3_000;
 
+/**
+ * Where streams go and how loud each speaker is. `channelInput` returns the node a channel's
+ * streams connect to (null: straight to the output); `userGain` is a speaker's linear gain.
+ * The console installs a channel route while it is open; per-person volumes are always on.
+ */
+export interface LiveRouting {
+  channelInput?: (channelId: string) => AudioNode | null;
+  userGain?: (userId: string) => number;
+}
+
 class LivePlayer {
   private readonly streams = new Map<number, StreamState>();
   private muted = new Set<string>();
+  private routing: LiveRouting = {};
   private sweeper: ReturnType<typeof setInterval> | null = null;
 
   /** A speaker started: get a decoder ready before the first frame arrives. */
-  start(streamId: number, channelId: string) {
+  start(streamId: number, channelId: string, userId = "") {
     if (this.streams.has(streamId)) return;
     const ctx = audioContext();
     const gain = ctx.createGain();
-    gain.gain.value = this.muted.has(channelId) ? 0 : 1;
-    gain.connect(ctx.destination);
+    gain.gain.value = this.streamGain(channelId, userId);
+    gain.connect(this.routing.channelInput?.(channelId) ?? ctx.destination);
     const st: StreamState = {
       channelId,
+      userId,
       jitter: new JitterBuffer(),
       gain,
       decoder: null,
@@ -132,7 +146,30 @@ class LivePlayer {
     if (muted) this.muted.add(channelId);
     else this.muted.delete(channelId);
     for (const st of this.streams.values())
-      if (st.channelId === channelId) st.gain.gain.value = muted ? 0 : 1;
+      if (st.channelId === channelId) st.gain.gain.value = this.streamGain(channelId, st.userId);
+  }
+
+  /** Replaces part of the routing; streams playing now are re-connected and re-levelled. */
+  setRouting(change: LiveRouting) {
+    this.routing = { ...this.routing, ...change };
+    this.refresh();
+  }
+
+  /** Re-applies the routing to the streams playing now (a per-person volume changed, say). */
+  refresh() {
+    if (this.streams.size === 0) return;
+    const ctx = audioContext();
+    for (const st of this.streams.values()) {
+      if (st.ended) continue;
+      st.gain.gain.value = this.streamGain(st.channelId, st.userId);
+      st.gain.disconnect();
+      st.gain.connect(this.routing.channelInput?.(st.channelId) ?? ctx.destination);
+    }
+  }
+
+  private streamGain(channelId: string, userId: string) {
+    if (this.muted.has(channelId)) return 0;
+    return userId ? (this.routing.userGain?.(userId) ?? 1) : 1;
   }
 
   private decodeInto(st: StreamState, seq: number, payload: Uint8Array) {

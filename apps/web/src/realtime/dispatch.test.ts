@@ -109,7 +109,7 @@ describe("dispatch", () => {
     const a = anAlert({ channelId: ch.id });
     const hot = { type: "speaker.started", channelId: ch.id, streamId: 77, priority: true, user: a.raisedBy };
     dispatch({ ...hot, emergency: true, alertId: a.id });
-    expect(player.start).toHaveBeenCalledWith(77, ch.id);
+    expect(player.start).toHaveBeenCalledWith(77, ch.id, a.raisedBy.id);
     expect(getAlerts().hot[a.id]).toEqual({ streamId: 77, channelId: ch.id, userId: a.raisedBy.id });
     dispatch({
       type: "speaker.stopped",

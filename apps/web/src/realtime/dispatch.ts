@@ -26,7 +26,7 @@ export interface DispatchDeps {
   /** Whether any channel has live state (so a socket loss has something to reset). */
   hasLiveChannels: () => boolean;
   player: {
-    start(streamId: number, channelId: string): void;
+    start(streamId: number, channelId: string, userId?: string): void;
     end(streamId: number, cut: boolean): void;
     endChannel(channelId: string): void;
     endAll(): void;
@@ -92,7 +92,7 @@ function speakerHandlers(d: DispatchDeps): Handlers {
       // subscriptions). A hot mic is also marked live on its alert.
       if (m.emergency && m.alertId)
         d.alerts.hotStarted(m.alertId, { streamId: m.streamId, channelId: m.channelId, userId: m.user.id });
-      if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId);
+      if (m.user.id !== d.selfId()) d.player.start(m.streamId, m.channelId, m.user.id);
     },
     "speaker.stopped": (m, conn) => {
       for (const id of m.channelIds ?? [m.channelId]) d.live.speakerStopped(id, m.streamId);
@@ -128,7 +128,7 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
           : null;
       d.live.subscribed(m.channelId, m.presence, speaker);
       // A transmission already in progress: start its player so the rest of it is heard.
-      if (sp && sp.userId !== d.selfId()) d.player.start(sp.streamId, m.channelId);
+      if (sp && sp.userId !== d.selfId()) d.player.start(sp.streamId, m.channelId, sp.userId);
     },
     unsubscribed: (m) => {
       d.live.unsubscribed(m.channelId);

@@ -38,6 +38,11 @@ export function EventScreen() {
         <h1 className="screen-title">{ev.name}</h1>
         <span className="badge accent">{roleLabel(ev.myRole)}</span>
         <span className="spacer" />
+        {ev.abilities.handleAlerts && (
+          <Link className="btn small" to={`/events/${ev.id}/console`} data-testid="event-console-link">
+            Console
+          </Link>
+        )}
         <Link className="btn small" to={`/events/${ev.id}/alerts`} data-testid="event-alerts-link">
           {ev.abilities.handleAlerts ? "Alerts" : "My alerts"}
         </Link>
