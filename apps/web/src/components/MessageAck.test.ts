@@ -18,6 +18,7 @@ import { queryKeys } from "../state/queries/keys";
 import { realtimeCache } from "../state/queries/realtime-cache";
 import { anId, aUser } from "../test/fixtures";
 import { applyAck, EMPTY_TIMELINE, mergeMessages } from "../timeline/timeline";
+import { Composer } from "./Composer";
 import { AckList, ackView, MessageAck } from "./MessageAck";
 
 const organiser = aUser("olga", "Olga Organiser");
@@ -137,6 +138,14 @@ describe("acknowledgements in a timeline", () => {
 });
 
 describe("sending a message that must be acknowledged", () => {
+  it("offers the toggle on the composer only to those with the requireAck ability", () => {
+    const composer = (canRequireAck: boolean) =>
+      renderToStaticMarkup(createElement(Composer, { channelId, canRequireAck }));
+    expect(composer(true)).toContain("Require acknowledgement");
+    expect(composer(true)).toContain('data-testid="require-ack"');
+    expect(composer(false)).not.toContain("Require acknowledgement");
+  });
+
   it("asks for acknowledgement when sent, and again after waiting offline", async () => {
     const posted: object[] = [];
     let online = false;
