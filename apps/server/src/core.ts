@@ -150,6 +150,10 @@ export class LiveOutbox implements LiveEvents {
     await this.sink?.messageCreated(...args);
   }
 
+  async messageAcked(...args: Parameters<LiveEvents["messageAcked"]>): Promise<void> {
+    await this.sink?.messageAcked(...args);
+  }
+
   async channelUpdated(...args: Parameters<LiveEvents["channelUpdated"]>): Promise<void> {
     await this.sink?.channelUpdated(...args);
   }

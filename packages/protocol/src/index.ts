@@ -1,3 +1,4 @@
+export * from "./acks.js";
 export * from "./alert-audit.js";
 export * from "./alerts.js";
 export * from "./close-codes.js";

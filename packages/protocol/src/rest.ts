@@ -144,6 +144,7 @@ export const ChannelAbilities = z.object({
   manageMembers: z.boolean(),
   /** Leave this channel (membership of one's own, not through the event). */
   leave: z.boolean(),
+  /** Post messages that ask every recipient to acknowledge them (`ackRequired`). */
   requireAck: z.boolean(),
 });
 export type ChannelAbilities = z.infer<typeof ChannelAbilities>;
@@ -285,6 +286,20 @@ export type JoinResult = z.infer<typeof JoinResult>;
 export const Recording = z.object({ id: Id, durationMs: z.number().int(), url: z.string() });
 export type Recording = z.infer<typeof Recording>;
 
+/**
+ * A message's acknowledgements: `total` is the channel's members other than the sender when it
+ * was posted (and anyone who joined later and acknowledged it), `count` those who did so far.
+ */
+export const MessageAck = z.object({
+  required: z.literal(true),
+  count: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** Whether the reader acknowledged it, on answers to one reader (history, replay); a message
+   *  just posted (`message.created`) has no acknowledgements yet. */
+  byMe: z.boolean().optional(),
+});
+export type MessageAck = z.infer<typeof MessageAck>;
+
 export const Message = z.object({
   id: Id,
   channelId: Id,
@@ -293,6 +308,8 @@ export const Message = z.object({
   kind: z.enum(["text", "audio", "system"]),
   body: z.string().optional(),
   recording: Recording.optional(),
+  /** Only on a message that asks to be acknowledged: acks so far of how many recipients. */
+  ack: MessageAck.optional(),
   createdAt: IsoDate,
 });
 export type Message = z.infer<typeof Message>;
@@ -300,6 +317,8 @@ export type Message = z.infer<typeof Message>;
 export const PostMessageBody = z.strictObject({
   body: z.string().trim().min(1).max(LIMITS.messageBodyMax),
   clientId: z.string().min(1).max(LIMITS.clientIdMax),
+  /** Ask every recipient to acknowledge it (the channel's `requireAck` ability). */
+  ackRequired: z.boolean().optional(),
 });
 export type PostMessageBody = z.infer<typeof PostMessageBody>;
 

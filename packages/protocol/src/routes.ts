@@ -4,6 +4,7 @@
  * table, the OpenAPI document is generated from it, and the web client's requests are typed
  * and checked by it. Paths are relative to `API_PREFIX` (`/api/v1`).
  */
+import { ackRoutes } from "./routes/acks.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { authRoutes } from "./routes/auth.js";
 import { channelRoutes } from "./routes/channels.js";
@@ -18,6 +19,7 @@ export const routes = {
   ...authRoutes,
   ...eventRoutes,
   ...channelRoutes,
+  ...ackRoutes,
   ...alertRoutes,
   ...pushRoutes,
   ...targetedRoutes,

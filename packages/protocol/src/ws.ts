@@ -115,6 +115,14 @@ export const ServerMessage = z.discriminatedUnion("type", [
     channelIds: z.array(Id).optional(),
   }),
   z.object({ type: z.literal("message.created"), channelId: Id, message: Message }),
+  /** Someone acknowledged a message; `count` is its acks so far (they only grow). */
+  z.object({
+    type: z.literal("message.acked"),
+    channelId: Id,
+    messageId: Id,
+    userId: Id,
+    count: z.number().int().min(0),
+  }),
   z.object({ type: z.literal("presence.joined"), channelId: Id, user: User }),
   z.object({ type: z.literal("presence.left"), channelId: Id, userId: Id }),
   z.object({

@@ -3,33 +3,51 @@ import type { History, HistoryQuery, Message, PostMessageBody } from "@won/proto
 import type { Core } from "../core.js";
 import type { MessageRow } from "../db/schema.js";
 import { AppError } from "../domain/errors.js";
+import { mayRequireAck } from "../domain/policy.js";
 import { presentMessage } from "../presenters/index.js";
 import { ChannelGoneError } from "../repositories/messages.js";
 import { channelAccess } from "./access.js";
+import { ackRecipientsOf, enforce, pushAckRequired } from "./message-acks.js";
 import { enforceRate } from "./rate-limit.js";
 import { recordingStored } from "./storage-quota.js";
 
-/** Turns rows into contract messages, loading senders and recordings in two queries. */
+/**
+ * Turns rows into contract messages, loading senders, recordings and acknowledgements (with
+ * `byMe` for `readerId`, when the answer is for one reader) side by side.
+ */
 export async function presentMessages(
   ctx: Pick<Core, "repos">,
   rows: readonly MessageRow[],
+  readerId?: string,
 ): Promise<Message[]> {
-  const [users, recordings] = await Promise.all([
+  const asking = rows.flatMap((r) => (Number(r.ack_required) ? [r.id] : []));
+  const [users, recordings, tallies, mine] = await Promise.all([
     ctx.repos.users.findMany(rows.map((r) => r.sender_id)),
     ctx.repos.recordings.metas(rows.flatMap((r) => (r.recording_id ? [r.recording_id] : []))),
+    ctx.repos.messageAcks.tallies(asking),
+    readerId ? ctx.repos.messageAcks.ackedBy(readerId, asking) : undefined,
   ]);
   const userById = new Map(users.map((u) => [u.id, u]));
   const recById = new Map(recordings.map((r) => [r.id, r]));
   return rows.flatMap((r) => {
     const sender = userById.get(r.sender_id);
     if (!sender) return [];
-    return [presentMessage(r, sender, r.recording_id ? recById.get(r.recording_id) : undefined)];
+    const recording = r.recording_id ? recById.get(r.recording_id) : undefined;
+    const tally = tallies.get(r.id) ?? { count: 0, total: 0 };
+    const ack = mine ? { ...tally, byMe: mine.has(r.id) } : tally;
+    return [presentMessage(r, sender, recording, ack)];
   });
 }
 
 /** What a new message is: text (with the sender's idempotency key) or a stored transmission. */
 export type NewMessage = { channelId: string; senderId: string } & (
-  | { kind: "text"; body: string; clientId?: string }
+  | {
+      kind: "text";
+      body: string;
+      clientId?: string;
+      /** Asks these users to acknowledge it; they are stored with it. */
+      ackRecipients?: readonly string[];
+    }
   | {
       kind: "audio";
       /** The Ogg Opus file, stored in the same transaction as its message. */
@@ -77,6 +95,7 @@ export async function appendMessage(
       body: m.kind === "text" ? m.body : null,
       clientId: m.clientId ?? null,
       ...(recording ? { recording } : {}),
+      ...(m.kind === "text" && m.ackRecipients ? { ackRecipients: m.ackRecipients } : {}),
     })
     .catch((err: unknown) => {
       // Deleted while we were posting: as if it had been gone before.
@@ -88,7 +107,10 @@ export async function appendMessage(
   // The sender's profile is cached (postMessage has just read it); the new recording is the one
   // stored above. `row` is the earlier message when this clientId was taken: read it back whole.
   const sender = created ? await ctx.repos.users.profile(m.senderId) : undefined;
-  const message = sender ? presentMessage(row, sender, recording) : (await presentMessages(ctx, [row]))[0];
+  const ack = m.kind === "text" && m.ackRecipients ? { count: 0, total: m.ackRecipients.length } : undefined;
+  const message = sender
+    ? presentMessage(row, sender, recording, ack)
+    : (await presentMessages(ctx, [row]))[0];
   if (!message) throw new AppError("invalid_token", "This account no longer exists");
   const announce = created ? () => ctx.live.messageCreated(message) : async () => undefined;
   if (options.announce !== "later") await announce();
@@ -126,7 +148,7 @@ export interface AppendedMessage {
 }
 
 /** Posting text: access, the sender, the per-user message rate, then {@link appendMessage}. */
-export type MessageDeps = Pick<Core, "repos" | "live" | "engines" | "config">;
+export type MessageDeps = Pick<Core, "repos" | "live" | "engines" | "config" | "push">;
 
 /**
  * Posts a text message. Idempotent on (sender, clientId): a retry after a lost response returns
@@ -143,22 +165,32 @@ export async function postMessage(
   channelId: string,
   body: PostMessageBody,
 ): Promise<{ message: Message; created: boolean }> {
-  const [, earlier, sender] = await Promise.all([
+  const [{ channel, access }, earlier, sender] = await Promise.all([
     channelAccess(ctx, channelId, userId),
     ctx.repos.messages.findByClientId(channelId, userId, body.clientId),
     ctx.repos.users.profile(userId),
   ]);
   if (!sender) throw new AppError("invalid_token", "This account no longer exists");
+  if (body.ackRequired) enforce(mayRequireAck(access));
   // A retry of an accepted message is answered without counting against the rate limit.
-  if (earlier) return { message: presentMessage(earlier, sender), created: false };
+  if (earlier) {
+    const message = Number(earlier.ack_required)
+      ? (await presentMessages(ctx, [earlier]))[0]!
+      : presentMessage(earlier, sender);
+    return { message, created: false };
+  }
   await enforceRate(ctx, `messages:user:${userId}`, ctx.config.rates.messagesPerUser, "messages");
-  return appendMessage(ctx, {
+  const ackRecipients = body.ackRequired ? await ackRecipientsOf(ctx, channel, userId) : undefined;
+  const posted = await appendMessage(ctx, {
     channelId,
     senderId: userId,
     kind: "text",
     body: body.body,
     clientId: body.clientId,
+    ...(ackRecipients ? { ackRecipients } : {}),
   });
+  if (ackRecipients && posted.created) pushAckRequired(ctx, posted.message, channel, ackRecipients);
+  return posted;
 }
 
 /** A page of history, for members, within the per-user history rate. */
@@ -171,5 +203,5 @@ export async function channelHistory(
   await channelAccess(ctx, channelId, userId);
   await enforceRate(ctx, `history:user:${userId}`, ctx.config.rates.historyPerUser, "history reads");
   const { rows, hasMore } = await ctx.repos.messages.page(channelId, q);
-  return { messages: await presentMessages(ctx, rows), hasMore };
+  return { messages: await presentMessages(ctx, rows, userId), hasMore };
 }

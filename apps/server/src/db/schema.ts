@@ -100,6 +100,15 @@ export interface MessagesTable {
   recording_id: string | null;
   client_id: string | null;
   created_at: number;
+  /** 1: every recipient is asked to acknowledge it (their rows are in `message_acks`). */
+  ack_required: Generated<number>;
+}
+
+/** A recipient of a message that must be acknowledged; `acked_at` is set once, when they do. */
+export interface MessageAcksTable {
+  message_id: string;
+  user_id: string;
+  acked_at: number | null;
 }
 
 export interface RecordingsTable {
@@ -202,6 +211,7 @@ export interface DB {
   channel_members: ChannelMembersTable;
   channel_restrictions: ChannelRestrictionsTable;
   messages: MessagesTable;
+  message_acks: MessageAcksTable;
   recordings: RecordingsTable;
   alerts: AlertsTable;
   alert_audit: AlertAuditTable;

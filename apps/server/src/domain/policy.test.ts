@@ -9,6 +9,7 @@ import {
   type EventRole,
   eventAbilities,
   eventMemberAbilities,
+  mayAckMessage,
   mayAuditAlert,
   mayChangeChannelRole,
   mayClaimAlert,
@@ -16,7 +17,9 @@ import {
   mayManagePatches,
   mayOpenDirect,
   mayOpenHotMic,
+  mayReadAcks,
   mayRemoveChannelMember,
+  mayRequireAck,
   mayResolveAlert,
   mayUpdateAlertLocation,
   mayViewAlert,
@@ -340,4 +343,57 @@ describe("direct calls, all-calls and patches", () => {
     expect(mayManagePatches(role).ok).toBe(ok);
     if (role) expect(eventAbilities(role).patch).toBe(ok);
   });
+});
+
+describe("messages that must be acknowledged", () => {
+  const grant = (eventRole: EventRole | null, ownRole: ChannelRole | null) =>
+    channelGrant({ eventRole, ownRole, restricted: false })!;
+  const directGrant = channelGrant({
+    eventRole: null,
+    ownRole: "member",
+    restricted: false,
+    directChannel: true,
+  })!;
+
+  it.each([
+    ["an event organiser", grant("organiser", null), true],
+    ["an event moderator", grant("moderator", null), true],
+    ["a participant", grant("participant", null), false],
+    ["a participant raised to channel moderator", grant("participant", "moderator"), true],
+    ["a channel admin", grant(null, "admin"), true],
+    ["a channel member", grant(null, "member"), false],
+    ["a user of a direct channel", directGrant, false],
+  ] as const)("%s may require acknowledgement → %s", (_who, g, ok) => {
+    const d = mayRequireAck(g);
+    expect(d.ok).toBe(ok);
+    expect(channelAbilities(g).requireAck).toBe(ok);
+    if (!d.ok) expect(d.code).toBe("forbidden");
+  });
+
+  it.each([
+    // caller, sender, ackRequired → outcome
+    ["u", "s", true, "ok"],
+    ["s", "s", true, "conflict"],
+    ["u", "s", false, "conflict"],
+  ] as const)("%s acknowledges a message of %s (required: %s) → %s", (userId, senderId, ackRequired, out) => {
+    const d = mayAckMessage(userId, { senderId, ackRequired });
+    expect(d.ok ? "ok" : d.code).toBe(out);
+  });
+
+  it.each([
+    // caller, their grant, sender, ackRequired → outcome
+    ["s", grant("participant", null), "s", true, "ok"],
+    ["u", grant("participant", null), "s", true, "forbidden"],
+    ["u", grant(null, "member"), "s", true, "forbidden"],
+    ["u", grant("moderator", null), "s", true, "ok"],
+    ["u", grant("organiser", null), "s", true, "ok"],
+    ["u", grant(null, "moderator"), "s", true, "ok"],
+    ["u", grant("organiser", null), "s", false, "conflict"],
+  ] as const)(
+    "%s (%o) reads the acks of a message of %s (required: %s) → %s",
+    (userId, g, senderId, ackRequired, out) => {
+      const d = mayReadAcks(userId, g, { senderId, ackRequired });
+      expect(d.ok ? "ok" : d.code).toBe(out);
+    },
+  );
 });

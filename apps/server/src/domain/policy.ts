@@ -344,3 +344,35 @@ export function mayManagePatches(eventRole: EventRole | null): Decision {
     ? OK
     : no("forbidden", "Only organisers and moderators may patch channels");
 }
+
+// ---------------------------------------------------------------- messages that must be acknowledged
+
+/** A message as the acknowledgement rules see it. */
+export interface AckMessageStanding {
+  senderId: string;
+  ackRequired: boolean;
+}
+
+/** Asking every recipient to acknowledge a message: the channel's `requireAck` ability. */
+export function mayRequireAck(g: ChannelGrant): Decision {
+  return channelAbilities(g).requireAck
+    ? OK
+    : no("forbidden", "Only channel moderators and admins may require acknowledgement");
+}
+
+/**
+ * Acknowledging is for any member of the channel (the caller's membership is checked before),
+ * except its sender, and only of a message that asks for it.
+ */
+export function mayAckMessage(userId: string, message: AckMessageStanding): Decision {
+  if (!message.ackRequired) return no("conflict", "This message does not ask for acknowledgement");
+  if (message.senderId === userId) return no("conflict", "You sent this message");
+  return OK;
+}
+
+/** Who acknowledged and who is pending: for the sender and the channel's moderators and admins. */
+export function mayReadAcks(userId: string, g: ChannelGrant, message: AckMessageStanding): Decision {
+  if (!message.ackRequired) return no("conflict", "This message does not ask for acknowledgement");
+  if (message.senderId === userId || channelAbilities(g).moderate) return OK;
+  return no("forbidden", "Only its sender and the channel's moderators and admins see who acknowledged");
+}

@@ -135,6 +135,7 @@ export function presentMessage(
   m: MessageRow,
   sender: UserProfile,
   recording?: { id: string; duration_ms: number },
+  ack?: { count: number; total: number; byMe?: boolean },
 ): Message {
   return {
     id: m.id,
@@ -144,6 +145,10 @@ export function presentMessage(
     kind: m.kind,
     ...(m.body !== null ? { body: m.body } : {}),
     ...(recording ? { recording: presentRecording(recording) } : {}),
+    // A message asking for acknowledgement says so even with no recipients (nobody else there).
+    ...(Number(m.ack_required)
+      ? { ack: { required: true as const, ...(ack ?? { count: 0, total: 0 }) } }
+      : {}),
     createdAt: iso(m.created_at),
   };
 }

@@ -194,6 +194,61 @@ describe("Web Push for alerts (production, two instances)", () => {
       });
   });
 
+  it("pushes a message that must be acknowledged to recipients out of view, not to the sender or those looking", async () => {
+    const channel = (await one.api.post("/channels", { name: "Stage", eventId }, org.token)).body;
+    const subs = {
+      alice: service.subscription("alice-ack"),
+      bob: service.subscription("bob-ack"),
+      org: service.subscription("org-ack"),
+    };
+    await one.api.post("/me/push-subscriptions", subs.alice.toJSON(), alice.token);
+    await two.api.post("/me/push-subscriptions", subs.bob.toJSON(), bob.token);
+    await one.api.post("/me/push-subscriptions", subs.org.toJSON(), org.token);
+    // Bob has the app in view on the other instance; Alice has no socket; the organiser sends.
+    const bobWs = await WsClient.connect(two.wsUrl, bob.token);
+    open.push(bobWs);
+    await waitFor(
+      "bob in view",
+      async () => (await one.app.ctx.engines.attention.users(bob.id)).length === 1,
+    );
+    const posted = await one.api.post(
+      `/channels/${channel.id}/messages`,
+      { body: "All stewards to the stage", clientId: "ack-push", ackRequired: true },
+      org.token,
+    );
+    expect(posted.status).toBe(201);
+    const push = await waitFor("the push", () => service.to("alice-ack")[0]);
+    expect(subs.alice.decrypt(push)).toMatchObject({
+      type: "message.ack_required",
+      channelId: channel.id,
+      eventId,
+      url: `/channels/${channel.id}`,
+      tag: `ack-${posted.body.id}`,
+      body: "All stewards to the stage",
+    });
+    await settled();
+    expect(service.to("bob-ack")).toHaveLength(0);
+    expect(service.to("org-ack")).toHaveLength(0);
+    // A message that does not ask for acknowledgement wakes nobody.
+    await one.api.post(
+      `/channels/${channel.id}/messages`,
+      { body: "fyi", clientId: "plain-push" },
+      org.token,
+    );
+    await settled();
+    expect(service.to("alice-ack")).toHaveLength(1);
+    bobWs.close();
+    for (const [who, sub] of [
+      [alice, subs.alice],
+      [bob, subs.bob],
+      [org, subs.org],
+    ] as const)
+      await one.api.req("DELETE", "/me/push-subscriptions", {
+        token: who.token,
+        body: { endpoint: sub.endpoint },
+      });
+  });
+
   it("refuses endpoints inside the server's network and bad keys, and stores nothing", async () => {
     const good = service.subscription("x").toJSON();
     for (const endpoint of [

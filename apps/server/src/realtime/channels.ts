@@ -348,6 +348,7 @@ export class ChannelService {
     return {
       messageCreated: (message) =>
         this.emit(message.channelId, { type: "message.created", channelId: message.channelId, message }),
+      messageAcked: (ack) => this.emit(ack.channelId, { type: "message.acked", ...ack }),
       channelUpdated: (channel) => this.emit(channel.id, { type: "channel.updated", channel }),
       channelDeleted: (channelId) => this.emit(channelId, { type: "channel.deleted", channelId }),
       accessRevoked: (channelId, userIds) =>

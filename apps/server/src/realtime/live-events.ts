@@ -7,6 +7,8 @@ import type { Alert, Channel, Message, Patch } from "@won/protocol";
  */
 export interface LiveEvents {
   messageCreated(message: Message): Promise<void>;
+  /** A member acknowledged a message: `message.acked` (with the acks so far) to its channel's subscribers. */
+  messageAcked(ack: { channelId: string; messageId: string; userId: string; count: number }): Promise<void>;
   channelUpdated(channel: Omit<Channel, "myRole" | "canSpeak" | "inviteCode" | "abilities">): Promise<void>;
   /** The channel is gone: subscribers get `channel.deleted` and are unsubscribed. */
   channelDeleted(channelId: string): Promise<void>;

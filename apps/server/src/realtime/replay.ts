@@ -28,7 +28,7 @@ export async function replayMissed(
       ? await ctx.repos.messages.page(channelId, { after: sinceSeq, limit: LIMITS.resyncMax })
       : null;
     let truncated = page === null || page.hasMore;
-    for (const message of page ? await presentMessages(ctx, page.rows) : []) {
+    for (const message of page ? await presentMessages(ctx, page.rows, conn.userId) : []) {
       const bytes = Buffer.from(JSON.stringify({ type: "message.created", channelId, message }));
       if (!conn.replayBudget.take(bytes.length)) {
         truncated = true;

@@ -238,6 +238,8 @@ export class ChannelsRepo {
     await this.db.transaction().execute(async (trx) => {
       // Parent first, like every membership change, so concurrent ones cannot deadlock with this.
       await this.lockChannel(trx, id);
+      const messageIds = trx.selectFrom("messages").select("id").where("channel_id", "=", id);
+      await trx.deleteFrom("message_acks").where("message_id", "in", messageIds).execute();
       await trx.deleteFrom("messages").where("channel_id", "=", id).execute();
       await trx.deleteFrom("recordings").where("channel_id", "=", id).execute();
       await trx.deleteFrom("channel_members").where("channel_id", "=", id).execute();

@@ -128,6 +128,8 @@ export class EventsRepo {
       await trx.deleteFrom("patch_channels").where("patch_id", "in", patchIds).execute();
       await trx.deleteFrom("patches").where("event_id", "=", id).execute();
       if (channelIds.length > 0) {
+        const messageIds = trx.selectFrom("messages").select("id").where("channel_id", "in", channelIds);
+        await trx.deleteFrom("message_acks").where("message_id", "in", messageIds).execute();
         await trx.deleteFrom("messages").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("recordings").where("channel_id", "in", channelIds).execute();
         await trx.deleteFrom("channel_members").where("channel_id", "in", channelIds).execute();

@@ -5,6 +5,7 @@ import { AlertsRepo } from "./alerts.js";
 import { ChannelsRepo } from "./channels.js";
 import { DirectChannelsRepo } from "./direct-channels.js";
 import { EventsRepo } from "./events.js";
+import { MessageAcksRepo } from "./message-acks.js";
 import { MessagesRepo } from "./messages.js";
 import { PatchesRepo } from "./patches.js";
 import { PushSubscriptionsRepo } from "./push-subscriptions.js";
@@ -20,6 +21,7 @@ export interface Repos {
   events: EventsRepo;
   channels: ChannelsRepo;
   messages: MessagesRepo;
+  messageAcks: MessageAcksRepo;
   recordings: RecordingsRepo;
   usage: UsageRepo;
   alerts: AlertsRepo;
@@ -35,6 +37,7 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     events: new EventsRepo(db, config.database.kind),
     channels: new ChannelsRepo(db, config.database.kind),
     messages: new MessagesRepo(db, config.database.kind),
+    messageAcks: new MessageAcksRepo(db, config.database.kind),
     recordings: new RecordingsRepo(db),
     usage: new UsageRepo(db),
     alerts: new AlertsRepo(db, config.database.kind),

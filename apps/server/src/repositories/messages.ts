@@ -14,7 +14,12 @@ export interface NewChannelMessage {
   /** A recording already stored (with its first message): one transmission heard on several
    *  channels is one recording referenced by a message in each. */
   recordingId?: string;
+  /** Asks these users (the channel's members but the sender) to acknowledge it: stored with it. */
+  ackRecipients?: readonly string[];
 }
+
+/** Recipient rows per statement (well within SQLite's bound on parameters). */
+const ACK_ROWS_PER_INSERT = 500;
 
 /** The channel was deleted between the caller's access check and the write. */
 export class ChannelGoneError extends Error {
@@ -137,9 +142,18 @@ export class MessagesRepo {
           recording_id: m.recording?.id ?? m.recordingId ?? null,
           client_id: m.clientId ?? null,
           created_at: now,
+          ack_required: m.ackRecipients ? 1 : 0,
         }),
       );
       await trx.insertInto("messages").values(rows).execute();
+      const recipients = batch.flatMap(({ m }, i) =>
+        (m.ackRecipients ?? []).map((user_id) => ({ message_id: rows[i]!.id, user_id, acked_at: null })),
+      );
+      for (let i = 0; i < recipients.length; i += ACK_ROWS_PER_INSERT)
+        await trx
+          .insertInto("message_acks")
+          .values(recipients.slice(i, i + ACK_ROWS_PER_INSERT))
+          .execute();
       return rows;
     });
   }
@@ -203,5 +217,5 @@ export class MessagesRepo {
 
 /** MySQL may return BIGINT columns as strings when large; our seqs and times are numbers. */
 function normalise(r: MessageRow): MessageRow {
-  return { ...r, seq: Number(r.seq), created_at: Number(r.created_at) };
+  return { ...r, seq: Number(r.seq), created_at: Number(r.created_at), ack_required: Number(r.ack_required) };
 }

@@ -181,6 +181,12 @@ const memberAbility =
     return Boolean(members.find((m) => m.user.id === target(c).id)?.abilities[key]);
   };
 
+/** A new message of the cell's channel, posted by `sender`, that asks to be acknowledged. */
+async function ackMessageBy(c: Cell, sender: TestUser): Promise<string> {
+  const body = { body: "Acknowledge please", clientId: `ack-${c.role}-${Math.random()}`, ackRequired: true };
+  return (await must(c.api.post(`${ch(c)}/messages`, body, sender.token), 201, "ack message")).body.id;
+}
+
 const REST: RestRow[] = [
   // auth
   {
@@ -408,6 +414,31 @@ const REST: RestRow[] = [
     run: (c) =>
       c.api.post(`${ch(c)}/messages`, { body: "hi", clientId: `m-${c.role}-${Date.now()}` }, c.token),
     check: (res, c) => expect(res.body.sender.id).toBe(c.user!.id),
+  },
+  {
+    name: "POST /channels/:channelId/messages {ackRequired}",
+    ability: channelAbility("requireAck"),
+    expect: [A, X, N, N, F, F, "201", "201", N],
+    run: (c) =>
+      c.api.post(
+        `${ch(c)}/messages`,
+        { body: "ack?", clientId: `a-${c.role}-${Date.now()}`, ackRequired: true },
+        c.token,
+      ),
+    check: (res) => expect(res.body.ack).toMatchObject({ required: true, count: 0 }),
+  },
+  {
+    name: "POST /messages/:organisersAckMessage/ack",
+    expect: [A, X, N, N, "200", "200", "200", "409 conflict", N],
+    run: async (c) =>
+      c.api.post(`/messages/${await ackMessageBy(c, c.users.organiser)}/ack`, undefined, c.token),
+    check: (res, c) => expect(res.body.userId).toBe(c.user!.id),
+  },
+  {
+    name: "GET /messages/:moderatorsAckMessage/acks",
+    expect: [A, X, N, N, F, F, "200", "200", N],
+    run: async (c) => c.api.get(`/messages/${await ackMessageBy(c, c.users.moderator)}/acks`, c.token),
+    check: (res) => expect(res.body.pending.length).toBeGreaterThan(0),
   },
   {
     name: "GET /recordings/:recordingId",

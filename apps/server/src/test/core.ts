@@ -43,6 +43,7 @@ export class RecordingLive implements LiveEvents {
   }
 
   messageCreated = (...args: Parameters<LiveEvents["messageCreated"]>) => this.record("messageCreated", args);
+  messageAcked = (...args: Parameters<LiveEvents["messageAcked"]>) => this.record("messageAcked", args);
   channelUpdated = (...args: Parameters<LiveEvents["channelUpdated"]>) => this.record("channelUpdated", args);
   alertChanged = (...args: Parameters<LiveEvents["alertChanged"]>) => this.record("alertChanged", args);
   channelDeleted = (...args: Parameters<LiveEvents["channelDeleted"]>) => this.record("channelDeleted", args);

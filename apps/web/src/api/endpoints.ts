@@ -83,6 +83,8 @@ export const api = {
     }),
   postMessage: (channelId: string, body: PostMessageBody) =>
     request(routes.postMessage, { params: { channelId }, body }),
+  ackMessage: (messageId: string) => request(routes.ackMessage, { params: { messageId } }),
+  messageAcks: (messageId: string) => request(routes.listMessageAcks, { params: { messageId } }),
 
   raiseAlert: (eventId: string, body: RaiseAlertBody) =>
     request(routes.raiseAlert, { params: { eventId }, body }),

@@ -8,6 +8,7 @@ import { loadOlder } from "../state/queries/messages";
 import type { PendingMessage } from "../timeline/timeline";
 import { userLabel } from "../users/user-name";
 import { PauseIcon, PlayIcon } from "./Icons";
+import { ackView, MessageAck } from "./MessageAck";
 import { UserName } from "./UserName";
 import { Avatar, Fill, formatDuration, formatTime } from "./ui";
 
@@ -41,7 +42,9 @@ function AudioMessage({ m }: { m: Message }) {
   );
 }
 
-function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
+function MessageRow({ m, me, staff }: { m: Message; me: string | undefined; staff: boolean }) {
+  const mine = m.sender.id === me;
+  const ack = ackView(m, me, staff);
   if (m.kind === "system") {
     return (
       <li className="msg system">
@@ -50,7 +53,11 @@ function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
     );
   }
   return (
-    <li className={`msg${mine ? " mine" : ""}`} data-seq={m.seq} data-kind={m.kind}>
+    <li
+      className={`msg${mine ? " mine" : ""}${ack ? " asks-ack" : ""}${ack?.ask ? " ack-needed" : ""}`}
+      data-seq={m.seq}
+      data-kind={m.kind}
+    >
       <Avatar user={m.sender} />
       <div className="bubble">
         <div className="meta">
@@ -58,6 +65,7 @@ function MessageRow({ m, mine }: { m: Message; mine: boolean }) {
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
         {m.kind === "audio" ? <AudioMessage m={m} /> : <div className="body">{m.body}</div>}
+        {ack && <MessageAck m={m} view={ack} />}
       </div>
     </li>
   );
@@ -94,9 +102,12 @@ function PendingRow({ p, onRetry }: { p: PendingMessage; onRetry: (p: PendingMes
 export function Timeline({
   channelId,
   onRetry,
+  staff = false,
 }: {
   channelId: string;
   onRetry: (p: PendingMessage) => void;
+  /** The reader moderates the channel: they follow every acknowledgement, not only their own. */
+  staff?: boolean;
 }) {
   const t = useLive(selectTimeline(channelId));
   const me = useSessionStore((s) => s.session?.user.id);
@@ -143,7 +154,7 @@ export function Timeline({
         <li className="empty">No messages yet. Say hello or hold the button to talk.</li>
       )}
       {t.messages.map((m) => (
-        <MessageRow key={m.seq} m={m} mine={m.sender.id === me} />
+        <MessageRow key={m.seq} m={m} me={me} staff={staff} />
       ))}
       {t.pending.map((p) => (
         <PendingRow key={p.clientId} p={p} onRetry={onRetry} />

@@ -20,6 +20,7 @@ export interface DispatchDeps {
     | "speakerStarted"
     | "speakerStopped"
     | "messages"
+    | "acked"
     | "joined"
     | "left"
   >;
@@ -138,6 +139,10 @@ export function createDispatcher(d: DispatchDeps): Dispatcher {
     "message.created": (m, conn) => {
       d.live.messages(m.channelId, [m.message]);
       if (d.autoPlayMissed() && conn.seqs.isMissedAudio(m.message, d.selfId())) d.missed.enqueue(m.message);
+    },
+    "message.acked": (m) => {
+      d.live.acked(m.channelId, m.messageId, m.count, m.userId === d.selfId());
+      d.cache.messageAcked(m.messageId);
     },
     "presence.joined": (m) => d.live.joined(m.channelId, m.user),
     "presence.left": (m) => d.live.left(m.channelId, m.userId),

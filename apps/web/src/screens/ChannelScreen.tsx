@@ -95,8 +95,8 @@ export function ChannelScreen() {
         <section className="card" aria-labelledby="timeline-title">
           <h2 id="timeline-title">Messages</h2>
           {c.description && <p className="muted small">{c.description}</p>}
-          <Timeline channelId={channelId} onRetry={retry} />
-          <Composer channelId={channelId} />
+          <Timeline channelId={channelId} onRetry={retry} staff={c.abilities.moderate} />
+          <Composer channelId={channelId} canRequireAck={c.abilities.requireAck} />
         </section>
       </div>
     </main>

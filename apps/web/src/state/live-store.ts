@@ -10,6 +10,7 @@ import {
   addHistory,
   addMessages,
   addPending,
+  applyAck,
   confirmPending,
   EMPTY_TIMELINE,
   failPending,
@@ -126,6 +127,9 @@ export const live = {
   messages: (id: string, msgs: Message[]) => patchTimeline(id, (t) => addMessages(t, msgs)),
   history: (id: string, msgs: Message[], hasMore: boolean, older: boolean) =>
     patchTimeline(id, (t) => addHistory(t, msgs, hasMore, older)),
+  /** A message's acks so far (`message.acked`), or my own acknowledgement (`byMe`). */
+  acked: (id: string, messageId: string, count: number | undefined, byMe: boolean) =>
+    patchTimeline(id, (t) => applyAck(t, messageId, count, byMe)),
   pending: (id: string, p: PendingMessage) => patchTimeline(id, (t) => addPending(t, p)),
   confirm: (id: string, clientId: string, msg: Message) =>
     patchTimeline(id, (t) => confirmPending(t, clientId, msg)),

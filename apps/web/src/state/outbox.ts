@@ -9,7 +9,7 @@
  * The outbox is kept in localStorage with the author's id, so a reload keeps it and the next
  * user of a shared phone never sends the previous one's texts; sign-out clears it.
  */
-import type { Message } from "@won/protocol";
+import type { Message, PostMessageBody } from "@won/protocol";
 import { ApiError, describeError } from "../api/problem";
 import type { PendingMessage } from "../timeline/timeline";
 
@@ -19,10 +19,12 @@ export interface QueuedText {
   clientId: string;
   body: string;
   createdAt: string;
+  /** Asks every recipient to acknowledge it. */
+  ackRequired?: true;
 }
 
 export interface OutboxDeps {
-  post(channelId: string, body: { body: string; clientId: string }): Promise<Message>;
+  post(channelId: string, body: PostMessageBody): Promise<Message>;
   /** The signed-in user's id, or undefined when signed out. */
   userId(): string | undefined;
   /** `navigator.onLine`: false means certainly offline. */
@@ -59,12 +61,14 @@ export class Outbox {
     body: string,
     clientId: string,
     createdAt = new Date().toISOString(),
+    ackRequired = false,
   ): Promise<"sent" | "queued" | "failed"> {
     const userId = this.deps.userId();
     if (!userId) return "failed";
     const { show } = this.deps;
-    const text: QueuedText = { userId, channelId, clientId, body, createdAt };
-    show.pending(channelId, { clientId, body, createdAt, status: "sending" });
+    const ack = ackRequired ? { ackRequired: true as const } : {};
+    const text: QueuedText = { userId, channelId, clientId, body, createdAt, ...ack };
+    show.pending(channelId, { clientId, body, createdAt, status: "sending", ...ack });
     // Kept before the attempt (in its place, if it was waiting): a reload in the middle of it
     // does not lose the text.
     const list = this.load();
@@ -77,7 +81,7 @@ export class Outbox {
       return "queued";
     }
     try {
-      const msg = await this.deps.post(channelId, { body, clientId });
+      const msg = await this.deps.post(channelId, { body, clientId, ...ack });
       this.forget(clientId);
       show.confirm(channelId, clientId, msg);
       return "sent";
@@ -93,13 +97,14 @@ export class Outbox {
   }
 
   /** A new text: straight out, or behind the texts already waiting so the order holds. */
-  submit(channelId: string, body: string, clientId: string): Promise<unknown> {
-    if (!this.queued().length) return this.send(channelId, body, clientId);
+  submit(channelId: string, body: string, clientId: string, ackRequired = false): Promise<unknown> {
+    if (!this.queued().length) return this.send(channelId, body, clientId, undefined, ackRequired);
     const userId = this.deps.userId();
     if (!userId) return Promise.resolve();
     const createdAt = new Date().toISOString();
-    this.save([...this.load(), { userId, channelId, clientId, body, createdAt }]);
-    this.deps.show.pending(channelId, { clientId, body, createdAt, status: "queued" });
+    const ack = ackRequired ? { ackRequired: true as const } : {};
+    this.save([...this.load(), { userId, channelId, clientId, body, createdAt, ...ack }]);
+    this.deps.show.pending(channelId, { clientId, body, createdAt, status: "queued", ...ack });
     return this.flush();
   }
 
@@ -119,6 +124,7 @@ export class Outbox {
         body: q.body,
         createdAt: q.createdAt,
         status: "queued",
+        ...(q.ackRequired ? { ackRequired: true as const } : {}),
       });
   }
 
@@ -135,7 +141,7 @@ export class Outbox {
 
   private async drain(): Promise<void> {
     for (const q of this.queued()) {
-      if ((await this.send(q.channelId, q.body, q.clientId, q.createdAt)) === "queued") return;
+      if ((await this.send(q.channelId, q.body, q.clientId, q.createdAt, q.ackRequired)) === "queued") return;
     }
   }
 

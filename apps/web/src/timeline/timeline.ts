@@ -13,6 +13,8 @@ export interface PendingMessage {
   status: "queued" | "sending" | "failed";
   /** Why a failed message was refused. */
   error?: string;
+  /** Asks every recipient to acknowledge it (kept for a retry). */
+  ackRequired?: true;
 }
 
 export interface Timeline {
@@ -33,8 +35,16 @@ export function mergeMessages(current: Message[], incoming: Message[]): Message[
   if (incoming.length === 1 && (!last || incoming[0]!.seq > last.seq)) return [...current, incoming[0]!];
   const bySeq = new Map<number, Message>();
   for (const m of current) bySeq.set(m.seq, m);
-  for (const m of incoming) bySeq.set(m.seq, m);
+  for (const m of incoming) bySeq.set(m.seq, keepAcks(bySeq.get(m.seq), m));
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+/** A newer copy of a message never forgets acknowledgements the older one had seen. */
+function keepAcks(old: Message | undefined, m: Message): Message {
+  if (!old?.ack || !m.ack || old.id !== m.id) return m;
+  const count = Math.max(old.ack.count, m.ack.count);
+  const byMe = old.ack.byMe || m.ack.byMe;
+  return { ...m, ack: { ...m.ack, count, total: Math.max(m.ack.total, count), ...(byMe ? { byMe } : {}) } };
 }
 
 export function addPending(t: Timeline, p: PendingMessage): Timeline {
@@ -75,6 +85,24 @@ export function addHistory(t: Timeline, msgs: Message[], hasMore: boolean, older
     hasMoreBefore: older || !t.loaded ? hasMore : t.hasMoreBefore,
     loaded: true,
   };
+}
+
+/**
+ * `message.acked`, or my own acknowledgement: a message's count only grows, so an event that
+ * arrives late never lowers it; `byMe` is set once I acknowledged.
+ */
+export function applyAck(t: Timeline, messageId: string, count: number | undefined, byMe: boolean): Timeline {
+  let changed = false;
+  const messages = t.messages.map((m) => {
+    if (m.id !== messageId || !m.ack) return m;
+    changed = true;
+    const next = Math.max(m.ack.count, count ?? 0);
+    return {
+      ...m,
+      ack: { ...m.ack, count: next, total: Math.max(m.ack.total, next), ...(byMe ? { byMe } : {}) },
+    };
+  });
+  return changed ? { ...t, messages } : t;
 }
 
 /** Highest seq in the timeline, if any. */

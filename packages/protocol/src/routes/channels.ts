@@ -165,6 +165,9 @@ export const channelRoutes = {
     method: "POST",
     path: "/channels/:channelId/messages",
     summary: "Post a text message",
+    description:
+      "`ackRequired: true` asks every recipient to acknowledge it (the channel's `requireAck` ability, " +
+      "403 `forbidden` otherwise); recipients who have no page of the app in view get a push.",
     tag: "messages",
     auth: "bearer",
     params: common.ChannelParams,
@@ -172,7 +175,7 @@ export const channelRoutes = {
     status: 201,
     response: Message,
     alsoStatus: { 200: "The same `clientId` again: the first message, not published again." },
-    errors: [...common.CHANNEL_READ, "rate_limited"],
+    errors: [...common.CHANNEL_ADMIN, "rate_limited"],
   }),
   getRecording: defineRoute({
     operationId: "getRecording",

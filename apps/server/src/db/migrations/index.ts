@@ -8,6 +8,7 @@ import { recordingQuotaIndexes } from "./005-recording-quota-indexes.js";
 import { alerts } from "./006-alerts.js";
 import { pushSubscriptions } from "./007-push-subscriptions.js";
 import { directPatches } from "./008-direct-patches.js";
+import { messageAcks } from "./009-message-acks.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -20,5 +21,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "006-alerts": alerts(dialect),
     "007-push-subscriptions": pushSubscriptions(dialect),
     "008-direct-patches": directPatches(dialect),
+    "009-message-acks": messageAcks(dialect),
   };
 }

@@ -2,6 +2,7 @@ import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
 import * as channels from "../../commands/channels.js";
 import { joinByCode, previewInvite } from "../../commands/joinByCode.js";
+import { ackMessage, listMessageAcks } from "../../commands/message-acks.js";
 import { channelHistory, postMessage } from "../../commands/messages.js";
 import type { AppContext } from "../../context.js";
 import { authenticate } from "../authenticate.js";
@@ -49,6 +50,8 @@ export function channelRoutes(ctx: AppContext): FastifyPluginAsync {
       if (!created) reply.code(200);
       return message;
     });
+    add(routes.ackMessage, async (req) => ackMessage(ctx, req.auth.userId, req.params.messageId));
+    add(routes.listMessageAcks, async (req) => listMessageAcks(ctx, req.auth.userId, req.params.messageId));
 
     add(routes.join, async (req) => joinByCode(presenting(ctx, req), req.auth.userId, req.body.code));
     add(routes.invitePreview, async (req) => previewInvite(ctx, req.body.code, req.ip));

@@ -15,4 +15,5 @@ export const queryKeys = {
   channels: ["channels"] as const,
   channel: (id: string) => ["channel", id] as const,
   channelMembers: (id: string) => ["channel", id, "members"] as const,
+  messageAcks: (id: string) => ["message", id, "acks"] as const,
 };

@@ -59,11 +59,15 @@ export const outbox = new Outbox({
   show: live,
 });
 
-/** Sending and retrying texts on one channel; the clientId of a retry is the original one. */
+/** Sending (maybe asking for acknowledgement) and retrying texts on one channel; the clientId
+ *  of a retry is the original one. */
 export function useSendMessage(channelId: string) {
-  const send = useCallback((body: string) => void outbox.submit(channelId, body, newClientId()), [channelId]);
+  const send = useCallback(
+    (body: string, ackRequired = false) => void outbox.submit(channelId, body, newClientId(), ackRequired),
+    [channelId],
+  );
   const retry = useCallback(
-    (p: PendingMessage) => void outbox.send(channelId, p.body, p.clientId, p.createdAt),
+    (p: PendingMessage) => void outbox.send(channelId, p.body, p.clientId, p.createdAt, p.ackRequired),
     [channelId],
   );
   return { send, retry };

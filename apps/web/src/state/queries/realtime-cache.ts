@@ -21,6 +21,8 @@ export interface RealtimeCache {
   alertChanged(alert: Pick<Alert, "eventId">): void;
   /** `patch.created` / `patch.updated` / `patch.deleted`: the event's patch list refetches. */
   patchesChanged(eventId: string): void;
+  /** `message.acked`: the list of who acknowledged the message refetches (when someone shows it). */
+  messageAcked(messageId: string): void;
 }
 
 export function realtimeCache(qc: QueryClient): RealtimeCache {
@@ -34,6 +36,7 @@ export function realtimeCache(qc: QueryClient): RealtimeCache {
     },
     alertChanged: (alert) => void qc.invalidateQueries({ queryKey: queryKeys.eventAlerts(alert.eventId) }),
     patchesChanged: (eventId) => void qc.invalidateQueries({ queryKey: queryKeys.eventPatches(eventId) }),
+    messageAcked: (messageId) => void qc.invalidateQueries({ queryKey: queryKeys.messageAcks(messageId) }),
     channelGone: () => {
       void qc.invalidateQueries({ queryKey: queryKeys.channels });
       void qc.invalidateQueries({ queryKey: queryKeys.events });
