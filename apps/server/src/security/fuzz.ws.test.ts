@@ -38,10 +38,17 @@ const TEXT_RATE = 20;
 const FRAME_BURST = 150;
 const FRAME_RATE = 75;
 
-/** A socket for fuzzing that is swapped for a fresh one before it could be rate limited. */
+/**
+ * A socket for fuzzing that is swapped for a fresh one before it could be rate limited. It keeps
+ * its own copy of the server's token buckets — refilled with time but never beyond the burst, as
+ * the server's are — so a pause (a loaded machine not running this process) never makes it
+ * believe in more budget than the socket has.
+ */
 class Rotating {
   private probe: Probe | null = null;
-  private openedAt = 0;
+  private text = { tokens: 0, counted: 0 };
+  private frames = { tokens: 0, counted: 0 };
+  private lastAt = 0;
   sockets = 0;
   constructor(
     private readonly t: TestApp,
@@ -51,17 +58,31 @@ class Rotating {
 
   async get(text: number, binary: number): Promise<Probe> {
     const p = this.probe;
-    const s = (performance.now() - this.openedAt) / 1000;
-    const textLeft = p ? TEXT_BURST + s * TEXT_RATE - p.textSent : 0;
-    const frameLeft = p ? FRAME_BURST + s * FRAME_RATE - p.binarySent : 0;
-    if (!p || p.closed || textLeft < text + 4 || frameLeft < binary + 4) {
+    if (p) this.refill(p);
+    if (!p || p.closed || this.text.tokens < text + 4 || this.frames.tokens < binary + 4) {
       await p?.close();
       this.probe = await Probe.connect(this.t.wsUrl, this.token);
-      this.openedAt = performance.now();
       this.sockets++;
+      this.text = { tokens: TEXT_BURST, counted: 0 };
+      this.frames = { tokens: FRAME_BURST, counted: 0 };
+      this.lastAt = performance.now();
       await this.prepare(this.probe);
+      this.refill(this.probe);
     }
     return this.probe!;
+  }
+
+  /** Sends made since the last look are taken after the refill: never more than the server has. */
+  private refill(p: Probe): void {
+    const now = performance.now();
+    const s = (now - this.lastAt) / 1000;
+    this.lastAt = now;
+    this.text.tokens =
+      Math.min(TEXT_BURST, this.text.tokens + s * TEXT_RATE) - (p.textSent - this.text.counted);
+    this.text.counted = p.textSent;
+    this.frames.tokens =
+      Math.min(FRAME_BURST, this.frames.tokens + s * FRAME_RATE) - (p.binarySent - this.frames.counted);
+    this.frames.counted = p.binarySent;
   }
 
   async close(): Promise<void> {
