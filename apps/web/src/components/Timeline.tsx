@@ -91,6 +91,12 @@ function PendingRow({ p, onRetry }: { p: PendingMessage; onRetry: (p: PendingMes
   );
 }
 
+/** What scrolls the list: the list itself (a desktop column), or else the page (a phone). */
+function scroller(list: HTMLElement): HTMLElement {
+  if (getComputedStyle(list).overflowY !== "visible") return list;
+  return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
+}
+
 export function Timeline({
   channelId,
   onRetry,
@@ -108,20 +114,36 @@ export function Timeline({
   // Follow new messages while the reader is at the bottom; leave them be when scrolled up.
   useLayoutEffect(() => {
     const el = box.current;
-    if (el && stick.current && count >= 0) el.scrollTop = el.scrollHeight;
+    if (!el || !stick.current || count < 0) return;
+    const page = scroller(el);
+    page.scrollTop = page.scrollHeight;
   }, [count]);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const onScroll = () => {
-      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
+      const page = scroller(el);
+      stick.current = page.scrollHeight - page.scrollTop - page.clientHeight < 60;
     };
+    // The list scrolls itself on a desktop; on a phone the page is the one scrolling timeline.
     el.addEventListener("scroll", onScroll);
-    return () => el.removeEventListener("scroll", onScroll);
+    window.addEventListener("scroll", onScroll);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      window.removeEventListener("scroll", onScroll);
+    };
   }, []);
 
   return (
-    <ol className="timeline list" ref={box} aria-label="Messages" aria-live="polite" data-testid="timeline">
+    <ol
+      className="timeline list"
+      ref={box}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll box must be reachable by keyboard to be scrolled without a mouse (WCAG 2.1.1)
+      tabIndex={0}
+      aria-label="Messages"
+      aria-live="polite"
+      data-testid="timeline"
+    >
       {t.hasMoreBefore && (
         <li className="load-earlier">
           <button
