@@ -17,12 +17,19 @@ import { type RunningServer, serverBuilt, startServer } from "./harness/server";
 import { makeSpeechWav } from "./harness/speech";
 
 const THEMES = ["light", "dark"] as const;
+/** The page background of each theme (styles.css), to tell that the theme asked for is shown. */
+const BG = { light: "#f4f6fa", dark: "#0b1020" } as const;
+
+const pageBg = (page: Page) =>
+  page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue("--bg").trim());
 
 /** The violations on the page as "rule: target, target (help)" lines, for a readable failure. */
 async function violations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page: page as never })
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
     .analyze();
+  // axe ran its rules on this page (a page that failed to load would pass them all vacuously).
+  expect(result.passes.length).toBeGreaterThan(10);
   return result.violations.map(
     (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")} (${v.help})`,
   );
@@ -74,6 +81,7 @@ describe.skipIf(!serverBuilt())("accessibility (axe)", () => {
         for (const path of ["/signin", "/register"]) {
           await u.page.goto(path);
           await u.page.getByLabel("Password").first().waitFor();
+          expect(await pageBg(u.page)).toBe(BG[theme]);
           found.push(...(await violations(u.page)).map((v) => `${path} ${v}`));
         }
         expect(found).toEqual([]);
@@ -97,6 +105,7 @@ describe.skipIf(!serverBuilt())("accessibility (axe)", () => {
             await u.page.goto(s.path);
             await s.ready(u.page);
             await u.page.waitForTimeout(300);
+            expect(await pageBg(u.page)).toBe(BG[theme]);
             found.push(...(await violations(u.page)).map((v) => `${s.name} ${v}`));
           }
           expect(found).toEqual([]);

@@ -113,6 +113,12 @@ describe.skipIf(!serverBuilt())("channel layout: phone and desktop", () => {
       await u.page.waitForTimeout(300);
       expect(await inView(u.page, u.page.getByLabel("Message", { exact: true }))).toBe(true);
       await expectTalkAndNewest(u.page, `Gate report ${MESSAGES}`);
+      // Send from the folded dock: the press lands (no layout jump), the message follows at the bottom.
+      await u.page.getByLabel("Message", { exact: true }).fill("Gate 4 clear");
+      await u.page.getByRole("button", { name: "Send" }).click();
+      await timelineHas(u.page, "Gate 4 clear");
+      await u.page.waitForTimeout(300);
+      await expectTalkAndNewest(u.page, "Gate 4 clear");
       await shoot(u.page, "27-channel-writing");
     } finally {
       await u.context.close();

@@ -128,9 +128,17 @@ export function Timeline({
     // The list scrolls itself on a desktop; on a phone the page is the one scrolling timeline.
     el.addEventListener("scroll", onScroll);
     window.addEventListener("scroll", onScroll);
+    // A layout change (a phone turned, a window widened) keeps a reader at the bottom there.
+    const resized = new ResizeObserver(() => {
+      if (!stick.current) return;
+      const page = scroller(el);
+      page.scrollTop = page.scrollHeight;
+    });
+    resized.observe(el);
     return () => {
       el.removeEventListener("scroll", onScroll);
       window.removeEventListener("scroll", onScroll);
+      resized.disconnect();
     };
   }, []);
 

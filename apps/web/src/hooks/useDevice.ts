@@ -16,8 +16,8 @@ const soundOffNow = () => {
 };
 
 /**
- * True while the browser keeps audio output off and no tap has tried to turn it on yet. After one
- * tap it is false even if sound stays off (a device that cannot resume it), so the next press
+ * True while the browser keeps audio output off and no tap (or key) has tried to turn it on yet.
+ * After one it is false even if sound stays off (a device that cannot resume it), so the next press
  * goes ahead and says what failed instead of asking for taps forever.
  */
 export function useSoundOff(): boolean {
@@ -31,13 +31,17 @@ export function useSoundOff(): boolean {
       // Suspended again later (a phone call took the audio session): the next tap unlocks first.
       if (ctx.state === "running") setTried(false);
     };
-    const tap = () => setTried(true);
+    // Noted after the tap's own dispatch: re-rendering in between would hand that same tap to an
+    // already enabled talk button.
+    const tap = () => setTimeout(() => setTried(true), 0);
     ctx.addEventListener("statechange", update);
     window.addEventListener("pointerdown", tap, true);
+    window.addEventListener("keydown", tap, true);
     update();
     return () => {
       ctx.removeEventListener("statechange", update);
       window.removeEventListener("pointerdown", tap, true);
+      window.removeEventListener("keydown", tap, true);
     };
   }, []);
   return off && !tried;
