@@ -97,21 +97,13 @@ function scroller(list: HTMLElement): HTMLElement {
   return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
 }
 
-export function Timeline({
-  channelId,
-  onRetry,
-}: {
-  channelId: string;
-  onRetry: (p: PendingMessage) => void;
-}) {
-  const t = useLive(selectTimeline(channelId));
-  const me = useSessionStore((s) => s.session?.user.id);
+/**
+ * Follows new messages while the reader is at the bottom and leaves them be when scrolled up. The
+ * list scrolls itself on a desktop; on a phone the page is the one scrolling timeline.
+ */
+function useFollowNewest(count: number) {
   const box = useRef<HTMLOListElement>(null);
   const stick = useRef(true);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const count = t.messages.length + t.pending.length;
-
-  // Follow new messages while the reader is at the bottom; leave them be when scrolled up.
   useLayoutEffect(() => {
     const el = box.current;
     if (!el || !stick.current || count < 0) return;
@@ -125,7 +117,6 @@ export function Timeline({
       const page = scroller(el);
       stick.current = page.scrollHeight - page.scrollTop - page.clientHeight < 60;
     };
-    // The list scrolls itself on a desktop; on a phone the page is the one scrolling timeline.
     el.addEventListener("scroll", onScroll);
     window.addEventListener("scroll", onScroll);
     // A layout change (a phone turned, a window widened) keeps a reader at the bottom there.
@@ -141,6 +132,21 @@ export function Timeline({
       resized.disconnect();
     };
   }, []);
+  return { box, stick };
+}
+
+export function Timeline({
+  channelId,
+  onRetry,
+}: {
+  channelId: string;
+  onRetry: (p: PendingMessage) => void;
+}) {
+  const t = useLive(selectTimeline(channelId));
+  const me = useSessionStore((s) => s.session?.user.id);
+  const count = t.messages.length + t.pending.length;
+  const { box, stick } = useFollowNewest(count);
+  const [loadingOlder, setLoadingOlder] = useState(false);
 
   return (
     <ol
