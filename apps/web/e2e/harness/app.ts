@@ -98,12 +98,17 @@ export async function holdTalkKey(page: Page, ms: number, key = "Space") {
   await page.keyboard.up(key);
 }
 
-/** Holds the talk button with a finger (CDP touch events → pointer events) for `ms`. */
+/**
+ * Holds the talk button with a finger (CDP touch events → pointer events) for `ms`; returns the
+ * button's state while held, or how far the page scrolled under the finger if it did.
+ */
 export async function holdTalkTouch(page: Page, ms: number) {
   const box = await page.getByTestId("talk-button").boundingBox();
   if (!box) throw new Error("talk button not visible");
   const point = { x: Math.round(box.x + box.width / 2), y: Math.round(box.y + box.height / 2) };
   const cdp = await page.context().newCDPSession(page);
+  const scrollY = () => page.evaluate(() => window.scrollY);
+  const scrollBefore = await scrollY();
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [point] });
   await until(
     "floor granted (touch)",
@@ -118,7 +123,8 @@ export async function holdTalkTouch(page: Page, ms: number) {
   });
   await page.waitForTimeout(ms);
   const held = await page.getByTestId("talk-button").getAttribute("data-state");
+  const scrolled = (await scrollY()) - scrollBefore;
   await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
   await cdp.detach();
-  return held;
+  return scrolled === 0 ? held : `scrolled by ${scrolled}px while held`;
 }

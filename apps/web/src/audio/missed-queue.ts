@@ -14,9 +14,12 @@ import { recordingPlayer } from "./recording-player";
 
 interface QueueState {
   queue: Message[];
+  /** The replay sounding now (null while the queue waits, is paused by live voice, or is empty):
+   *  the talk panel says so, so a steward does not take a replay for live voice. */
+  playing: Message | null;
 }
 
-export const useMissedQueue = create<QueueState>(() => ({ queue: [] }));
+export const useMissedQueue = create<QueueState>(() => ({ queue: [], playing: null }));
 
 let running = false;
 
@@ -40,12 +43,15 @@ async function playUnlessLive(m: Message): Promise<boolean> {
   const off = useLive.subscribe(() => {
     if (!liveNow() || interrupted) return;
     interrupted = true;
+    useMissedQueue.setState({ playing: null });
     recordingPlayer.pause();
   });
   try {
+    useMissedQueue.setState({ playing: m });
     await recordingPlayer.playToEnd(m);
   } finally {
     off();
+    useMissedQueue.setState({ playing: null });
   }
   return interrupted;
 }
@@ -85,6 +91,6 @@ export const missedQueue = {
     void drain();
   },
   clear() {
-    useMissedQueue.setState({ queue: [] });
+    useMissedQueue.setState({ queue: [], playing: null });
   },
 };

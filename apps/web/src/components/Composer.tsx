@@ -56,7 +56,15 @@ export function Composer({
           Require acknowledgement
         </label>
       )}
-      <button type="submit" className="btn primary icon-btn" aria-label="Send" disabled={!text.trim()}>
+      {/* Pressing Send leaves the focus (and a phone's keyboard) in the field, so the layout does
+          not jump between the press and the release. */}
+      <button
+        type="submit"
+        className="btn primary icon-btn"
+        aria-label="Send"
+        disabled={!text.trim()}
+        onMouseDown={(e) => e.preventDefault()}
+      >
         <SendIcon />
       </button>
     </form>

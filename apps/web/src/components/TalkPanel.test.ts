@@ -16,6 +16,16 @@ vi.mock("../state/live-store", async (actual) => ({
   useLive: <T>(select: (s: never) => T) => select(live.state as never),
 }));
 
+const device = vi.hoisted(() => ({ touch: false, soundOff: false, replay: null as unknown }));
+vi.mock("../hooks/useDevice", () => ({
+  useTouchOnly: () => device.touch,
+  useSoundOff: () => device.soundOff,
+}));
+vi.mock("../audio/missed-queue", async (actual) => ({
+  ...(await actual<typeof import("../audio/missed-queue")>()),
+  useMissedQueue: <T>(select: (s: never) => T) => select({ queue: [], playing: device.replay } as never),
+}));
+
 const CH = "00000000-0000-4000-8000-0000000000c1";
 const ann = aUser("ann", "Ann Control");
 
@@ -36,7 +46,12 @@ const talker = { talk: true, interrupt: false };
 const render = (abilities = talker) => renderHtml(createElement(TalkPanel, { channelId: CH, abilities }));
 const buttonState = (html: string) => html.match(/data-state="([a-z]+)"/)?.[1];
 
-beforeEach(() => setLive());
+beforeEach(() => {
+  setLive();
+  device.touch = false;
+  device.soundOff = false;
+  device.replay = null;
+});
 
 describe("TalkPanel", () => {
   it("idle: clear channel, Hold to talk, and the key to press", () => {
@@ -46,6 +61,31 @@ describe("TalkPanel", () => {
     expect(html).toContain('aria-label="Hold to talk"');
     expect(textOf(html)).toContain("Or press Space and hold");
     expect(html).not.toMatch(/data-testid="talk-button"[^>]*disabled/);
+  });
+
+  it("a replay of a missed transmission says so instead of 'Channel is clear'", () => {
+    device.replay = {
+      id: "m1",
+      channelId: CH,
+      createdAt: new Date(2026, 0, 1, 14, 2).toISOString(),
+      sender: aUser("olivia", "Olivia"),
+    };
+    const html = render();
+    expect(textOf(html)).toMatch(/Replay · \S+( [AP]M)? · Olivia · @olivia/);
+    expect(textOf(html)).not.toContain("Channel is clear");
+    expect(html).toContain('class="now-talking replay"');
+  });
+
+  it("touch screen: no 'press Space' hint", () => {
+    device.touch = true;
+    expect(textOf(render())).not.toContain("Or press");
+  });
+
+  it("sound off: the button says the first tap turns sound on", () => {
+    device.soundOff = true;
+    const html = render();
+    expect(html).toContain('aria-label="Tap to turn sound on"');
+    expect(html).toMatch(/<section[^>]*data-testid="talk-panel"/);
   });
 
   it("busy: who is talking, with the speaker test id", () => {

@@ -4,10 +4,14 @@
  * the live state, ticks the clock while something time-bound is shown, and renders.
  */
 import type { ChannelAbilities, User } from "@won/protocol";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { unlockAudio } from "../audio/audio-context";
+import { useMissedQueue } from "../audio/missed-queue";
+import { useSoundOff, useTouchOnly } from "../hooks/useDevice";
 import { useTalkButton } from "../hooks/useTalkButton";
+import { useTalkDock } from "../hooks/useTalkDock";
 import { insecureContextText, isInsecureContext } from "../ptt/secure-context";
-import { type TalkPanelState, type TalkStatus, talkPanelView } from "../ptt/talk-panel-view";
+import { type TalkHint, type TalkPanelState, type TalkStatus, talkPanelView } from "../ptt/talk-panel-view";
 import { keyLabel, useSettings } from "../settings/settings-store";
 import { useLevel } from "../state/level-store";
 import { selectChannel, useLive } from "../state/live-store";
@@ -40,6 +44,9 @@ function useTalkPanelState(
   const connected = useLive((s) => s.status === "open");
   const pttMode = useSettings((s) => s.pttMode);
   const pttKey = useSettings((s) => s.pttKey);
+  const replay = useMissedQueue((s) => (s.playing?.channelId === channelId ? s.playing : null));
+  const touch = useTouchOnly();
+  const soundOff = useSoundOff();
   return {
     abilities,
     connected,
@@ -51,6 +58,9 @@ function useTalkPanelState(
     lastStop,
     pttMode,
     pttKey,
+    replay,
+    touch,
+    soundOff,
   };
 }
 
@@ -85,9 +95,30 @@ function Status({ status, onCall }: { status: TalkStatus; onCall?: (user: User) 
           {onCall && <CallButton user={status.user} onCall={() => onCall(status.user)} />}
         </>
       );
+    case "replay":
+      return <span data-testid="replay">{status.text}</span>;
     case "clear":
       return <span className="muted">Channel is clear</span>;
   }
+}
+
+/** The line under the button: the key to press, or why a press waits; nothing on a touch screen. */
+function Hint({ hint }: { hint: TalkHint }) {
+  if (hint.kind === "none") return null;
+  return (
+    <p className="talk-hint">
+      {hint.kind === "offline" ? (
+        "Waiting for connection…"
+      ) : hint.kind === "elsewhere" ? (
+        "You're talking on another channel"
+      ) : (
+        <>
+          Or press <span className="kbd">{keyLabel(hint.key)}</span>
+          {hint.hold ? " and hold" : ""}
+        </>
+      )}
+    </p>
+  );
 }
 
 export function TalkPanel({
@@ -105,12 +136,21 @@ export function TalkPanel({
   const [priority, setPriority] = useState(false);
   const level = useLevel((s) => s.level);
   const view = talkPanelView(useTalkPanelState(channelId, abilities), useNow(TICK_MS));
-  const button = useTalkButton(channelId, view.enabled, view.offerPriority && priority);
-  const hint = view.hint;
+  // While sound is off the first tap only turns it on, so it never opens the microphone by accident.
+  const button = useTalkButton(channelId, view.enabled && !view.unlockFirst, view.offerPriority && priority);
   const insecure = isInsecureContext();
+  const panel = useRef<HTMLElement>(null);
+  useTalkDock(panel);
 
   return (
-    <section className="card talk-panel" aria-label="Talk">
+    // A tap anywhere on the panel turns sound on (again, after a phone call suspended it).
+    <section
+      ref={panel}
+      className="card talk-panel"
+      aria-label="Talk"
+      data-testid="talk-panel"
+      onPointerDown={unlockAudio}
+    >
       {insecure && (
         <p className="banner warn" role="alert" data-testid="insecure-context">
           {insecureContextText()}
@@ -154,18 +194,7 @@ export function TalkPanel({
           Priority: interrupt whoever is talking
         </label>
       )}
-      <p className="talk-hint">
-        {hint.kind === "offline" ? (
-          "Waiting for connection…"
-        ) : hint.kind === "elsewhere" ? (
-          "You're talking on another channel"
-        ) : (
-          <>
-            Or press <span className="kbd">{keyLabel(hint.key)}</span>
-            {hint.hold ? " and hold" : ""}
-          </>
-        )}
-      </p>
+      <Hint hint={view.hint} />
     </section>
   );
 }

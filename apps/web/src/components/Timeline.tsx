@@ -99,6 +99,50 @@ function PendingRow({ p, onRetry }: { p: PendingMessage; onRetry: (p: PendingMes
   );
 }
 
+/** What scrolls the list: the list itself (a desktop column), or else the page (a phone). */
+function scroller(list: HTMLElement): HTMLElement {
+  if (getComputedStyle(list).overflowY !== "visible") return list;
+  return (document.scrollingElement as HTMLElement | null) ?? document.documentElement;
+}
+
+/**
+ * Follows new messages while the reader is at the bottom and leaves them be when scrolled up. The
+ * list scrolls itself on a desktop; on a phone the page is the one scrolling timeline.
+ */
+function useFollowNewest(count: number) {
+  const box = useRef<HTMLOListElement>(null);
+  const stick = useRef(true);
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el || !stick.current || count < 0) return;
+    const page = scroller(el);
+    page.scrollTop = page.scrollHeight;
+  }, [count]);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const onScroll = () => {
+      const page = scroller(el);
+      stick.current = page.scrollHeight - page.scrollTop - page.clientHeight < 60;
+    };
+    el.addEventListener("scroll", onScroll);
+    window.addEventListener("scroll", onScroll);
+    // A layout change (a phone turned, a window widened) keeps a reader at the bottom there.
+    const resized = new ResizeObserver(() => {
+      if (!stick.current) return;
+      const page = scroller(el);
+      page.scrollTop = page.scrollHeight;
+    });
+    resized.observe(el);
+    return () => {
+      el.removeEventListener("scroll", onScroll);
+      window.removeEventListener("scroll", onScroll);
+      resized.disconnect();
+    };
+  }, []);
+  return { box, stick };
+}
+
 export function Timeline({
   channelId,
   onRetry,
@@ -111,28 +155,20 @@ export function Timeline({
 }) {
   const t = useLive(selectTimeline(channelId));
   const me = useSessionStore((s) => s.session?.user.id);
-  const box = useRef<HTMLOListElement>(null);
-  const stick = useRef(true);
-  const [loadingOlder, setLoadingOlder] = useState(false);
   const count = t.messages.length + t.pending.length;
-
-  // Follow new messages while the reader is at the bottom; leave them be when scrolled up.
-  useLayoutEffect(() => {
-    const el = box.current;
-    if (el && stick.current && count >= 0) el.scrollTop = el.scrollHeight;
-  }, [count]);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const onScroll = () => {
-      stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 60;
-    };
-    el.addEventListener("scroll", onScroll);
-    return () => el.removeEventListener("scroll", onScroll);
-  }, []);
+  const { box, stick } = useFollowNewest(count);
+  const [loadingOlder, setLoadingOlder] = useState(false);
 
   return (
-    <ol className="timeline list" ref={box} aria-label="Messages" aria-live="polite" data-testid="timeline">
+    <ol
+      className="timeline list"
+      ref={box}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scroll box must be reachable by keyboard to be scrolled without a mouse (WCAG 2.1.1)
+      tabIndex={0}
+      aria-label="Messages"
+      aria-live="polite"
+      data-testid="timeline"
+    >
       {t.hasMoreBefore && (
         <li className="load-earlier">
           <button

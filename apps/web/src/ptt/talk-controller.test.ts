@@ -208,6 +208,46 @@ describe("TalkController", () => {
     expect(getLive().lastStop).toMatchObject({ channelId: CH, reason: "no_audio" });
   });
 
+  it("the talk time cap: ends by the server's word with the finger still down, with the cut-off cue", async () => {
+    vi.useFakeTimers();
+    try {
+      const { playCue } = await import("../audio/cues");
+      const { conn, talk } = setup();
+      talk.press(CH);
+      await vi.advanceTimersByTimeAsync(0);
+      conn.emit({ type: "ptt.granted", channelId: CH, streamId: 8, maxDurationMs: 30_000 });
+      await vi.advanceTimersByTimeAsync(29_990);
+      // Not released early on our side: still on air, no ptt.stop, not shown as a normal release.
+      expect(getLive().talk).toMatchObject({ phase: "talking" });
+      expect(conn.sent).not.toContainEqual({ type: "ptt.stop", channelId: CH });
+      conn.emit({ type: "speaker.stopped", channelId: CH, streamId: 8, userId: USER.id, reason: "timeout" });
+      expect(getLive().talk).toBeNull();
+      expect(getLive().lastStop).toMatchObject({ channelId: CH, reason: "timeout" });
+      expect(playCue).toHaveBeenCalledWith("cutOff");
+      // The finger lifting afterwards changes nothing.
+      talk.release();
+      expect(getLive().lastStop).toMatchObject({ reason: "timeout" });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("the talk time cap with no word from the server: ends as the cap a moment later", async () => {
+    vi.useFakeTimers();
+    try {
+      const { conn, talk } = setup();
+      talk.press(CH);
+      await vi.advanceTimersByTimeAsync(0);
+      conn.emit({ type: "ptt.granted", channelId: CH, streamId: 8, maxDurationMs: 30_000 });
+      await vi.advanceTimersByTimeAsync(32_000);
+      expect(getLive().talk).toBeNull();
+      expect(getLive().lastStop).toMatchObject({ channelId: CH, reason: "timeout" });
+      expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("on an insecure (http) page, says so rather than naming the part that failed first", async () => {
     vi.stubGlobal("window", { isSecureContext: false });
     try {

@@ -28,6 +28,9 @@ import { stopReason } from "./stop-reason";
 
 type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, { type: T }>;
 
+/** How long past the talk time cap the server's end of the transmission is awaited (ms). */
+const CAP_GRACE_MS = 1_500;
+
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
 
@@ -273,10 +276,20 @@ export class TalkController {
     });
     tones.permit();
     for (const p of tx.early.splice(0)) this.onPacket(tx, p);
-    // Stop a little before the server's hard cap so the transmission ends cleanly on our side.
-    // A hot mic's own, shorter limit is kept exactly.
-    const stopAfter = Math.min(m.maxDurationMs - 250, tx.limitMs ?? Number.POSITIVE_INFINITY);
-    tx.maxTimer = setTimeout(() => this.end(tx), Math.max(1_000, stopAfter));
+    // The server's cap ends the transmission (speaker.stopped "timeout", then the cut-off cue and
+    // "Maximum talk time reached"), not a timer of ours that would pass for a normal release while
+    // the finger is still down. Ours only stands in when that word never comes. A hot mic's own,
+    // shorter limit is kept exactly.
+    if (tx.limitMs !== null && tx.limitMs < m.maxDurationMs)
+      tx.maxTimer = setTimeout(() => this.end(tx), Math.max(1_000, tx.limitMs));
+    else tx.maxTimer = setTimeout(() => this.capReached(tx), m.maxDurationMs + CAP_GRACE_MS);
+  }
+
+  /** The cap passed and the server said nothing: give the floor back and end as the cap would. */
+  private capReached(tx: Transmission) {
+    if (this.tx !== tx || tx.phase !== "talking") return;
+    this.conn.send({ type: "ptt.stop", channelId: tx.channelId });
+    this.cut("timeout");
   }
 
   private async finish(tx: Transmission) {

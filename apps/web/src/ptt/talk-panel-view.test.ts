@@ -49,7 +49,38 @@ describe("talk panel view", () => {
       offerPriority: false,
       meter: false,
       hint: { kind: "key", key: "Space", hold: true },
+      unlockFirst: false,
     });
+  });
+
+  it("a replayed missed transmission says so, and gives way to live voice and my own", () => {
+    const at = new Date(2026, 0, 1, 14, 2);
+    const replay = { createdAt: at.toISOString(), sender: aUser("olivia", "Olivia") };
+    const v = view({ replay });
+    // The time in the reader's locale ("14:02", or "02:02 PM").
+    const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    expect(v.status).toEqual({ kind: "replay", text: `Replay · ${time} · Olivia · @olivia` });
+    expect(v.tone).toBe("replay");
+    expect(v.state).toBe("idle");
+    expect(view({ replay, speaker: annSpeaking }).status.kind).toBe("speaker");
+    expect(view({ replay, talk: { channelId: CH, phase: "talking", since: NOW } }).status.kind).toBe(
+      "on-air",
+    );
+  });
+
+  it("a touch screen gets no keyboard hint", () => {
+    expect(view({ touch: true }).hint).toEqual({ kind: "none" });
+  });
+
+  it("sound off: the first tap turns sound on instead of opening the microphone", () => {
+    const v = view({ soundOff: true });
+    expect(v.unlockFirst).toBe(true);
+    expect(v.sub).toBe("Tap to turn sound on");
+    // A transmission under way is never held back by it, nor is a disabled button.
+    expect(view({ soundOff: true, talk: { channelId: CH, phase: "talking", since: NOW } }).unlockFirst).toBe(
+      false,
+    );
+    expect(view({ soundOff: true, connected: false }).unlockFirst).toBe(false);
   });
 
   it("toggle mode: tap to talk, tap to stop, and no 'hold' in the hint", () => {

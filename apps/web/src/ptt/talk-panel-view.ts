@@ -4,9 +4,10 @@
  * published state (`talk`, `denial`, `lastStop`) beside the channel's speaker, the connection and
  * the abilities, so every branch of the panel is a unit test and the component just renders.
  */
-import type { ChannelAbilities, User } from "@won/protocol";
+import type { ChannelAbilities, Message, User } from "@won/protocol";
 import type { PttMode } from "../settings/settings-store";
 import type { Denial, LiveSpeaker, TalkState } from "../state/live-store";
+import { userLabel } from "../users/user-name";
 import { insecureContextText } from "./secure-context";
 import { talkAvailability } from "./talk-availability";
 
@@ -32,6 +33,12 @@ export interface TalkPanelState {
   lastStop: { reason: string; at: number } | null;
   pttMode: PttMode;
   pttKey: string;
+  /** A missed transmission being replayed now (the auto-play queue), if any. */
+  replay?: Pick<Message, "createdAt" | "sender"> | null;
+  /** A touch screen without hover: no keyboard hint. */
+  touch?: boolean;
+  /** The browser keeps sound off until a tap: the first tap on the panel turns it on, not the mic. */
+  soundOff?: boolean;
 }
 
 /** The button's `data-state` (end-to-end tests read it). */
@@ -49,18 +56,22 @@ export type TalkStatus =
   | { kind: "denied"; reason: Denial["reason"]; text: string }
   /** `allCall`: an organiser talking to the whole event. */
   | { kind: "speaker"; user: User; allCall?: true }
+  /** A missed transmission replayed now: "Replay · 14:02 · Olivia". */
+  | { kind: "replay"; text: string }
   | { kind: "clear" };
 
 export type TalkHint =
   | { kind: "offline" }
   | { kind: "elsewhere" }
-  | { kind: "key"; key: string; hold: boolean };
+  | { kind: "key"; key: string; hold: boolean }
+  /** A touch screen: there is no key to press. */
+  | { kind: "none" };
 
 export interface TalkPanelView {
   state: TalkButtonState;
   status: TalkStatus;
   /** The status line's colour: my transmission, a refusal or cut, someone live, or clear. */
-  tone: "me" | "denied" | "live" | "clear";
+  tone: "me" | "denied" | "live" | "replay" | "clear";
   /** The button's big word. */
   title: "On air" | "LIVE" | "Busy" | "Talk";
   /** On air in toggle mode, with nothing held: the button pulses so it is not forgotten. */
@@ -77,6 +88,8 @@ export interface TalkPanelView {
   /** The input level meter shows while on air. */
   meter: boolean;
   hint: TalkHint;
+  /** The first tap turns sound on and does not transmit. */
+  unlockFirst: boolean;
 }
 
 export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
@@ -112,11 +125,13 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
       user: s.speaker.user,
       ...(s.speaker.allCall ? { allCall: true as const } : {}),
     };
+  else if (s.replay) status = { kind: "replay", text: replayText(s.replay) };
   else status = { kind: "clear" };
 
   const toggle = s.pttMode === "toggle";
   // No connection: the button is visibly off (a transmission under way still ends normally).
   const offline = !s.connected && !talking && !s.talk;
+  const unlockFirst = Boolean(s.soundOff) && !s.talk && enabled;
   const action = talking
     ? s.talk?.alertId
       ? "SOS microphone — closes by itself"
@@ -129,9 +144,11 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
         ? offerPriority
           ? "Wait, or tick Priority to interrupt"
           : "Wait until they finish"
-        : toggle
-          ? "Tap to talk"
-          : "Hold to talk";
+        : unlockFirst
+          ? "Tap to turn sound on"
+          : toggle
+            ? "Tap to talk"
+            : "Hold to talk";
   return {
     state,
     status,
@@ -148,7 +165,10 @@ export function talkPanelView(s: TalkPanelState, now: number): TalkPanelView {
       ? { kind: "offline" }
       : s.talkingElsewhere
         ? { kind: "elsewhere" }
-        : { kind: "key", key: s.pttKey, hold: !toggle },
+        : s.touch
+          ? { kind: "none" }
+          : { kind: "key", key: s.pttKey, hold: !toggle },
+    unlockFirst,
   };
 }
 
@@ -157,6 +177,7 @@ const TONES: Record<TalkStatus["kind"], TalkPanelView["tone"]> = {
   cut: "denied",
   denied: "denied",
   speaker: "live",
+  replay: "replay",
   clear: "clear",
 };
 
@@ -169,6 +190,13 @@ function onAir(talk: TalkState, now: number, latched: boolean): TalkStatus {
     countdownS: leftMs !== null && leftMs <= COUNTDOWN_FROM_MS ? Math.max(0, Math.ceil(leftMs / 1000)) : null,
     latched,
   };
+}
+
+/** "Replay · 14:02 · Olivia · @olivia": when the replayed transmission was made, and by whom
+ *  (with the username, as wherever voice is attributed). */
+export function replayText(m: Pick<Message, "createdAt" | "sender">): string {
+  const at = new Date(m.createdAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return `Replay · ${at} · ${userLabel(m.sender)}`;
 }
 
 /** Why my request was refused, in words a steward can act on. */
