@@ -56,6 +56,26 @@ export async function freePort() {
   });
 }
 
+/**
+ * A free port for a database or Redis the tests start, restart and pause. Taken from 20000–29999,
+ * below the kernel's ephemeral range: a service killed and restarted on its port must find it
+ * still free, and anything listening on port 0 (the app servers under test) is given an
+ * ephemeral port, so it can never take it in between.
+ */
+async function servicePort() {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise((resolve) => {
+      const srv = net.createServer();
+      srv.unref();
+      srv.once("error", () => resolve(false));
+      srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return freePort();
+}
+
 async function waitForPort(port, child, what, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -110,7 +130,7 @@ export async function startMariaDb({ quiet = true } = {}) {
   if (init.status !== 0) throw new Error(`mariadb-install-db failed: ${init.stderr}`);
   const tmp = join(dir, "tmp");
   mkdirSync(tmp);
-  const port = await freePort();
+  const port = await servicePort();
   let child;
   const launch = async () => {
     child = spawn(
@@ -154,7 +174,7 @@ export async function startMariaDb({ quiet = true } = {}) {
 
 /** Starts a throwaway Redis without persistence. Returns {url, port, stop, kill, restart, pause, resume}. */
 export async function startRedis({ quiet = true } = {}) {
-  const port = await freePort();
+  const port = await servicePort();
   let child;
   const launch = async () => {
     child = spawn(
