@@ -45,8 +45,9 @@ export async function markAlertReceived(
 ): Promise<void> {
   const row = await staffAlert(ctx, userId, alertId);
   const device = body?.device ?? "unnamed device";
-  if (await ctx.repos.alerts.hasReceipt(alertId, userId, device)) return;
-  const firstOfUser = !(await ctx.repos.alerts.hasReceipt(alertId, userId));
+  const devices = await ctx.repos.alerts.receiptDevices(alertId, userId);
+  if (devices.includes(device)) return;
+  const firstOfUser = devices.length === 0;
   await ctx.repos.alerts.audit(alertId, now, { actorId: userId, action: "received", detail: { device } });
   // One more person has it on screen: the raiser's "received by N" moves.
   if (firstOfUser && row.state !== "closed")

@@ -202,8 +202,8 @@ export class AlertsRepo {
     return new Map(rows.map((r) => [r.alert_id, Number(r.n)]));
   }
 
-  /** Whether the user's `device` (any of their devices, without one) already reported the alert as shown. */
-  async hasReceipt(alertId: string, actorId: string, device?: string): Promise<boolean> {
+  /** The devices on which the user reported the alert as shown, in one read. */
+  async receiptDevices(alertId: string, actorId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom("alert_audit")
       .select("detail")
@@ -211,9 +211,7 @@ export class AlertsRepo {
       .where("actor_id", "=", actorId)
       .where("action", "=", "received")
       .execute();
-    return rows.some(
-      (r) => r.detail !== null && (JSON.parse(r.detail) as { device?: string }).device === device,
-    );
+    return rows.map((r) => (r.detail ? String((JSON.parse(r.detail) as { device?: unknown }).device) : ""));
   }
 
   /** The audit trail of an alert, oldest first. */
