@@ -12,9 +12,19 @@ export interface AudioTap {
   framesDecoded: number;
   framesPlayed: number;
   framesDropped: number;
-  /** Dropped frames by jitter-buffer reason (duplicate, overflow, catch-up). */
+  /** Dropped frames by reason (overflow: more than the playout's cap was queued). */
   dropReasons: Record<string, number>;
+  /** Times a live stream's queue ran dry while it was live. */
   underruns: number;
+  /** Silent frames skipped to bring the delay down (no speech lost). */
+  framesSkippedSilent: number;
+  /** Silence played because audio was late (ms, all streams). */
+  concealedMs: number;
+  /** Audio removed to bring the delay down: silence skipped and speech sped up (ms). */
+  compressedMs: number;
+  /** The playout delay the last report aimed at, and the output latency of the context (ms). */
+  playoutTargetMs: number;
+  outputLatencyMs: number;
   /** Decoded frames not played because the audio context was not running (sound still locked). */
   framesMissedSuspended: number;
   playedSumSq: number;
@@ -29,6 +39,10 @@ export interface AudioTap {
   decoder: string;
   /** The encoder of the last transmission: "webcodecs" or "wasm". */
   encoder: string;
+  /** The profile the microphone is encoded with (link-adapt.ts) and the last ping's RTT (ms). */
+  frameMs: number;
+  bitrate: number;
+  rttMs: number;
 }
 
 export const tap: AudioTap = {
@@ -42,6 +56,11 @@ export const tap: AudioTap = {
   framesDropped: 0,
   dropReasons: {},
   underruns: 0,
+  framesSkippedSilent: 0,
+  concealedMs: 0,
+  compressedMs: 0,
+  playoutTargetMs: 0,
+  outputLatencyMs: 0,
   framesMissedSuspended: 0,
   playedSumSq: 0,
   playedSamples: 0,
@@ -52,6 +71,9 @@ export const tap: AudioTap = {
   cues: {},
   decoder: "",
   encoder: "",
+  frameMs: 20,
+  bitrate: 24_000,
+  rttMs: 0,
 };
 
 export function sumSquares(pcm: Float32Array): number {

@@ -1,6 +1,6 @@
 import { decodeAudioFrame } from "@won/protocol";
 import { describe, expect, it } from "vitest";
-import { FrameSequencer, seqDelta } from "./frame-sequencer";
+import { FrameSequencer, SILENCE_PACKET, seqDelta } from "./frame-sequencer";
 
 const decode = (f: Uint8Array | null) => {
   const d = decodeAudioFrame(f!);
@@ -9,27 +9,23 @@ const decode = (f: Uint8Array | null) => {
 };
 
 describe("FrameSequencer", () => {
-  it("numbers frames +1 from 0 and flags only the final one as last", () => {
+  it("sends every packet at once, numbered +1 from 0, and ends with a flagged silence frame", () => {
     const s = new FrameSequencer(0xdeadbeef);
-    expect(s.push(new Uint8Array([1]))).toBeNull();
-    const f0 = decode(s.push(new Uint8Array([2])));
-    const f1 = decode(s.push(new Uint8Array([3])));
-    const f2 = decode(s.finish());
-    expect([f0.seq, f1.seq, f2.seq]).toEqual([0, 1, 2]);
-    expect([f0.last, f1.last, f2.last]).toEqual([false, false, true]);
-    expect([f0.payload[0], f1.payload[0], f2.payload[0]]).toEqual([1, 2, 3]);
-    expect(f2.streamId).toBe(0xdeadbeef);
-    expect(s.finish()).toBeNull();
+    const f0 = decode(s.push(new Uint8Array([1])));
+    const f1 = decode(s.push(new Uint8Array([2])));
+    const end = decode(s.finish());
+    expect([f0.seq, f1.seq, end.seq]).toEqual([0, 1, 2]);
+    expect([f0.last, f1.last, end.last]).toEqual([false, false, true]);
+    expect([f0.payload[0], f1.payload[0]]).toEqual([1, 2]);
+    expect([...end.payload]).toEqual([...SILENCE_PACKET]);
+    expect(end.streamId).toBe(0xdeadbeef);
   });
 
   it("wraps seq at 2^16", () => {
     const s = new FrameSequencer(7);
     let last = -1;
-    for (let i = 0; i < 70_000; i++) {
-      const f = s.push(new Uint8Array([i & 0xff]));
-      if (f) last = decode(f).seq;
-    }
-    expect(last).toBe((70_000 - 2) % 65_536);
+    for (let i = 0; i < 70_000; i++) last = decode(s.push(new Uint8Array([i & 0xff]))).seq;
+    expect(last).toBe((70_000 - 1) % 65_536);
   });
 
   it("returns null from finish when nothing was encoded", () => {

@@ -1,29 +1,31 @@
 /**
  * Turns the encoder's Opus packets into wire frames (docs/protocol.md, "Binary audio frames") for one
- * granted stream: seq +1 per frame from 0, wrapping at 2^16, and flags bit 0 on the final frame.
- * The encoder does not know which packet is the last until the speaker lets go, so the newest
- * packet is held back one step and `finish()` emits it with the last-frame flag.
+ * granted stream: seq +1 per frame from 0, wrapping at 2^16. Every packet goes out the moment it is
+ * encoded; the end of the transmission is flagged on one more frame, a 20 ms Opus silence packet,
+ * sent by `finish()` — holding each packet back until the next one showed it was not the last
+ * would add a frame (20 ms) to every listener's latency.
  */
 import { encodeAudioFrame } from "@won/protocol";
 
+/**
+ * An Opus packet of 20 ms of silence: TOC 0xF8 (CELT, fullband, 20 ms, one frame, mono) and a
+ * two-byte frame that decodes to zeros.
+ */
+export const SILENCE_PACKET = Uint8Array.of(0xf8, 0xff, 0xfe);
+
 export class FrameSequencer {
   private seq = 0;
-  private held: Uint8Array | null = null;
 
   constructor(readonly streamId: number) {}
 
-  /** Takes the next packet; returns the frame of the previous one, if any. */
-  push(packet: Uint8Array): Uint8Array | null {
-    const prev = this.held;
-    this.held = packet;
-    return prev ? this.frame(prev, false) : null;
+  /** The frame of the next packet. */
+  push(packet: Uint8Array): Uint8Array {
+    return this.frame(packet, false);
   }
 
-  /** Emits the held packet flagged as last. Null if no packet was ever pushed. */
+  /** The final frame (silence, flagged last). Null if nothing was sent: there is nothing to end. */
   finish(): Uint8Array | null {
-    const prev = this.held;
-    this.held = null;
-    return prev ? this.frame(prev, true) : null;
+    return this.seq === 0 ? null : this.frame(SILENCE_PACKET, true);
   }
 
   /** Frames sent so far (the next seq, modulo 2^16 aside). */

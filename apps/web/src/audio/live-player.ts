@@ -1,37 +1,51 @@
 /**
  * Plays incoming live transmissions. Each stream (`speaker.started` → frames → `speaker.stopped`)
- * gets a decoder and a jitter buffer; decoded 20 ms blocks are scheduled as AudioBufferSources
- * on the shared context through a per-stream gain. Several channels can play at once (monitoring).
+ * gets a decoder and a playout worklet node (`playout/`), which queues the decoded audio on the
+ * audio thread and plays it at a delay adapted to the lateness it sees, through a per-stream gain.
+ * Several channels can play at once (monitoring, the console).
  *
- * Ending: a released stream plays out what is buffered (≤ 300 ms). A stream cut short — floor
- * timeout, pre-emption, revoked, the speaker's or our own connection lost — fades out over a
- * few milliseconds instead of clicking or hanging.
+ * Ending: a released stream plays out what is queued. A stream cut short — floor timeout,
+ * pre-emption, revoked, the speaker's or our own connection lost — fades out over a few
+ * milliseconds instead of clicking or hanging.
+ *
+ * Each channel remembers the delay its last stream ended at, so the next one starts there
+ * instead of learning the network again.
  */
 import { decodeAudioFrame } from "@won/protocol";
 import { audioContext, noteAudioMissed, SAMPLE_RATE } from "./audio-context";
 import { sumSquares, tap } from "./audio-tap";
-import { JitterBuffer } from "./jitter-buffer";
+import { seqDelta } from "./frame-sequencer";
 import { createDecoder, decoderKind, type PacketDecoder } from "./opus-decoder";
+import type { PlayoutStats } from "./playout/playout";
+import { loadPlayout, PlayoutNode, type PlayoutReport } from "./playout/playout-node";
 
 interface StreamState {
   channelId: string;
   /** The speaker, for their per-person volume ("" when unknown). */
   userId: string;
-  jitter: JitterBuffer;
   gain: GainNode;
+  playout: PlayoutNode | null;
   decoder: PacketDecoder | null;
-  /** Frames that arrived while the decoder was being created. */
+  /** Frames that arrived while the decoder or the worklet was being made ready. */
   early: { seq: number; payload: Uint8Array }[];
-  /** Seqs waiting for decoder output, in order. */
+  /** Frames waiting for decoder output, in order, with how many were missing before each. */
   inflight: number[];
-  sources: Set<AudioBufferSourceNode>;
+  lastSeq: number | null;
+  /** The last counters the worklet reported (to add only what is new to the tap). */
+  reported: PlayoutStats | null;
+  targetMs: number;
   ended: boolean;
+  drained: boolean;
   lastFrameAt: number;
 }
 
 const FADE_S = 0.03;
 /** A stream with no frame for this long is ended (its speaker.stopped never came). */
 const IDLE_END_MS = 3_000;
+/** A released stream not drained after this long is let go anyway. */
+const DRAIN_LIMIT_MS = 2_000;
+/** The delay a channel's next stream starts at stays within these bounds (ms). */
+const START_DELAY = { min: 30, max: 200, initial: 40 };
 
 /**
  * Where streams go and how loud each speaker is. `channelInput` returns the node a channel's
@@ -48,8 +62,10 @@ class LivePlayer {
   private muted = new Set<string>();
   private routing: LiveRouting = {};
   private sweeper: ReturnType<typeof setInterval> | null = null;
+  /** Per channel, the delay its last stream ended at (ms). */
+  private readonly startDelay = new Map<string, number>();
 
-  /** A speaker started: get a decoder ready before the first frame arrives. */
+  /** A speaker started: get a decoder and a playout node ready before the first frame arrives. */
   start(streamId: number, channelId: string, userId = "") {
     if (this.streams.has(streamId)) return;
     const ctx = audioContext();
@@ -59,28 +75,50 @@ class LivePlayer {
     const st: StreamState = {
       channelId,
       userId,
-      jitter: new JitterBuffer(),
       gain,
+      playout: null,
       decoder: null,
       early: [],
       inflight: [],
-      sources: new Set(),
+      lastSeq: null,
+      reported: null,
+      targetMs: 0,
       ended: false,
+      drained: false,
       lastFrameAt: Date.now(),
     };
     this.streams.set(streamId, st);
     tap.streamsStarted++;
+    tap.outputLatencyMs = Math.round(((ctx.outputLatency || 0) + (ctx.baseLatency || 0)) * 1_000);
     void decoderKind().then((k) => {
       tap.decoder = k;
     });
-    void createDecoder(
-      (pcm) => this.onPcm(st, pcm),
-      () => this.end(streamId, true),
-    ).then((dec) => {
-      if (st.ended) return dec.close();
-      st.decoder = dec;
-      for (const f of st.early.splice(0)) this.decodeInto(st, f.seq, f.payload);
-    });
+    const initialDelayMs = this.startDelay.get(channelId) ?? START_DELAY.initial;
+    void Promise.all([
+      createDecoder(
+        (pcm) => this.onPcm(st, pcm),
+        () => this.end(streamId, true),
+      ),
+      loadPlayout(ctx),
+    ]).then(
+      ([dec]) => {
+        if (st.ended && st.early.length === 0) return dec.close();
+        st.decoder = dec;
+        st.playout = new PlayoutNode(
+          ctx,
+          { initialDelayMs },
+          (r) => this.onReport(st, r),
+          () => this.onDrained(streamId, st),
+        );
+        st.playout.node.connect(st.gain);
+        for (const f of st.early.splice(0)) this.decodeInto(st, f.seq, f.payload);
+        if (st.ended) st.playout.end();
+      },
+      (e) => {
+        console.warn("live audio could not start", e);
+        this.end(streamId, true);
+      },
+    );
     this.ensureSweeper();
   }
 
@@ -99,38 +137,29 @@ class LivePlayer {
     if (f.last) this.end(f.streamId, false);
   }
 
-  /** The stream ended. `cut` fades out now; otherwise what is buffered plays out. */
+  /** The stream ended. `cut` fades out now; otherwise what is queued plays out. */
   end(streamId: number, cut: boolean) {
     const st = this.streams.get(streamId);
     if (!st) return;
-    if (!st.ended) {
+    const first = !st.ended;
+    if (first) {
       st.ended = true;
       tap.streamsEnded++;
     }
-    const ctx = audioContext();
-    const drainS = cut ? 0 : st.jitter.depth(ctx.currentTime);
-    if (cut) {
-      const now = ctx.currentTime;
-      st.gain.gain.cancelScheduledValues(now);
-      st.gain.gain.setValueAtTime(st.gain.gain.value, now);
-      st.gain.gain.linearRampToValueAtTime(0, now + FADE_S);
+    if (!cut) {
+      if (!first) return;
+      st.playout?.end();
+      // Frames still being decoded when a released stream ends are played too: the end reaches
+      // the worklet after them (same port, in order). The decoder closes once the stream drained.
+      setTimeout(() => this.release(streamId, st), DRAIN_LIMIT_MS + 1_000);
+      return;
     }
-    setTimeout(
-      () => {
-        // Frames still being decoded when a released stream ends get played too (decoder closes later).
-        st.decoder?.close();
-        for (const s of st.sources) {
-          try {
-            s.stop();
-          } catch {
-            /* already stopped */
-          }
-        }
-        st.gain.disconnect();
-        this.streams.delete(streamId);
-      },
-      (cut ? FADE_S : drainS + 0.25) * 1000 + 20,
-    );
+    const ctx = audioContext();
+    const now = ctx.currentTime;
+    st.gain.gain.cancelScheduledValues(now);
+    st.gain.gain.setValueAtTime(st.gain.gain.value, now);
+    st.gain.gain.linearRampToValueAtTime(0, now + FADE_S);
+    setTimeout(() => this.release(streamId, st), FADE_S * 1_000 + 20);
   }
 
   /** Every stream of a channel ended (unsubscribed, access revoked, socket lost). */
@@ -173,40 +202,60 @@ class LivePlayer {
   }
 
   private decodeInto(st: StreamState, seq: number, payload: Uint8Array) {
-    st.inflight.push(seq);
+    // Over the socket frames come in order; a repeated or older seq is ignored, a gap is counted
+    // as lost so that the playout keeps the media clock right.
+    const gap = st.lastSeq === null ? 1 : seqDelta(seq, st.lastSeq);
+    if (gap <= 0) return;
+    st.lastSeq = seq;
+    st.inflight.push(gap - 1);
     st.decoder!.decode(payload);
   }
 
   private onPcm(st: StreamState, pcm: Float32Array) {
-    const seq = st.inflight.shift();
-    if (seq === undefined || !this.streams.size) return;
+    const lost = st.inflight.shift();
+    if (lost === undefined || !st.playout || st.drained) return;
     tap.framesDecoded++;
-    const ctx = audioContext();
-    if (ctx.state !== "running") {
-      // A suspended context's clock is stuck: frames placed on it would pile up at one instant and
-      // be dropped as overflow. Leave the jitter buffer alone and ask the steward to tap.
+    if (audioContext().state !== "running") {
+      // A suspended context's clock is stuck: audio queued now would play as one late burst.
+      // Leave the playout alone and ask the steward to tap.
       tap.framesMissedSuspended++;
       noteAudioMissed();
       return;
     }
-    const p = st.jitter.place(ctx.currentTime, seq, pcm.length / SAMPLE_RATE);
-    tap.underruns = Math.max(tap.underruns, st.jitter.stats.underruns);
-    if (p.kind === "drop") {
-      tap.framesDropped++;
-      tap.dropReasons[p.reason] = (tap.dropReasons[p.reason] ?? 0) + 1;
-      return;
-    }
-    const buf = ctx.createBuffer(1, pcm.length, SAMPLE_RATE);
-    buf.copyToChannel(pcm as Float32Array<ArrayBuffer>, 0);
-    const src = ctx.createBufferSource();
-    src.buffer = buf;
-    src.connect(st.gain);
-    src.onended = () => st.sources.delete(src);
-    st.sources.add(src);
-    src.start(p.at);
-    tap.framesPlayed++;
     tap.playedSumSq += sumSquares(pcm);
     tap.playedSamples += pcm.length;
+    st.playout.push(pcm, lost);
+  }
+
+  private onReport(st: StreamState, r: PlayoutReport) {
+    const prev = st.reported;
+    const d = (k: keyof PlayoutStats) => r.stats[k] - (prev?.[k] ?? 0);
+    tap.framesPlayed += d("played");
+    tap.framesDropped += d("dropped");
+    if (d("dropped")) tap.dropReasons.overflow = (tap.dropReasons.overflow ?? 0) + d("dropped");
+    tap.framesSkippedSilent += d("skippedSilent");
+    tap.underruns += d("underruns");
+    tap.concealedMs += (d("concealedSamples") / SAMPLE_RATE) * 1_000;
+    tap.compressedMs += (d("compressedSamples") / SAMPLE_RATE) * 1_000;
+    tap.playoutTargetMs = Math.round(r.targetMs);
+    st.reported = r.stats;
+    st.targetMs = r.targetMs;
+  }
+
+  private onDrained(streamId: number, st: StreamState) {
+    st.drained = true;
+    this.release(streamId, st);
+  }
+
+  /** Lets go of a finished stream's decoder, node and gain (once). */
+  private release(streamId: number, st: StreamState) {
+    if (this.streams.get(streamId) !== st) return;
+    this.streams.delete(streamId);
+    if (st.targetMs > 0)
+      this.startDelay.set(st.channelId, Math.min(START_DELAY.max, Math.max(START_DELAY.min, st.targetMs)));
+    st.decoder?.close();
+    st.playout?.close();
+    st.gain.disconnect();
   }
 
   private ensureSweeper() {

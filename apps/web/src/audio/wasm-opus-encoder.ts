@@ -78,7 +78,13 @@ export class WasmOpusEncoder {
     return new WasmOpusEncoder(lib, enc, lib.malloc((SAMPLE_RATE / 1000) * 60 * 2), lib.malloc(MAX_PACKET));
   }
 
-  /** Encodes one block (float samples in [-1, 1]); returns the Opus packet. */
+  /** Changes the target bitrate (bit/s) from the next packet on. */
+  setBitrate(bitrate: number) {
+    const ctl = this.lib.opus_encoder_ctl_set(this.enc, OPUS_SET_BITRATE_REQUEST, bitrate);
+    if (ctl < 0) throw new Error(`Opus bitrate failed (${ctl})`);
+  }
+
+  /** Encodes one block of 20, 40 or 60 ms (float samples in [-1, 1]); returns the Opus packet. */
   encode(pcm: Float32Array): Uint8Array {
     // Views are made per call: the WASM memory may have grown since the last one.
     const heap16 = new Int16Array(this.lib.memory.buffer, this.pcmPtr, pcm.length);

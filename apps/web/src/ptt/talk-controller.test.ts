@@ -12,6 +12,7 @@ const enc = vi.hoisted(() => ({
   onPacket: null as null | ((p: Uint8Array) => void),
   finished: 0,
   aborted: 0,
+  profiles: [] as { frameMs: number; bitrate: number }[],
 }));
 vi.mock("../audio/mic-capture", () => ({
   MicCapture: {
@@ -28,11 +29,17 @@ vi.mock("../audio/mic-capture", () => ({
 }));
 vi.mock("../audio/opus-encoder", () => ({
   OpusEncoder: {
-    create: async (onPacket: (p: Uint8Array) => void) => {
+    create: async (
+      onPacket: (p: Uint8Array) => void,
+      _e: unknown,
+      profile: { frameMs: number; bitrate: number },
+    ) => {
       enc.onPacket = onPacket;
+      enc.profiles.push(profile);
       let n = 0;
       return {
         encode: () => onPacket(new Uint8Array([n++ & 0xff, 0xaa])),
+        reconfigure: (p: { frameMs: number; bitrate: number }) => enc.profiles.push(p),
         finish: async () => {
           enc.finished++;
         },
@@ -64,6 +71,19 @@ class FakeConn {
   ok = true;
   private msg: ((m: ServerMessage) => void) | null = null;
   private down: ((c: number) => void) | null = null;
+  private rtt: ((ms: number) => void) | null = null;
+  probes = 0;
+  pingWaitMs = 0;
+  onRtt(l: (ms: number) => void) {
+    this.rtt = l;
+  }
+  probe() {
+    this.probes++;
+    return true;
+  }
+  pong(ms: number) {
+    this.rtt?.(ms);
+  }
   onMessage(l: (m: ServerMessage) => void) {
     this.msg = l;
   }
@@ -113,7 +133,7 @@ describe("TalkController", () => {
     expect(conn.sent).toEqual([{ type: "ptt.start", channelId: CH, scope: "event" }]);
   });
 
-  it("asks for the floor, sends pre-grant audio after the grant, ends with a last frame and ptt.stop", async () => {
+  it("asks for the floor, sends pre-grant audio after the grant, each packet at once, ends with a last frame and ptt.stop", async () => {
     const { conn, talk } = setup();
     talk.press(CH);
     expect(conn.sent).toEqual([{ type: "ptt.start", channelId: CH }]);
@@ -123,18 +143,51 @@ describe("TalkController", () => {
     expect(conn.frames).toHaveLength(0);
     conn.emit({ type: "ptt.granted", channelId: CH, streamId: 42, maxDurationMs: 60_000 });
     expect(getLive().talk).toMatchObject({ phase: "talking", streamId: 42 });
+    expect(conn.frames).toHaveLength(3);
     speak(5);
+    expect(conn.frames).toHaveLength(8); // nothing held back
     talk.release();
     await flush();
     const frames = conn.frames.map((f) => decodeAudioFrame(f)).filter((f) => typeof f !== "string");
-    expect(frames).toHaveLength(8);
-    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(frames).toHaveLength(9);
+    expect(frames.map((f) => f.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
     expect(frames.every((f) => f.streamId === 42)).toBe(true);
-    expect(frames.map((f) => f.last)).toEqual([false, false, false, false, false, false, false, true]);
+    expect(frames.map((f) => f.last)).toEqual([...Array(8).fill(false), true]);
+    expect([...frames[8]!.payload]).toEqual([0xf8, 0xff, 0xfe]); // 20 ms of Opus silence
     expect(conn.sent[conn.sent.length - 1]).toEqual({ type: "ptt.stop", channelId: CH });
     expect(mic.closed).toBe(1);
     conn.emit({ type: "ptt.stopped", channelId: CH, streamId: 42 });
     expect(getLive().talk).toBeNull();
+  });
+
+  it("probes the link while talking and switches the encoder to bigger frames when pings queue", async () => {
+    vi.useFakeTimers();
+    try {
+      const { conn, talk } = setup();
+      enc.profiles = [];
+      talk.press(CH);
+      await vi.advanceTimersByTimeAsync(0);
+      conn.emit({ type: "ptt.granted", channelId: CH, streamId: 5, maxDurationMs: 60_000 });
+      expect(enc.profiles).toEqual([{ frameMs: 20, bitrate: 24_000 }]);
+      for (let i = 0; i < 8; i++) {
+        await vi.advanceTimersByTimeAsync(250);
+        conn.pong(20);
+      }
+      expect(conn.probes).toBeGreaterThanOrEqual(8);
+      expect(enc.profiles).toHaveLength(1);
+      for (let i = 0; i < 4; i++) {
+        await vi.advanceTimersByTimeAsync(250);
+        conn.pong(700);
+      }
+      expect(enc.profiles.slice(1)).toEqual([{ frameMs: 40, bitrate: 16_000 }]);
+      talk.release();
+      await vi.advanceTimersByTimeAsync(0);
+      const probes = conn.probes;
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(conn.probes).toBe(probes); // no probing once off air
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("shows who holds the floor when denied, and closes the microphone", async () => {

@@ -3,7 +3,7 @@
  *
  *   press → send ptt.start and open the mic at once (so the first syllable is not lost) →
  *   ptt.granted → queued packets go out as frames with the granted streamId → release →
- *   mic closed, encoder flushed, final frame flagged last, ptt.stop → ptt.stopped.
+ *   mic closed, encoder flushed, a final silence frame flagged last, ptt.stop → ptt.stopped.
  *
  * Denied: mic closed, queued audio discarded, the denial (and who holds the floor) shown.
  * Cut (floor timeout, pre-empted, revoked, socket lost): mic closed at once.
@@ -14,6 +14,7 @@ import { AudioStartError } from "../audio/audio-start";
 import { sumSquares, tap } from "../audio/audio-tap";
 import { playCue, rogerBeepBlocks } from "../audio/cues";
 import { FrameSequencer } from "../audio/frame-sequencer";
+import { type AudioProfile, linkAdapter } from "../audio/link-adapt";
 import { MicCapture } from "../audio/mic-capture";
 import { OpusEncoder, type PacketEncoder } from "../audio/opus-encoder";
 import { tones } from "../audio/tones";
@@ -30,6 +31,10 @@ type ClientMessageOf<T extends ClientMessage["type"]> = Extract<ClientMessage, {
 
 /** How long past the talk time cap the server's end of the transmission is awaited (ms). */
 const CAP_GRACE_MS = 1_500;
+
+/** While talking, the link is probed with a ping this often (ms), at most this many in flight. */
+const PROBE_EVERY_MS = 250;
+const PROBES_IN_FLIGHT = 4;
 
 /** Audio captured before the grant is kept up to this many packets (1 s). */
 const MAX_EARLY_PACKETS = 50;
@@ -49,6 +54,7 @@ interface Transmission {
   encoder: PacketEncoder | null;
   capClosed: boolean;
   maxTimer: ReturnType<typeof setTimeout> | null;
+  probeTimer: ReturnType<typeof setInterval> | null;
   /** Epoch ms of the grant and the longest allowed talk time, once granted. */
   grantedAt: number | null;
   maxDurationMs: number | null;
@@ -69,6 +75,25 @@ export class TalkController {
   constructor(private readonly conn: RealtimeConnection) {
     conn.onMessage((m) => this.onMessage(m));
     conn.onDown(() => this.cut("disconnected"));
+    conn.onRtt((rtt) => {
+      tap.rttMs = Math.round(rtt);
+      this.adapt(linkAdapter.sample(rtt, performance.now()));
+    });
+  }
+
+  /** The link adapter chose another profile: the transmission on air switches to it now. */
+  private adapt(profile: AudioProfile | null) {
+    if (!profile) return;
+    tap.frameMs = profile.frameMs;
+    tap.bitrate = profile.bitrate;
+    if (this.tx?.phase === "talking") this.tx.encoder?.reconfigure(profile);
+  }
+
+  private probe(tx: Transmission) {
+    if (this.tx !== tx || tx.phase !== "talking") return;
+    const wait = this.conn.pingWaitMs;
+    this.adapt(linkAdapter.waiting(wait, performance.now()));
+    if (wait < PROBE_EVERY_MS * PROBES_IN_FLIGHT) this.conn.probe();
   }
 
   get busy() {
@@ -136,6 +161,7 @@ export class TalkController {
       encoder: null,
       capClosed: false,
       maxTimer: null,
+      probeTimer: null,
       grantedAt: null,
       maxDurationMs: null,
     };
@@ -167,9 +193,13 @@ export class TalkController {
 
   private async openMic(tx: Transmission) {
     try {
+      const profile = linkAdapter.profile;
+      tap.frameMs = profile.frameMs;
+      tap.bitrate = profile.bitrate;
       tx.encoder = await OpusEncoder.create(
         (packet) => this.onPacket(tx, packet),
         () => this.cut("encoder"),
+        profile,
       );
       if (tx.capClosed) {
         tx.encoder.abort();
@@ -202,8 +232,7 @@ export class TalkController {
 
   private onPacket(tx: Transmission, packet: Uint8Array) {
     if (tx.seq) {
-      const frame = tx.seq.push(packet);
-      if (frame && this.conn.sendBinary(frame)) tap.framesSent++;
+      if (this.conn.sendBinary(tx.seq.push(packet))) tap.framesSent++;
     } else if (tx.phase === "requesting") {
       tx.early.push(packet);
       if (tx.early.length > MAX_EARLY_PACKETS) tx.early.shift();
@@ -276,6 +305,7 @@ export class TalkController {
     });
     tones.permit();
     for (const p of tx.early.splice(0)) this.onPacket(tx, p);
+    tx.probeTimer = setInterval(() => this.probe(tx), PROBE_EVERY_MS);
     // The server's cap ends the transmission (speaker.stopped "timeout", then the cut-off cue and
     // "Maximum talk time reached"), not a timer of ours that would pass for a normal release while
     // the finger is still down. Ours only stands in when that word never comes. A hot mic's own,
@@ -294,6 +324,7 @@ export class TalkController {
 
   private async finish(tx: Transmission) {
     tx.phase = "stopping";
+    if (tx.probeTimer) clearInterval(tx.probeTimer);
     live.setTalk({ channelId: tx.channelId, phase: "stopping", streamId: tx.streamId ?? undefined });
     if (tx.maxTimer) clearTimeout(tx.maxTimer);
     tx.mic?.close();
@@ -337,6 +368,7 @@ export class TalkController {
 
   private done(tx: Transmission) {
     if (tx.maxTimer) clearTimeout(tx.maxTimer);
+    if (tx.probeTimer) clearInterval(tx.probeTimer);
     if (this.tx === tx) {
       this.tx = null;
       live.setTalk(null);

@@ -73,6 +73,10 @@ export class RealtimeConnection {
   private readonly messageListeners = new Set<Listener<ServerMessage>>();
   private readonly audioListeners = new Set<Listener<Uint8Array>>();
   private readonly downListeners = new Set<Listener<number>>();
+  private readonly rttListeners = new Set<Listener<number>>();
+  /** Send times (performance.now) of our pings not yet answered, oldest first; the server
+   *  answers in order. */
+  private pingsOut: number[] = [];
   /** Whether the page is in view, and what this socket last told the server (a new socket
    *  counts as in view): a user with every page hidden is reached by Web Push instead. */
   private visible = true;
@@ -108,6 +112,24 @@ export class RealtimeConnection {
   onDown(l: Listener<number>) {
     this.downListeners.add(l);
     return () => this.downListeners.delete(l);
+  }
+
+  /** Called with the round-trip time (ms) of each of our pings when its pong arrives. */
+  onRtt(l: Listener<number>) {
+    this.rttListeners.add(l);
+    return () => this.rttListeners.delete(l);
+  }
+
+  /** Sends a ping whose pong will be timed (talking probes the link with these). */
+  probe(): boolean {
+    if (!this.ready || !this.ws) return false;
+    this.sendPing();
+    return true;
+  }
+
+  /** How long the oldest unanswered ping has waited (ms), 0 when none. */
+  get pingWaitMs(): number {
+    return this.pingsOut.length ? performance.now() - this.pingsOut[0]! : 0;
   }
 
   get isReady() {
@@ -221,6 +243,7 @@ export class RealtimeConnection {
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     this.ready = false;
+    this.pingsOut = [];
     ws.onopen = () => {
       this.lastRx = Date.now();
       const t = this.deps.token();
@@ -257,8 +280,11 @@ export class RealtimeConnection {
       case "ping":
         this.ws?.send(JSON.stringify({ type: "pong" }));
         return;
-      case "pong":
+      case "pong": {
+        const sent = this.pingsOut.shift();
+        if (sent !== undefined) for (const l of this.rttListeners) l(performance.now() - sent);
         return;
+      }
       case "subscribed":
         this.seqs.subscribed(parsed.channelId, this.asked.get(parsed.channelId), parsed.lastSeq);
         this.asked.delete(parsed.channelId);
@@ -295,7 +321,13 @@ export class RealtimeConnection {
       this.handleClose(this.ws, CLIENT_RECONNECT, "heartbeat timeout");
       return;
     }
-    this.ws.send(JSON.stringify({ type: "ping" }));
+    this.sendPing();
+  }
+
+  private sendPing() {
+    this.ws!.send(JSON.stringify({ type: "ping" }));
+    // Bounded: a server that stopped answering is caught by the heartbeat long before this.
+    if (this.pingsOut.push(performance.now()) > 64) this.pingsOut.shift();
   }
 
   private sendSubscribe(channelId: string) {
@@ -313,6 +345,7 @@ export class RealtimeConnection {
     this.ws = null;
     this.ready = false;
     this.clearTimers();
+    this.pingsOut = [];
     this.stats.closed++;
     this.stats.lastCloseCode = code;
     this.stats.closeCodes = [...this.stats.closeCodes.slice(-9), code];
