@@ -17,7 +17,7 @@ import { useLevel } from "../state/level-store";
 import { selectChannel, useLive } from "../state/live-store";
 import { CallButton } from "./CallButton";
 import { MicIcon } from "./Icons";
-import { UserName } from "./UserName";
+import { UserVolume } from "./UserVolume";
 import { Avatar, Fill, formatDuration } from "./ui";
 
 const TICK_MS = 250;
@@ -91,7 +91,7 @@ function Status({ status, onCall }: { status: TalkStatus; onCall?: (user: User) 
               ALL-CALL ·
             </span>
           )}{" "}
-          <UserName user={status.user} testId="speaker" /> is talking
+          <UserVolume user={status.user} testId="speaker" /> is talking
           {onCall && <CallButton user={status.user} onCall={() => onCall(status.user)} />}
         </>
       );

@@ -10,6 +10,7 @@ import { userLabel } from "../users/user-name";
 import { PauseIcon, PlayIcon } from "./Icons";
 import { ackView, MessageAck } from "./MessageAck";
 import { UserName } from "./UserName";
+import { UserVolume } from "./UserVolume";
 import { Avatar, Fill, formatDuration, formatTime } from "./ui";
 
 function AudioMessage({ m }: { m: Message }) {
@@ -61,7 +62,15 @@ function MessageRow({ m, me, staff }: { m: Message; me: string | undefined; staf
       <Avatar user={m.sender} />
       <div className="bubble">
         <div className="meta">
-          <strong>{mine ? "You" : <UserName user={m.sender} />}</strong>
+          <strong>
+            {mine ? (
+              "You"
+            ) : m.kind === "audio" ? (
+              <UserVolume user={m.sender} />
+            ) : (
+              <UserName user={m.sender} />
+            )}
+          </strong>
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
         </div>
         {m.kind === "audio" ? <AudioMessage m={m} /> : <div className="body">{m.body}</div>}

@@ -8,8 +8,8 @@ import { Link } from "react-router";
 import { recordingPlayer, useRecordingPlayer } from "../../audio/recording-player";
 import { activityLog, type LogFilter, logSenders, NO_FILTER } from "../../console/activity-log";
 import { useLive } from "../../state/live-store";
+import { UserVolume } from "../UserVolume";
 import { formatDuration, formatTime } from "../ui";
-import { UserVolume } from "./UserVolume";
 
 export function ActivityLog({ channels }: { channels: Channel[] }) {
   const [filter, setFilter] = useState<LogFilter>(NO_FILTER);

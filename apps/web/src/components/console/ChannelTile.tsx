@@ -15,8 +15,8 @@ import { useChannelFeed } from "../../hooks/useChannelFeed";
 import { denialText } from "../../ptt/talk-panel-view";
 import { selectChannel, selectTimeline, useLive } from "../../state/live-store";
 import { maxSeq } from "../../timeline/timeline";
+import { UserVolume } from "../UserVolume";
 import { Fill, formatDuration, formatTime } from "../ui";
-import { UserVolume } from "./UserVolume";
 
 export interface TileProps {
   channel: Channel;

@@ -1,15 +1,23 @@
 /**
  * A person's name with their volume behind it: a click opens a slider (dB) that applies wherever
- * that person is heard, on the console and off it.
+ * that person is heard, on the console and off it (the one loud steward). Shown on the name of
+ * whoever is talking, on voice messages and in the console.
  */
 import type { User } from "@won/protocol";
 import { useState } from "react";
-import { consoleSettings, useConsoleSettings } from "../../console/console-settings";
-import { MAX_DB, MIN_DB } from "../../console/mix-math";
-import { shownName } from "../../users/user-name";
-import { UserName } from "../UserName";
+import { consoleSettings, useConsoleSettings } from "../console/console-settings";
+import { MAX_DB, MIN_DB } from "../console/mix-math";
+import { shownName } from "../users/user-name";
+import { UserName } from "./UserName";
 
-export function UserVolume({ user }: { user: Pick<User, "id" | "displayName" | "username"> }) {
+export function UserVolume({
+  user,
+  testId,
+}: {
+  user: Pick<User, "id" | "displayName" | "username">;
+  /** Marks the display name (as on UserName). */
+  testId?: string;
+}) {
   const [open, setOpen] = useState(false);
   const db = useConsoleSettings((s) => s.userGains[user.id] ?? 0);
   return (
@@ -22,7 +30,7 @@ export function UserVolume({ user }: { user: Pick<User, "id" | "displayName" | "
         data-testid="user-volume"
         onClick={() => setOpen((o) => !o)}
       >
-        <UserName user={user} />
+        <UserName user={user} testId={testId} />
         {db !== 0 && <span className="badge">{db > 0 ? `+${db}` : db} dB</span>}
       </button>
       {open && (
