@@ -31,6 +31,17 @@ export const PttStartMsg = z.strictObject({
 export const PttStopMsg = z.strictObject({ type: z.literal("ptt.stop"), channelId: Id });
 /** Whether the app is in view (Page Visibility): a user whose sockets are all hidden is pushed. */
 export const ClientStateMsg = z.strictObject({ type: z.literal("client.state"), visible: z.boolean() });
+/**
+ * A listener says a live stream reaches it late (`lateMs` of queueing, as its playout measured):
+ * its downlink cannot carry the stream. The speaker is told (`ptt.congested`) and may send
+ * cheaper audio.
+ */
+export const AudioLateMsg = z.strictObject({
+  type: z.literal("audio.late"),
+  channelId: Id,
+  streamId: z.number().int().min(0).max(0xffff_ffff),
+  lateMs: z.number().int().min(0).max(60_000),
+});
 export const PingMsg = z.strictObject({ type: z.literal("ping") });
 export const PongMsg = z.strictObject({ type: z.literal("pong") });
 
@@ -41,6 +52,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   PttStartMsg,
   PttStopMsg,
   ClientStateMsg,
+  AudioLateMsg,
   PingMsg,
   PongMsg,
 ]);
@@ -87,6 +99,13 @@ export const ServerMessage = z.discriminatedUnion("type", [
     speaker: z.object({ user: User, streamId: z.number().int(), since: z.string() }).optional(),
   }),
   z.object({ type: z.literal("ptt.stopped"), channelId: Id, streamId: z.number().int() }),
+  /** To the speaker: a listener of `streamId` reported it late by `lateMs` (at most once a second). */
+  z.object({
+    type: z.literal("ptt.congested"),
+    channelId: Id,
+    streamId: z.number().int(),
+    lateMs: z.number().int(),
+  }),
   z.object({
     type: z.literal("speaker.started"),
     channelId: Id,

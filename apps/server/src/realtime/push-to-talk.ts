@@ -21,6 +21,9 @@ import type { RecordingSink } from "./recording-sink.js";
 import { routeFor, type TalkRoute } from "./talk-scope.js";
 import { Transmission, type TransmissionHost } from "./transmission.js";
 
+/** A speaker hears of late listeners at most this often per stream and node (ms). */
+const CONGESTION_EVERY_MS = 1_000;
+
 export interface PushToTalkDeps {
   /** Repositories, config and quotas, as commands get them. */
   ctx: AppContext;
@@ -40,6 +43,8 @@ export class PushToTalk implements TransmissionHost {
   private readonly channels: PushToTalkDeps["channels"];
   /** The route of each local transmission that goes beyond its channel's subscribers. */
   private readonly routes = new Map<number, TalkRoute>();
+  /** When each stream's speaker was last told of a late listener (ms since the epoch). */
+  private readonly congestionToldAt = new Map<number, number>();
 
   constructor(private readonly deps: PushToTalkDeps) {
     this.leaseMs = deps.ctx.config.ptt.floorLeaseMs;
@@ -71,6 +76,32 @@ export class PushToTalk implements TransmissionHost {
     const priority = decision.priority || allCall;
     const preempt = allCall ? "allCall" : decision.priority;
     await this.take(conn, channelId, { priority, preempt, epoch, hotMic: null, route });
+  }
+
+  /**
+   * `audio.late` from a subscriber of `channelId`: tells the speaker of the stream now holding
+   * its floor (`ptt.congested`, to the speaker's sockets on whichever instance), at most once a
+   * second per stream from this node, so many late listeners make one message. A report on a
+   * channel the socket is not subscribed to, or on a stream that is no longer on air (it ended
+   * meanwhile), changes nothing.
+   */
+  async congested(conn: Connection, channelId: string, streamId: number, lateMs: number): Promise<void> {
+    if (!conn.subscriptions.has(channelId)) return;
+    const now = Date.now();
+    if (now - (this.congestionToldAt.get(streamId) ?? 0) < CONGESTION_EVERY_MS) return;
+    const holder = await this.floor.current(channelId);
+    if (!holder || holder.streamId !== streamId || holder.userId === conn.userId) return;
+    this.congestionToldAt.set(streamId, now);
+    if (this.congestionToldAt.size > 1_000) {
+      for (const [id, at] of this.congestionToldAt)
+        if (now - at > CONGESTION_EVERY_MS) this.congestionToldAt.delete(id);
+    }
+    await this.channels.deliverToUser([holder.userId], {
+      type: "ptt.congested",
+      channelId,
+      streamId,
+      lateMs,
+    });
   }
 
   /**

@@ -15,6 +15,10 @@ interface LocalUser {
   subscribed: Promise<() => Promise<void>>;
 }
 
+/** Messages about the user's own doing that name a channel but are never heard on it: they go to
+ *  every socket of the user, subscribed to that channel or not. */
+const PERSONAL: ReadonlySet<ServerMessage["type"]> = new Set(["ptt.congested"]);
+
 /** Streams announced to a user at once (per-user delivery of a transmission); more are dropped. */
 const MAX_USER_STREAMS = 10_000;
 
@@ -64,7 +68,8 @@ export class UserHub {
    * subscribed to that channel: they hear it on the channel, and must not hear it twice.
    */
   deliver(userId: string, bytes: Buffer, event?: ServerMessage): void {
-    const channelId = event && "channelId" in event ? event.channelId : undefined;
+    const channelId =
+      event && "channelId" in event && !PERSONAL.has(event.type) ? event.channelId : undefined;
     const key = event && "streamId" in event ? `${userId}:${event.streamId}` : "";
     if (event?.type === "speaker.started") {
       if (this.streams.size < MAX_USER_STREAMS) this.streams.set(key, event.channelId);

@@ -193,6 +193,15 @@ describe("socket fuzzing (production)", () => {
           { requiredKeys: ["type"] },
         ),
         fc.record({ type: fc.constant("ptt.stop"), channelId: channel }, { requiredKeys: ["type"] }),
+        fc.record(
+          {
+            type: fc.constant("audio.late"),
+            channelId: channel,
+            streamId: fc.integer({ min: -1, max: 2 ** 32 }),
+            lateMs: fc.integer({ min: -1, max: 70_000 }),
+          },
+          { requiredKeys: ["type"] },
+        ),
         // A well-formed `auth` with a bad token closes the socket (4401): rarer, it costs a reconnect.
         fc.oneof(
           {
@@ -274,7 +283,8 @@ describe("socket fuzzing (production)", () => {
           if (bytes > LIMITS.socketFrameMax) throw new Error("a frame over 64 KiB did not close the socket");
           if (msg.success && msg.data.type === "auth")
             throw new Error(`a bad auth token did not close the socket: ${text.slice(0, 100)}`);
-          const silent = msg.success && msg.data.type === "pong";
+          // A pong and a listener's report on a stream are never answered (the speaker may be told).
+          const silent = msg.success && (msg.data.type === "pong" || msg.data.type === "audio.late");
           if (!silent && replies.length === 0) throw new Error(`no answer to ${text.slice(0, 200)}`);
           if (!msg.success && !replies.some((r) => r.type === "error"))
             throw new Error(`invalid message answered without an error: ${text.slice(0, 200)}`);

@@ -25,6 +25,11 @@ export interface AudioTap {
   /** The playout delay the last report aimed at, and the output latency of the context (ms). */
   playoutTargetMs: number;
   outputLatencyMs: number;
+  /** The last lateness floor a playout reported, and the `audio.late` reports sent. */
+  latenessFloorMs: number;
+  lateReports: number;
+  /** `ptt.congested` received for our own transmissions. */
+  congestedReports: number;
   /** Decoded frames not played because the audio context was not running (sound still locked). */
   framesMissedSuspended: number;
   playedSumSq: number;
@@ -61,6 +66,9 @@ export const tap: AudioTap = {
   compressedMs: 0,
   playoutTargetMs: 0,
   outputLatencyMs: 0,
+  latenessFloorMs: 0,
+  lateReports: 0,
+  congestedReports: 0,
   framesMissedSuspended: 0,
   playedSumSq: 0,
   playedSamples: 0,

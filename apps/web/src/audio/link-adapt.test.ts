@@ -52,4 +52,16 @@ describe("LinkAdapter", () => {
     expect(a.waiting(300, 250)).toBeNull();
     expect(a.waiting(700, 700)?.frameMs).toBe(40);
   });
+
+  it("steps down when a listener is late, and holds it long after its own link is calm", () => {
+    const a = new LinkAdapter();
+    feed(a, Array(8).fill(20));
+    expect(a.congested(2_000)?.frameMs).toBe(40);
+    expect(a.congested(2_500)).toBeNull(); // one step per hold
+    expect(a.congested(4_100)?.frameMs).toBe(60);
+    const calm = feed(a, Array(100).fill(20), 4_200); // 25 s of calm pings
+    expect(calm).toEqual([]);
+    const later = feed(a, Array(80).fill(20), 34_200);
+    expect(later.map((c) => c.frameMs)).toEqual([40, 20]);
+  });
 });

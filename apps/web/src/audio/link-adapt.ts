@@ -10,6 +10,10 @@
  * ~28 kbit/s and 60 ms at 12 kbit/s ~20 kbit/s. Listeners need nothing: every Opus packet's TOC
  * byte states its duration, and frames of one stream may change size.
  *
+ * A listener whose downlink is too slow says so (`audio.late` → the server → `ptt.congested` to
+ * us): that steps down too, and holds the cheaper profile longer, since our pings cannot tell
+ * when their link recovers.
+ *
  * Steps down (cheaper) at once when the queueing delay passes `upMs` in two of the last four
  * samples or a ping goes unanswered for `lostMs`, then waits `holdUpMs` before another step;
  * steps back up only after `holdDownMs` of RTT within `downMs` of its floor.
@@ -36,6 +40,8 @@ export interface AdaptOptions {
   holdDownMs: number;
   /** The RTT floor is the smallest sample of this long (ms). */
   floorWindowMs: number;
+  /** After a listener's congestion report, no step up for this long (ms). */
+  remoteHoldMs: number;
 }
 
 export const DEFAULT_ADAPT: AdaptOptions = {
@@ -45,6 +51,7 @@ export const DEFAULT_ADAPT: AdaptOptions = {
   holdUpMs: 2_000,
   holdDownMs: 8_000,
   floorWindowMs: 30_000,
+  remoteHoldMs: 30_000,
 };
 
 export class LinkAdapter {
@@ -52,6 +59,7 @@ export class LinkAdapter {
   private samples: { at: number; rtt: number }[] = [];
   private changedAt = Number.NEGATIVE_INFINITY;
   private calmSince: number | null = null;
+  private remoteUntil = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly opts: AdaptOptions = DEFAULT_ADAPT) {}
 
@@ -82,6 +90,15 @@ export class LinkAdapter {
     return null;
   }
 
+  /**
+   * A listener's downlink cannot carry our stream (`ptt.congested`): a step down, as for our own
+   * congestion, and no step back up for `remoteHoldMs` — our pings cannot see their link calm down.
+   */
+  congested(now: number): AudioProfile | null {
+    this.remoteUntil = now + this.opts.remoteHoldMs;
+    return this.worse(now);
+  }
+
   /** The oldest unanswered ping was sent `ageMs` ago. Returns the profile if it changed. */
   waiting(ageMs: number, now: number): AudioProfile | null {
     return ageMs > this.opts.lostMs ? this.worse(now) : null;
@@ -96,7 +113,7 @@ export class LinkAdapter {
   }
 
   private better(now: number): AudioProfile | null {
-    if (this.level === 0) return null;
+    if (this.level === 0 || now < this.remoteUntil) return null;
     this.level--;
     this.changedAt = now;
     this.calmSince = now;

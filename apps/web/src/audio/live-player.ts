@@ -34,6 +34,7 @@ interface StreamState {
   /** The last counters the worklet reported (to add only what is new to the tap). */
   reported: PlayoutStats | null;
   targetMs: number;
+  lateReportedAt: number;
   ended: boolean;
   drained: boolean;
   lastFrameAt: number;
@@ -44,6 +45,12 @@ const FADE_S = 0.03;
 const IDLE_END_MS = 3_000;
 /** A released stream not drained after this long is let go anyway. */
 const DRAIN_LIMIT_MS = 2_000;
+/**
+ * A stream whose every frame has waited this long on the way for a second (ms) is reported to
+ * its speaker (`audio.late`, at most every `LATE_REPORT_EVERY_MS`): our downlink cannot carry it.
+ */
+const LATE_FLOOR_MS = 150;
+const LATE_REPORT_EVERY_MS = 2_000;
 /** The delay a channel's next stream starts at stays within these bounds (ms). */
 const START_DELAY = { min: 30, max: 200, initial: 40 };
 
@@ -52,6 +59,9 @@ const START_DELAY = { min: 30, max: 200, initial: 40 };
  * streams connect to (null: straight to the output); `userGain` is a speaker's linear gain.
  * The console installs a channel route while it is open; per-person volumes are always on.
  */
+/** Where a listener's word that a stream reaches it late goes (the socket). */
+export type LateReporter = (channelId: string, streamId: number, lateMs: number) => void;
+
 export interface LiveRouting {
   channelInput?: (channelId: string) => AudioNode | null;
   userGain?: (userId: string) => number;
@@ -61,9 +71,15 @@ class LivePlayer {
   private readonly streams = new Map<number, StreamState>();
   private muted = new Set<string>();
   private routing: LiveRouting = {};
+  private reportLate: LateReporter = () => {};
   private sweeper: ReturnType<typeof setInterval> | null = null;
   /** Per channel, the delay its last stream ended at (ms). */
   private readonly startDelay = new Map<string, number>();
+
+  /** Installs where late-stream reports go (once, at start-up). */
+  onLate(reporter: LateReporter) {
+    this.reportLate = reporter;
+  }
 
   /** A speaker started: get a decoder and a playout node ready before the first frame arrives. */
   start(streamId: number, channelId: string, userId = "") {
@@ -83,6 +99,7 @@ class LivePlayer {
       lastSeq: null,
       reported: null,
       targetMs: 0,
+      lateReportedAt: 0,
       ended: false,
       drained: false,
       lastFrameAt: Date.now(),
@@ -107,7 +124,7 @@ class LivePlayer {
         st.playout = new PlayoutNode(
           ctx,
           { initialDelayMs },
-          (r) => this.onReport(st, r),
+          (r) => this.onReport(streamId, st, r),
           () => this.onDrained(streamId, st),
         );
         st.playout.node.connect(st.gain);
@@ -227,7 +244,7 @@ class LivePlayer {
     st.playout.push(pcm, lost);
   }
 
-  private onReport(st: StreamState, r: PlayoutReport) {
+  private onReport(streamId: number, st: StreamState, r: PlayoutReport) {
     const prev = st.reported;
     const d = (k: keyof PlayoutStats) => r.stats[k] - (prev?.[k] ?? 0);
     tap.framesPlayed += d("played");
@@ -240,6 +257,13 @@ class LivePlayer {
     tap.playoutTargetMs = Math.round(r.targetMs);
     st.reported = r.stats;
     st.targetMs = r.targetMs;
+    tap.latenessFloorMs = Math.round(r.latenessFloorMs);
+    const now = Date.now();
+    if (r.latenessFloorMs > LATE_FLOOR_MS && !st.ended && now - st.lateReportedAt >= LATE_REPORT_EVERY_MS) {
+      st.lateReportedAt = now;
+      tap.lateReports++;
+      this.reportLate(st.channelId, streamId, Math.round(r.latenessFloorMs));
+    }
   }
 
   private onDrained(streamId: number, st: StreamState) {

@@ -180,6 +180,13 @@ describe("TalkController", () => {
         conn.pong(700);
       }
       expect(enc.profiles.slice(1)).toEqual([{ frameMs: 40, bitrate: 16_000 }]);
+      // A listener's word that the stream reaches it late steps down once more (after the hold);
+      // a word about another stream does nothing.
+      await vi.advanceTimersByTimeAsync(2_100);
+      conn.emit({ type: "ptt.congested", channelId: CH, streamId: 999, lateMs: 800 });
+      expect(enc.profiles).toHaveLength(2);
+      conn.emit({ type: "ptt.congested", channelId: CH, streamId: 5, lateMs: 800 });
+      expect(enc.profiles.slice(2)).toEqual([{ frameMs: 60, bitrate: 12_000 }]);
       talk.release();
       await vi.advanceTimersByTimeAsync(0);
       const probes = conn.probes;

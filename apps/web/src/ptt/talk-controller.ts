@@ -279,6 +279,12 @@ export class TalkController {
       case "channel.deleted":
         if (tx && tx.channelId === m.channelId) this.cut("revoked");
         return;
+      case "ptt.congested":
+        if (tx?.phase === "talking" && tx.streamId === m.streamId) {
+          tap.congestedReports++;
+          this.adapt(linkAdapter.congested(performance.now()));
+        }
+        return;
     }
   }
 

@@ -50,6 +50,9 @@ const dispatcher = createDispatcher({
 
 connection.onMessage((m) => dispatcher.dispatch(m, connection));
 connection.onAudio((frame) => livePlayer.frame(frame));
+livePlayer.onLate((channelId, streamId, lateMs) =>
+  connection.send({ type: "audio.late", channelId, streamId, lateMs }),
+);
 connection.onDown(() => dispatcher.socketDown());
 connection.onStatus((s) => {
   live.setStatus(s, connection.retryAt);

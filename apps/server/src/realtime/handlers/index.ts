@@ -15,6 +15,7 @@ export const handlers: { [T in ClientMessage["type"]]: Handler<T> } = {
   "ptt.start": pttStart,
   "ptt.stop": pttStop,
   "client.state": ({ attention }, conn, msg) => attention.set(conn, msg.visible),
+  "audio.late": ({ ptt }, conn, msg) => ptt.congested(conn, msg.channelId, msg.streamId, msg.lateMs),
   ping: (_deps, conn) => conn.send({ type: "pong" }),
   pong: () => undefined,
 };

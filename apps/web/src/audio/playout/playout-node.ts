@@ -10,6 +10,7 @@ export interface PlayoutReport {
   stats: PlayoutStats;
   targetMs: number;
   queuedMs: number;
+  latenessFloorMs: number;
 }
 
 const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
@@ -57,6 +58,7 @@ export class PlayoutNode {
   }
 
   close() {
+    this.post({ type: "stop" });
     this.node.port.onmessage = null;
     this.node.port.close();
     this.node.disconnect();

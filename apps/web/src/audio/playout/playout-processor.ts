@@ -4,8 +4,9 @@
  * queued keeps playing while the main thread is busy; a stall there only makes frames arrive
  * later, which the playout sees as lateness and absorbs.
  *
- * Messages in: `{type: "frame", pcm, lost}` (pcm transferred) · `{type: "end"}`.
- * Messages out: `{type: "stats", stats, targetMs, queuedMs}` every 100 ms while it has work and
+ * Messages in: `{type: "frame", pcm, lost}` (pcm transferred) · `{type: "end"}` (play out what is
+ * queued) · `{type: "stop"}` (done now: the node stops processing and can be collected).
+ * Messages out: `{type: "stats", stats, targetMs, queuedMs, latenessFloorMs}` every 100 ms while it has work and
  * once more at the end · `{type: "drained"}` when an ended stream has played everything.
  */
 import { DEFAULT_PLAYOUT, Playout, type PlayoutOptions } from "./playout";
@@ -19,7 +20,10 @@ declare class AudioWorkletProcessor {
 }
 declare function registerProcessor(name: string, ctor: new (options: never) => AudioWorkletProcessor): void;
 
-export type PlayoutIn = { type: "frame"; pcm: Float32Array; lost: number } | { type: "end" };
+export type PlayoutIn =
+  | { type: "frame"; pcm: Float32Array; lost: number }
+  | { type: "end" }
+  | { type: "stop" };
 
 const REPORT_EVERY_S = 0.1;
 
@@ -34,7 +38,8 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (e: MessageEvent<PlayoutIn>) => {
       const m = e.data;
       if (m.type === "frame") this.playout.push(m.pcm, currentFrame, m.lost);
-      else this.playout.end();
+      else if (m.type === "end") this.playout.end();
+      else this.finished = true;
     };
   }
 

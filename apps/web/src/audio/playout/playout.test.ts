@@ -153,4 +153,13 @@ describe("Playout", () => {
     expect(played).toBeGreaterThan(F * 0.9);
     expect(p.drained).toBe(true);
   });
+
+  it("tells a link slower than the stream (every frame queued) from a retransmission (one burst late)", () => {
+    // 20 ms frames through a link that carries only 16 ms of them per 20 ms: the queue grows.
+    const slow = simulate(Array<Kind>(150).fill("speech"), (k) => k * F * 1.25, DEFAULT_PLAYOUT, false);
+    expect(slow.p.latenessFloorMs).toBeGreaterThan(300);
+    const stall = (k: number) => k * F + (k >= 50 && k < 60 ? ms(250) - (k - 50) * F : 0);
+    const lossy = simulate(Array<Kind>(150).fill("speech"), stall, DEFAULT_PLAYOUT, false);
+    expect(lossy.p.latenessFloorMs).toBeLessThan(5);
+  });
 });

@@ -83,6 +83,8 @@ interface Frame {
 
 /** Samples per render quantum: a frame is only noticed at a quantum's boundary. */
 const QUANTUM = 128;
+/** Frames over which the lateness floor is taken (1 s of 20 ms frames). */
+const RECENT_FRAMES = 50;
 /** Fade length at an underrun and at a resume (samples, ~1.3 ms). */
 const FADE = 64;
 /** Long speech: after this long without a silent frame to skip, speed up instead (ms). */
@@ -122,6 +124,8 @@ export class Playout {
   /** The queue ran dry while the stream was live (an underrun in progress). */
   private dry = false;
   private drainedReported = false;
+  /** Lateness of the last frames (samples), for its floor: a queue, not a spike. */
+  private readonly recentLateness: number[] = [];
 
   constructor(private readonly opts: PlayoutOptions = DEFAULT_PLAYOUT) {
     this.targetSamples = this.ms(opts.initialDelayMs);
@@ -130,6 +134,15 @@ export class Playout {
   /** The delay being aimed at (ms). */
   get targetMs(): number {
     return (this.targetSamples / this.opts.sampleRate) * 1_000;
+  }
+
+  /**
+   * The smallest lateness of the last second of frames (ms): above zero for long only when every
+   * frame waits in a queue on the way (a link slower than the stream), not after a retransmission.
+   */
+  get latenessFloorMs(): number {
+    if (this.recentLateness.length < RECENT_FRAMES) return 0;
+    return (Math.min(...this.recentLateness) / this.opts.sampleRate) * 1_000;
   }
 
   /** Audio queued (ms). */
@@ -156,6 +169,7 @@ export class Playout {
     if (offset < this.minOffset) this.minOffset = offset;
     const lateness = offset - this.minOffset;
     this.observeLateness(lateness, arrival);
+    if (this.recentLateness.push(lateness) > RECENT_FRAMES) this.recentLateness.shift();
 
     const rms = rmsOf(pcm);
     this.speechLevel = Math.max(rms, this.speechLevel * 0.995);
