@@ -6,8 +6,9 @@
  *
  * Messages in: `{type: "frame", pcm, lost}` (pcm transferred) · `{type: "end"}` (play out what is
  * queued) · `{type: "stop"}` (done now: the node stops processing and can be collected).
- * Messages out: `{type: "stats", stats, targetMs, queuedMs, latenessFloorMs}` every 100 ms while it has work and
- * once more at the end · `{type: "drained"}` when an ended stream has played everything.
+ * Messages out: `{type: "stats", stats, targetMs, queuedMs, latenessFloorMs}` every 100 ms of
+ * audio and every 5 frames received, and once more at the end · `{type: "drained"}` when an
+ * ended stream has played everything.
  */
 import { DEFAULT_PLAYOUT, Playout, type PlayoutOptions } from "./playout";
 
@@ -26,10 +27,12 @@ export type PlayoutIn =
   | { type: "stop" };
 
 const REPORT_EVERY_S = 0.1;
+const REPORT_EVERY_FRAMES = 5;
 
 class PlayoutProcessor extends AudioWorkletProcessor {
   private readonly playout: Playout;
   private nextReport = 0;
+  private framesSinceReport = 0;
   private finished = false;
 
   constructor(options: { processorOptions?: Partial<PlayoutOptions> }) {
@@ -37,8 +40,11 @@ class PlayoutProcessor extends AudioWorkletProcessor {
     this.playout = new Playout({ ...DEFAULT_PLAYOUT, ...options.processorOptions, sampleRate });
     this.port.onmessage = (e: MessageEvent<PlayoutIn>) => {
       const m = e.data;
-      if (m.type === "frame") this.playout.push(m.pcm, currentFrame, m.lost);
-      else if (m.type === "end") this.playout.end();
+      if (m.type === "frame") {
+        this.playout.push(m.pcm, currentFrame, m.lost);
+        // Counted on arrival too: an audio thread starved of CPU still says what it holds.
+        if (++this.framesSinceReport >= REPORT_EVERY_FRAMES) this.report();
+      } else if (m.type === "end") this.playout.end();
       else this.finished = true;
     };
   }
@@ -65,11 +71,13 @@ class PlayoutProcessor extends AudioWorkletProcessor {
 
   private report() {
     const p = this.playout;
+    this.framesSinceReport = 0;
     this.port.postMessage({
       type: "stats",
       stats: { ...p.stats },
       targetMs: p.targetMs,
       queuedMs: p.queuedMs,
+      latenessFloorMs: p.latenessFloorMs,
     });
   }
 }

@@ -56,15 +56,18 @@ export const DEFAULT_PLAYOUT: PlayoutOptions = {
   silenceRatio: 0.12,
 };
 
-/** Counters, in frames and samples; only ever grow. */
+/**
+ * Counters, in frames and samples. Every frame pushed in is counted once as played (queued to
+ * play, or played), dropped, or skipped: `received = played + dropped + skippedSilent`.
+ */
 export interface PlayoutStats {
   /** Frames pushed in. */
   received: number;
-  /** Frames played to their end (or, sped up, consumed). */
+  /** Frames played or queued to play. */
   played: number;
   /** Frames dropped at the hard cap. */
   dropped: number;
-  /** Silent frames skipped (or shortened) to bring the delay down. */
+  /** Silent frames skipped whole to bring the delay down. */
   skippedSilent: number;
   /** Times the queue ran dry while the stream was live. */
   underruns: number;
@@ -187,6 +190,7 @@ export class Playout {
     }
     this.q.push({ pcm, pos: 0, silent });
     this.queued += pcm.length;
+    this.stats.played++;
 
     const cap = this.ms(this.opts.maxDelayMs);
     if (this.queued > cap) {
@@ -194,6 +198,7 @@ export class Playout {
       while (this.q.length > 1 && this.queued > keep) {
         const f = this.q.shift()!;
         this.queued -= f.pcm.length - Math.floor(f.pos);
+        this.stats.played--;
         this.stats.dropped++;
       }
       this.excess = 0;
@@ -250,7 +255,6 @@ export class Playout {
       if (f.pos >= n - (speed > 1 ? 1 : 0)) {
         this.queued -= n - Math.floor(f.pos);
         this.q.shift();
-        this.stats.played++;
       }
     }
     const empty = this.q.length === 0;
@@ -285,6 +289,7 @@ export class Playout {
       if (cut >= f.pcm.length) {
         this.q.shift();
         this.queued -= f.pcm.length;
+        this.stats.played--;
         this.stats.skippedSilent++;
         return true;
       }
