@@ -1,9 +1,11 @@
 /**
  * The one time an organiser sees a password reset code: large and monospaced, to be read aloud to
  * the member, with when it stops working. Closing it forgets the code (the server keeps a hash).
+ * Rendered into `body`, so no card's stacking context keeps the backdrop under the top bar.
  */
 import type { IssuedPasswordReset } from "@won/protocol";
 import { useEffect, useRef } from "react";
+import { createPortal } from "react-dom";
 import { formatTime } from "./ui";
 
 export function ResetCodeDialog({
@@ -17,7 +19,7 @@ export function ResetCodeDialog({
 }) {
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
-  return (
+  return createPortal(
     <div className="dialog-backdrop">
       <div
         role="dialog"
@@ -43,6 +45,7 @@ export function ResetCodeDialog({
           Done
         </button>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
