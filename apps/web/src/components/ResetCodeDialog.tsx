@@ -3,7 +3,7 @@
  * the member, with when it stops working. Closing it forgets the code (the server keeps a hash).
  * Rendered into `body`, so no card's stacking context keeps the backdrop under the top bar.
  */
-import type { IssuedPasswordReset } from "@won/protocol";
+import { type IssuedPasswordReset, LIMITS } from "@won/protocol";
 import { useEffect, useRef } from "react";
 import { createPortal } from "react-dom";
 import { formatTime } from "./ui";
@@ -37,7 +37,7 @@ export function ResetCodeDialog({
           {issued.code}
         </output>
         <p id="reset-code-help">
-          Read it to {name}. It works once, for 30 minutes.
+          Read it to {name}. It works once, for {LIMITS.resetCodeTtlMs / 60_000} minutes.
           <br />
           <span className="muted">Valid until {formatTime(issued.expiresAt)}.</span>
         </p>

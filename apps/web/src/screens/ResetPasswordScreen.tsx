@@ -3,7 +3,7 @@
  * reset code and reads it out. With it the member chooses a new password and is signed in here;
  * every other session of the account ends.
  */
-import { RedeemPasswordResetBody } from "@won/protocol";
+import { LIMITS, RedeemPasswordResetBody } from "@won/protocol";
 import { type FormEvent, useState } from "react";
 import { Link, Navigate, useNavigate } from "react-router";
 import { formErrorsOf } from "../api/problem";
@@ -56,7 +56,8 @@ export function ResetPasswordScreen() {
       <form className="card" onSubmit={submit} noValidate aria-labelledby="reset-title">
         <h2 id="reset-title">Reset your password</h2>
         <p className="muted" id="reset-intro">
-          Ask an organiser of your event for a reset code. It works once, for 30 minutes.
+          Ask an organiser of your event for a reset code. It works once, for {LIMITS.resetCodeTtlMs / 60_000}{" "}
+          minutes.
         </p>
         <FormError>{formError}</FormError>
         <Field
@@ -86,7 +87,7 @@ export function ResetPasswordScreen() {
           name="password"
           type="password"
           autoComplete="new-password"
-          hint="At least 8 characters"
+          hint={`At least ${LIMITS.passwordMin} characters`}
           value={values.password}
           onChange={set("password")}
           error={errors.password}
