@@ -1,6 +1,6 @@
 /**
- * Accessibility, checked by axe-core on every main screen — sign-in, register, home, event,
- * channel, settings — in the light and the dark theme, on a phone and on a desktop: no violation
+ * Accessibility, checked by axe-core on every main screen — sign-in, register, password reset,
+ * home, event, channel, settings — in the light and the dark theme, on a phone and on a desktop: no violation
  * of the WCAG 2.x A/AA rules or axe's best practices.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -73,12 +73,12 @@ describe.skipIf(!serverBuilt())("accessibility (axe)", () => {
   });
 
   for (const theme of THEMES)
-    it(`signed out, ${theme}: sign-in and register`, async () => {
+    it(`signed out, ${theme}: sign-in, register and password reset`, async () => {
       const u = await newUser(browser!, server!.url, PHONE);
       try {
         await u.page.emulateMedia({ colorScheme: theme });
         const found: string[] = [];
-        for (const path of ["/signin", "/register"]) {
+        for (const path of ["/signin", "/register", "/reset-password"]) {
           await u.page.goto(path);
           await u.page.getByLabel("Password").first().waitFor();
           expect(await pageBg(u.page)).toBe(BG[theme]);

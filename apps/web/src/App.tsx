@@ -15,6 +15,7 @@ import { EventScreen } from "./screens/EventScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { JoinScreen } from "./screens/JoinScreen";
 import { RadioScreen } from "./screens/RadioScreen";
+import { ResetPasswordScreen } from "./screens/ResetPasswordScreen";
 import { SettingsScreen } from "./screens/SettingsScreen";
 
 function RequireAuth() {
@@ -37,6 +38,7 @@ const router = createBrowserRouter([
     children: [
       { path: "/signin", element: <AuthScreen mode="signin" /> },
       { path: "/register", element: <AuthScreen mode="register" /> },
+      { path: "/reset-password", element: <ResetPasswordScreen /> },
       {
         element: <RequireAuth />,
         children: [

@@ -11,6 +11,11 @@ export const ERRORS = {
   invalid_frame: { status: 400, title: "The audio frame is invalid" },
   unauthenticated: { status: 401, title: "Authentication is required" },
   invalid_credentials: { status: 401, title: "Wrong username, email or password" },
+  /**
+   * One answer for a wrong, expired or used reset code and for a login it was not issued for, so
+   * the answer tells a guesser nothing about which part was wrong.
+   */
+  invalid_reset_code: { status: 400, title: "This reset code is not valid for this account" },
   invalid_token: { status: 401, title: "The token is invalid, expired or revoked" },
   refresh_reused: { status: 401, title: "The refresh token was already used; the session is revoked" },
   forbidden: { status: 403, title: "You are not allowed to do this" },

@@ -15,6 +15,10 @@ export const LIMITS = {
   messageBodyMax: 4_000,
   clientIdMax: 64,
   inviteCodeLength: 8,
+  /** Password reset codes: 10 characters of {@link RESET_CODE_ALPHABET}, about 49.5 bits. */
+  resetCodeLength: 10,
+  /** How long a password reset code stays valid. */
+  resetCodeTtlMs: 30 * 60_000,
   historyPageMax: 200,
   /** `subscribe` with `sinceSeq` replays at most this many messages, then `resync.truncated`. */
   resyncMax: 200,
@@ -43,3 +47,6 @@ export const LIMITS = {
 
 /** Alphabet for invite codes: no 0/O, 1/I/L, so a code read aloud or off a badge is unambiguous. */
 export const INVITE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+/** Alphabet for password reset codes: the invite code alphabet, for the same reason. */
+export const RESET_CODE_ALPHABET = INVITE_CODE_ALPHABET;

@@ -100,6 +100,23 @@ export type TokenPair = z.infer<typeof TokenPair>;
 export const AuthResult = TokenPair.extend({ user: Me });
 export type AuthResult = z.infer<typeof AuthResult>;
 
+/** `POST /auth/password-reset`: `login` as `/auth/login` takes it; `password` as registration's. */
+export const RedeemPasswordResetBody = z.strictObject({
+  login: LoginBody.shape.login,
+  /** As read aloud: case, spaces and dashes are ignored. A malformed code is `invalid_reset_code`. */
+  code: z.string().min(1).max(40),
+  password: Password,
+});
+export type RedeemPasswordResetBody = z.infer<typeof RedeemPasswordResetBody>;
+
+/** A reset code as issued: shown to the organiser once, never stored in the clear. */
+export const IssuedPasswordReset = z.object({
+  /** Grouped for reading aloud (`K7QX-M4PD-9R`); case, spaces and dashes are ignored on entry. */
+  code: z.string(),
+  expiresAt: IsoDate,
+});
+export type IssuedPasswordReset = z.infer<typeof IssuedPasswordReset>;
+
 export const PatchMeBody = z.strictObject({ displayName: DisplayName.optional() });
 
 // ---------------------------------------------------------------- events
@@ -154,6 +171,8 @@ export const MemberAbilities = z.object({
   remove: z.boolean(),
   changeRole: z.boolean(),
   setCanSpeak: z.boolean(),
+  /** Issue a one-time password reset code for this member (event member lists only). */
+  resetPassword: z.boolean(),
 });
 export type MemberAbilities = z.infer<typeof MemberAbilities>;
 

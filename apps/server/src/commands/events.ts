@@ -169,10 +169,32 @@ export async function listEventMembers(ctx: RepoDeps, userId: string, eventId: s
     (await ctx.repos.users.findMany(members.map((m) => m.user_id))).map((u) => [u.id, u]),
   );
   const actor = { userId, role };
+  const reset = await resetStandings(
+    ctx,
+    actor,
+    members.map((m) => m.user_id),
+  );
   return members.flatMap((m) => {
     const u = users.get(m.user_id);
-    return u ? [presentEventMember(m, u, actor)] : [];
+    return u ? [presentEventMember(m, u, actor, reset(m.user_id))] : [];
   });
+}
+
+/**
+ * What the `resetPassword` member ability is decided from, per member: the whole account's
+ * standing and the events the actor organises. Read only for an organiser, the one role the rule
+ * can answer yes for.
+ */
+async function resetStandings(ctx: RepoDeps, actor: { userId: string; role: EventRole }, userIds: string[]) {
+  if (actor.role !== "organiser") return () => undefined;
+  const [organises, accounts] = await Promise.all([
+    ctx.repos.passwordResets.organisedBy(actor.userId),
+    ctx.repos.passwordResets.accountStandings(userIds),
+  ]);
+  return (userId: string) => {
+    const account = accounts.get(userId);
+    return account ? { organises, account } : undefined;
+  };
 }
 
 export async function setEventRole(
@@ -189,7 +211,8 @@ export async function setEventRole(
   await notifyEventChannels(ctx, eventId, (channelId) => ctx.live.accessChanged(channelId, targetId));
   const member = (await ctx.repos.events.members(eventId)).find((m) => m.user_id === targetId)!;
   const user = (await ctx.repos.users.findById(targetId))!;
-  return presentEventMember(member, user, { userId, role: actorRole });
+  const actor = { userId, role: actorRole };
+  return presentEventMember(member, user, actor, (await resetStandings(ctx, actor, [targetId]))(targetId));
 }
 
 /** Removes a member: organisers remove anyone, moderators remove participants, anyone leaves. */

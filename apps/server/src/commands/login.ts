@@ -17,7 +17,7 @@ const SLOWDOWN_BASE_MS = 250;
  * "ａｌｉｃｅ", "alicé" or "ali\u200bce" to "alice", and each of those is a login name with a
  * throttle count of its own.
  */
-const STORED_LOGIN = /^[\x21-\x7e]+$/;
+export const STORED_LOGIN = /^[\x21-\x7e]+$/;
 
 /**
  * How long an attempt waits before its password is checked when it is the `excess`-th past the

@@ -201,6 +201,19 @@ export interface PatchChannelsTable {
   position: number;
 }
 
+/** A one-time password reset code (db/migrations/010-password-reset-codes.ts); one per user. */
+export interface PasswordResetCodesTable {
+  user_id: string;
+  /** SHA-256 (hex) of the code in its stored form (upper case, no separators). */
+  code_hash: string;
+  /** The organiser who issued it; redeeming re-checks that they still may. */
+  issued_by: string;
+  /** The event it was issued from. */
+  event_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -219,6 +232,7 @@ export interface DB {
   push_subscriptions: PushSubscriptionsTable;
   patches: PatchesTable;
   patch_channels: PatchChannelsTable;
+  password_reset_codes: PasswordResetCodesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -227,3 +241,4 @@ export type ChannelRow = Selectable<ChannelsTable>;
 export type MessageRow = Selectable<MessagesTable>;
 export type NewMessage = Insertable<MessagesTable>;
 export type AlertRow = Selectable<AlertsTable>;
+export type PasswordResetCodeRow = Selectable<PasswordResetCodesTable>;

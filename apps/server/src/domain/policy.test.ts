@@ -14,6 +14,7 @@ import {
   mayChangeChannelRole,
   mayClaimAlert,
   mayContinueTransmission,
+  mayIssuePasswordReset,
   mayManagePatches,
   mayOpenDirect,
   mayOpenHotMic,
@@ -106,6 +107,45 @@ describe("event abilities", () => {
   });
 });
 
+describe("password reset codes", () => {
+  type Ev = { eventId: string; role: EventRole };
+  type Ch = { eventId: string | null; role: ChannelRole };
+  // The actor "a" organises events E1 and E2; X is someone else's event.
+  const organises = new Set(["E1", "E2"]);
+  const p = (eventId: string): Ev => ({ eventId, role: "participant" });
+  it.each([
+    // target, events, own channel rows → allowed
+    ["b", [p("E1")], [], true],
+    ["b", [p("E1"), p("E2")], [{ eventId: "E1", role: "member" }], true],
+    ["a", [p("E1")], [], false], // self
+    ["b", [], [], false], // belongs to nothing
+    ["b", [p("E1"), p("X")], [], false], // also in an event the actor does not organise
+    ["b", [p("E1"), { eventId: "X", role: "moderator" }], [], false], // staff elsewhere
+    ["b", [{ eventId: "E1", role: "moderator" }], [], false], // staff here
+    ["b", [{ eventId: "E1", role: "organiser" }], [], false],
+    ["b", [p("E1")], [{ eventId: "E1", role: "moderator" }], false], // raised in a channel
+    ["b", [p("E1")], [{ eventId: null, role: "admin" }], false], // admin of a standalone channel
+    ["b", [p("E1")], [{ eventId: null, role: "member" }], false], // in a standalone channel
+    ["b", [p("E1")], [{ eventId: "X", role: "member" }], false], // in a channel of another event
+  ] as [string, Ev[], Ch[], boolean][])(
+    "target %s in %j, channels %j: %s",
+    (userId, events, channels, ok) => {
+      expect(mayIssuePasswordReset("a", organises, { userId, events, channels }).ok).toBe(ok);
+    },
+  );
+
+  it("shows as a member ability only with the account's standing", () => {
+    const actor = { userId: "a", role: "organiser" as const };
+    const target = { userId: "b", role: "participant" as const };
+    expect(eventMemberAbilities(actor, target).resetPassword).toBe(false);
+    const account = { userId: "b", events: [p("E1")], channels: [] };
+    expect(eventMemberAbilities(actor, target, { organises, account }).resetPassword).toBe(true);
+    expect(eventMemberAbilities(actor, target, { organises: new Set(["E2"]), account }).resetPassword).toBe(
+      false,
+    );
+  });
+});
+
 const grant = (role: ChannelRole, over: Partial<ChannelGrant> = {}): ChannelGrant => ({
   role,
   canSpeak: true,
@@ -180,7 +220,7 @@ describe("channel abilities", () => {
         { userId: "a", grant: grant(actor) },
         { userId: "b", grant: grant(target, viaEvent ? { eventRole: "participant", direct: false } : {}) },
       );
-      expect(a).toEqual({ remove, changeRole: actor === "admin", setCanSpeak });
+      expect(a).toEqual({ remove, changeRole: actor === "admin", setCanSpeak, resetPassword: false });
     },
   );
 

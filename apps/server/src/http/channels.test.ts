@@ -296,7 +296,7 @@ describe.each(MODES)("channels (%s)", (mode) => {
       role: "admin",
       canSpeak: true,
       // What Me, a plain member, may do to the admin: nothing.
-      abilities: { remove: false, changeRole: false, setCanSpeak: false },
+      abilities: { remove: false, changeRole: false, setCanSpeak: false, resetPassword: false },
       joinedAt: expect.any(String),
     });
   });
@@ -320,7 +320,7 @@ describe.each(MODES)("channels (%s)", (mode) => {
       user: pub(Me),
       role: "member",
       canSpeak: false,
-      abilities: { remove: true, changeRole: false, setCanSpeak: true },
+      abilities: { remove: true, changeRole: false, setCanSpeak: true, resetPassword: false },
       joinedAt: expect.any(String),
     });
     expect((await t.api.get(`/channels/${ch.id}`, Me.token)).body.canSpeak).toBe(false);

@@ -280,7 +280,7 @@ describe.each(MODES)("events (%s)", (mode) => {
       expect(me).toEqual({
         user: pub(O),
         role: "organiser",
-        abilities: { remove: byOrganiser, changeRole: byOrganiser, setCanSpeak: false },
+        abilities: { remove: byOrganiser, changeRole: byOrganiser, setCanSpeak: false, resetPassword: false },
         joinedAt: expect.any(String),
       });
     }
@@ -312,7 +312,7 @@ describe.each(MODES)("events (%s)", (mode) => {
     expect(promoted.body).toEqual({
       user: pub(P),
       role: "moderator",
-      abilities: { remove: true, changeRole: true, setCanSpeak: false },
+      abilities: { remove: true, changeRole: true, setCanSpeak: false, resetPassword: false },
       joinedAt: expect.any(String),
     });
     // P now sees the invite code and moderates the event's channels.

@@ -2,7 +2,7 @@
  * Periodic clean-up, run by every instance (each step is idempotent, so several instances
  * running it at once only repeat cheap deletes): recordings past the retention period lose their
  * audio (their messages stay in the history, without a recording), expired sessions and their
- * refresh tokens go.
+ * refresh tokens go, and so do expired password reset codes.
  */
 import type { Core } from "../core.js";
 
@@ -23,6 +23,7 @@ export async function runHousekeeping(
   // 0 keeps recordings forever.
   const recordingsDeleted = days > 0 ? await ctx.repos.recordings.deleteOlderThan(now - days * DAY_MS) : 0;
   const sessionsDeleted = await ctx.repos.sessions.purgeExpired(now);
+  await ctx.repos.passwordResets.purgeExpired(now);
   return { recordingsDeleted, sessionsDeleted };
 }
 

@@ -107,11 +107,16 @@ export function presentChannel(
 }
 
 /** A member of an event as `actor` sees them (with what `actor` may do to them). */
-export function presentEventMember(m: EventMemberRow, user: UserProfile, actor: EventMemberStanding): Member {
+export function presentEventMember(
+  m: EventMemberRow,
+  user: UserProfile,
+  actor: EventMemberStanding,
+  reset?: Parameters<typeof eventMemberAbilities>[2],
+): Member {
   return {
     user: presentUser(user),
     role: m.role,
-    abilities: eventMemberAbilities(actor, { userId: m.user_id, role: m.role }),
+    abilities: eventMemberAbilities(actor, { userId: m.user_id, role: m.role }, reset),
     joinedAt: iso(m.joined_at),
   };
 }

@@ -127,6 +127,7 @@ export class EventsRepo {
       const patchIds = trx.selectFrom("patches").select("id").where("event_id", "=", id);
       await trx.deleteFrom("patch_channels").where("patch_id", "in", patchIds).execute();
       await trx.deleteFrom("patches").where("event_id", "=", id).execute();
+      await trx.deleteFrom("password_reset_codes").where("event_id", "=", id).execute();
       if (channelIds.length > 0) {
         const messageIds = trx.selectFrom("messages").select("id").where("channel_id", "in", channelIds);
         await trx.deleteFrom("message_acks").where("message_id", "in", messageIds).execute();

@@ -7,6 +7,7 @@ import { DirectChannelsRepo } from "./direct-channels.js";
 import { EventsRepo } from "./events.js";
 import { MessageAcksRepo } from "./message-acks.js";
 import { MessagesRepo } from "./messages.js";
+import { PasswordResetsRepo } from "./password-resets.js";
 import { PatchesRepo } from "./patches.js";
 import { PushSubscriptionsRepo } from "./push-subscriptions.js";
 import { RecordingsRepo } from "./recordings.js";
@@ -28,6 +29,7 @@ export interface Repos {
   pushSubscriptions: PushSubscriptionsRepo;
   direct: DirectChannelsRepo;
   patches: PatchesRepo;
+  passwordResets: PasswordResetsRepo;
 }
 
 export function createRepos(db: Kysely<DB>, config: Config): Repos {
@@ -44,5 +46,6 @@ export function createRepos(db: Kysely<DB>, config: Config): Repos {
     pushSubscriptions: new PushSubscriptionsRepo(db, config.database.kind),
     direct: new DirectChannelsRepo(db),
     patches: new PatchesRepo(db, config.database.kind),
+    passwordResets: new PasswordResetsRepo(db, config.database.kind),
   };
 }

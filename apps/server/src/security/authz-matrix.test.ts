@@ -51,6 +51,7 @@ const N = "403 not_a_member";
 const F = "403 forbidden";
 const LAST = "409 last_organiser";
 const NF = "404 not_found";
+const RESET = "400 invalid_reset_code";
 const MEMBER_ROLES: readonly Role[] = ["participant", "listenOnly", "moderator", "organiser"];
 
 interface Users {
@@ -226,6 +227,19 @@ const REST: RestRow[] = [
       return res;
     },
   },
+  {
+    name: "POST /auth/password-reset (a code nobody issued)",
+    expect: [RESET, RESET, RESET, RESET, RESET, RESET, RESET, RESET, RESET],
+    run: (c) =>
+      c.api.req("POST", "/auth/password-reset", {
+        token: c.token,
+        body: {
+          login: (c.user ?? c.users.extra).username,
+          code: "ABCD-EFGH-JK",
+          password: "a new passphrase",
+        },
+      }),
+  },
   // events
   {
     name: "GET /events",
@@ -280,6 +294,14 @@ const REST: RestRow[] = [
     name: "GET /events/:eventId/members",
     expect: [A, X, N, N, "200", "200", "200", "200", N],
     run: (c) => c.api.get(`${ev(c)}/members`, c.token),
+  },
+  {
+    // Before the rows that raise the extra participant anywhere: staff accounts are never reset.
+    name: "POST /events/:eventId/members/:participant/password-reset",
+    ability: memberAbility(ev, (c) => c.users.extra, "resetPassword"),
+    expect: [A, X, N, N, F, F, F, "201", N],
+    run: (c) => c.api.post(`${ev(c)}/members/${c.users.extra.id}/password-reset`, undefined, c.token),
+    check: (res) => expect(res.body.code).toMatch(/^\w{4}-\w{4}-\w{2}$/),
   },
   {
     name: "PATCH /events/:eventId/members/:participant {role: moderator}",

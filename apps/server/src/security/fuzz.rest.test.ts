@@ -437,6 +437,20 @@ describe("REST fuzzing (production)", () => {
         },
         {
           method: "POST",
+          url: () => "/api/v1/auth/password-reset",
+          caller: () => undefined,
+          fields: {
+            login: fc.constantFrom(fx.member.username, `${fx.member.username}@example.test`, "nobody"),
+            code: fc.oneof(
+              fc.stringMatching(/^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{2}$/),
+              name,
+            ),
+            password: fc.string({ minLength: 1, maxLength: 20 }),
+          },
+          schema: AuthResult,
+        },
+        {
+          method: "POST",
           url: () => "/api/v1/auth/refresh",
           caller: () => undefined,
           fields: { refreshToken: fc.string({ minLength: 1, maxLength: 60 }) },
@@ -598,6 +612,7 @@ describe("REST fuzzing (production)", () => {
         ["GET", "/events/:e/members"],
         ["PATCH", "/events/:e/members/:u", { role: "organiser" }],
         ["DELETE", "/events/:e/members/:u"],
+        ["POST", "/events/:e/members/:u/password-reset"],
         ["GET", "/channels/:c"],
         ["PATCH", "/channels/:c", { name: "x" }],
         ["DELETE", "/channels/:c"],

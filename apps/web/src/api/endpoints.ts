@@ -16,6 +16,7 @@ import {
   type PostMessageBody,
   type PushSubscriptionBody,
   type RaiseAlertBody,
+  type RedeemPasswordResetBody,
   type RegisterBody,
   routes,
 } from "@won/protocol";
@@ -34,6 +35,7 @@ export const api = {
   login: (body: LoginBody) => request(routes.login, { body }),
   logout: (refreshToken: string | undefined) =>
     request(routes.logout, { body: refreshToken ? { refreshToken } : {} }),
+  redeemPasswordReset: (body: RedeemPasswordResetBody) => request(routes.redeemPasswordReset, { body }),
   me: () => request(routes.getMe),
   patchMe: (displayName: string) => request(routes.patchMe, { body: { displayName } }),
   invitePreview: (code: string) => request(routes.invitePreview, { body: { code } }),
@@ -53,6 +55,8 @@ export const api = {
     request(routes.setEventRole, { params: { eventId: id, userId }, body: { role } }),
   removeEventMember: (id: string, userId: string) =>
     request(routes.removeEventMember, { params: { eventId: id, userId } }),
+  issuePasswordReset: (id: string, userId: string) =>
+    request(routes.issuePasswordReset, { params: { eventId: id, userId } }),
 
   channels: () => request(routes.listChannels),
   channel: (id: string) => request(routes.getChannel, { params: { channelId: id } }),

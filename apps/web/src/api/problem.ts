@@ -76,6 +76,8 @@ export function describeError(err: unknown): string {
       return "Can't reach the server. Check your connection and try again.";
     case "invalid_credentials":
       return "Wrong username, email or password.";
+    case "invalid_reset_code":
+      return "That code does not work for this account. Check it, or ask an organiser for a new one.";
     case "rate_limited":
       return "Too many attempts. Wait a moment and try again.";
     case "unavailable":

@@ -1,6 +1,6 @@
 /**
  * One row of a member list (event or channel): who, their role, and the controls the caller may
- * use on them — a role select, "Can talk" and Remove — each shown only when the row's abilities
+ * use on them — a role select, "Can talk", Reset password and Remove — each shown only when the row's abilities
  * allow it (members/member-controls.ts) — and a Call button, which opens a direct call with them.
  */
 import type { Member } from "@won/protocol";
@@ -24,6 +24,8 @@ export interface MemberRowProps {
   onCanSpeakChange?: (canSpeak: boolean) => void;
   /** Opens a direct call with the member (not offered on one's own row). */
   onCall?: () => void;
+  /** Event lists only: issues a one-time password reset code for the member (after confirming). */
+  onResetPassword?: () => void;
 }
 
 export function MemberRow({
@@ -35,6 +37,7 @@ export function MemberRow({
   onRemove,
   onCanSpeakChange,
   onCall,
+  onResetPassword,
 }: MemberRowProps) {
   const self = m.user.id === selfId;
   const may = memberControls(m, selfId);
@@ -75,6 +78,23 @@ export function MemberRow({
           </select>
         ) : (
           <span className="badge">{roleLabel(m.role)}</span>
+        )}
+        {onResetPassword && may.resetPassword && (
+          <button
+            type="button"
+            className="btn small"
+            aria-label={`Reset password of ${userLabel(m.user)}`}
+            onClick={() => {
+              if (
+                confirm(
+                  `Issue a one-time reset code for ${userLabel(m.user)}? Their other sessions end when they use it.`,
+                )
+              )
+                onResetPassword();
+            }}
+          >
+            Reset password
+          </button>
         )}
         {may.remove && (
           <button

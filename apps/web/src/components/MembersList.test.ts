@@ -91,6 +91,24 @@ describe("event members", () => {
     expect(html).not.toContain(removeButton(olga));
     expect(html).not.toContain(roleSelect(olga));
   });
+
+  it("offers Reset password only on rows whose abilities say so", () => {
+    signInAs(olga);
+    const members = [
+      aMember(olga, "organiser", { resetPassword: true }),
+      aMember(max, "moderator", { remove: true }),
+      aMember(pat, "participant", { remove: true, resetPassword: true }),
+    ];
+    const html = render(createElement(MembersList, { eventId }), (qc) =>
+      qc.setQueryData(qk.eventMembers(eventId), members),
+    );
+    const resetButton = (who: Member["user"]) =>
+      `aria-label="Reset password of ${who.displayName} · @${who.username}"`;
+    expect(html).toContain(resetButton(pat));
+    expect(html).not.toContain(resetButton(max));
+    // Never on one's own row, whatever the row says.
+    expect(html).not.toContain(resetButton(olga));
+  });
 });
 
 describe("channel members", () => {

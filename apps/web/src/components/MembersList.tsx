@@ -1,6 +1,6 @@
 /**
  * An event's members with their roles. Each row offers what the caller may do to that member —
- * change the role, remove — as the row's abilities say (organisers anyone, moderators only
+ * change the role, remove, issue a password reset code — as the row's abilities say (organisers anyone, moderators only
  * participants), so nobody is shown a control the server would refuse.
  */
 import { EventRole as EventRoleSchema } from "@won/protocol";
@@ -8,7 +8,10 @@ import { describeError } from "../api/problem";
 import { useSessionStore } from "../auth/session";
 import { useCallUser } from "../state/queries/direct";
 import { useEventMembers, useRemoveEventMember, useSetEventRole } from "../state/queries/members";
+import { useIssuePasswordReset } from "../state/queries/password-reset";
+import { shownName } from "../users/user-name";
 import { MemberRow } from "./MemberRow";
+import { ResetCodeDialog } from "./ResetCodeDialog";
 import { Spinner } from "./ui";
 
 export function MembersList({ eventId }: { eventId: string }) {
@@ -17,7 +20,9 @@ export function MembersList({ eventId }: { eventId: string }) {
   const caller = useCallUser();
   const setRole = useSetEventRole(eventId);
   const remove = useRemoveEventMember(eventId);
-  const error = setRole.error ?? remove.error ?? caller.error;
+  const reset = useIssuePasswordReset(eventId);
+  const error = setRole.error ?? remove.error ?? caller.error ?? reset.error;
+  const resetFor = members.data?.find((m) => m.user.id === reset.variables);
 
   return (
     <section className="card" aria-labelledby="members-title">
@@ -41,9 +46,17 @@ export function MembersList({ eventId }: { eventId: string }) {
               }
               onRemove={() => remove.mutate(m.user.id)}
               onCall={() => caller.call(m.user)}
+              onResetPassword={() => reset.mutate(m.user.id)}
             />
           ))}
         </ul>
+      )}
+      {reset.data && (
+        <ResetCodeDialog
+          issued={reset.data}
+          name={resetFor ? shownName(resetFor.user) : "the member"}
+          onClose={() => reset.reset()}
+        />
       )}
     </section>
   );

@@ -8,7 +8,13 @@
 import type { Member, MemberAbilities } from "@won/protocol";
 
 export function memberControls(member: Member, selfId: string | undefined): MemberAbilities {
-  if (member.user.id === selfId) return { remove: false, changeRole: false, setCanSpeak: false };
+  if (member.user.id === selfId)
+    return { remove: false, changeRole: false, setCanSpeak: false, resetPassword: false };
   const a = member.abilities;
-  return { remove: a.remove, changeRole: a.changeRole, setCanSpeak: a.setCanSpeak };
+  return {
+    remove: a.remove,
+    changeRole: a.changeRole,
+    setCanSpeak: a.setCanSpeak,
+    resetPassword: a.resetPassword,
+  };
 }

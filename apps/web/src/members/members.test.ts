@@ -10,19 +10,21 @@ describe("member row controls", () => {
       remove: false,
       changeRole: false,
       setCanSpeak: false,
+      resetPassword: false,
     });
     expect(
-      memberControls(aMember(mo, "organiser", { remove: true, changeRole: true }), "someone-else"),
-    ).toEqual({ remove: true, changeRole: true, setCanSpeak: false });
+      memberControls(aMember(mo, "participant", { remove: true, resetPassword: true }), "someone-else"),
+    ).toEqual({ remove: true, changeRole: false, setCanSpeak: false, resetPassword: true });
   });
 
   it("offer nothing on one's own row (leaving is its own action)", () => {
     const me = aUser("me");
-    const all = { remove: true, changeRole: true, setCanSpeak: true };
+    const all = { remove: true, changeRole: true, setCanSpeak: true, resetPassword: true };
     expect(memberControls(aMember(me, "admin", all), me.id)).toEqual({
       remove: false,
       changeRole: false,
       setCanSpeak: false,
+      resetPassword: false,
     });
   });
 });

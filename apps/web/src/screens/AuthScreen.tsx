@@ -27,6 +27,11 @@ export function AuthScreen({ mode }: { mode: AuthMode }) {
       {invite && <InviteWelcome code={invite} />}
       <AuthTabs mode={mode} query={params.toString() ? `?${params}` : ""} />
       {mode === "signin" ? <SignInForm form={form} /> : <RegisterForm form={form} />}
+      {mode === "signin" && (
+        <p className="auth-links">
+          <Link to="/reset-password">Forgot password?</Link>
+        </p>
+      )}
     </main>
   );
 }

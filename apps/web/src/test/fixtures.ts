@@ -48,7 +48,12 @@ export const noEventAbilities: EventAbilities = {
   allCall: false,
 };
 
-export const noMemberAbilities: MemberAbilities = { remove: false, changeRole: false, setCanSpeak: false };
+export const noMemberAbilities: MemberAbilities = {
+  remove: false,
+  changeRole: false,
+  setCanSpeak: false,
+  resetPassword: false,
+};
 
 export function aUser(username: string, displayName = username): User {
   return User.parse({ id: anId(), username, displayName, createdAt: CREATED });

@@ -4,6 +4,7 @@ import {
   LogoutBody,
   Me,
   PatchMeBody,
+  RedeemPasswordResetBody,
   RefreshBody,
   RegisterBody,
   TokenPair,
@@ -35,6 +36,20 @@ export const authRoutes = {
     status: 200,
     response: AuthResult,
     errors: ["invalid_credentials", "rate_limited"],
+  }),
+  redeemPasswordReset: defineRoute({
+    operationId: "redeemPasswordReset",
+    method: "POST",
+    path: "/auth/password-reset",
+    summary: "Set a new password with a reset code from an organiser, and sign in",
+    description:
+      "Every other session of the account ends everywhere. A wrong, expired or used code and a login it was not issued for get the same `invalid_reset_code`. Throttled like sign-in.",
+    tag: "auth",
+    auth: "none",
+    body: RedeemPasswordResetBody,
+    status: 200,
+    response: AuthResult,
+    errors: ["invalid_reset_code", "rate_limited"],
   }),
   refresh: defineRoute({
     operationId: "refreshTokens",

@@ -4,6 +4,7 @@ import {
   CreateEventBody,
   Event,
   EventWithChannels,
+  IssuedPasswordReset,
   Member,
   PatchEventBody,
   PatchEventMemberBody,
@@ -121,5 +122,19 @@ export const eventRoutes = {
     status: 204,
     response: null,
     errors: [...common.EVENT_ADMIN, "last_organiser"],
+  }),
+  issuePasswordReset: defineRoute({
+    operationId: "issuePasswordReset",
+    method: "POST",
+    path: "/events/:eventId/members/:userId/password-reset",
+    summary: "Issue a one-time password reset code for a member (shown once)",
+    description:
+      "The member's `resetPassword` ability: an organiser of every event the member belongs to, for a member who is staff nowhere and is not the caller. The code works once, for 30 minutes; a new one replaces an unused one.",
+    tag: "events",
+    auth: "bearer",
+    params: common.EventMemberParams,
+    status: 201,
+    response: IssuedPasswordReset,
+    errors: common.EVENT_ADMIN,
   }),
 } as const;

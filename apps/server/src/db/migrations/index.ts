@@ -9,6 +9,7 @@ import { alerts } from "./006-alerts.js";
 import { pushSubscriptions } from "./007-push-subscriptions.js";
 import { directPatches } from "./008-direct-patches.js";
 import { messageAcks } from "./009-message-acks.js";
+import { passwordResetCodes } from "./010-password-reset-codes.js";
 
 /** Every migration, in order. Names are permanent: never rename or reorder one that shipped. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
@@ -22,5 +23,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     "007-push-subscriptions": pushSubscriptions(dialect),
     "008-direct-patches": directPatches(dialect),
     "009-message-acks": messageAcks(dialect),
+    "010-password-reset-codes": passwordResetCodes(dialect),
   };
 }

@@ -2,6 +2,7 @@ import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
 import { login } from "../../commands/login.js";
 import { logout } from "../../commands/logout.js";
+import { redeemPasswordReset } from "../../commands/password-reset-codes.js";
 import { refreshSession } from "../../commands/refreshSession.js";
 import { registerUser } from "../../commands/registerUser.js";
 import type { AppContext } from "../../context.js";
@@ -16,6 +17,7 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsync {
 
     add(routes.register, async (req) => registerUser(ctx, req.body, req.ip));
     add(routes.login, async (req) => login(ctx, req.body, req.ip));
+    add(routes.redeemPasswordReset, async (req) => redeemPasswordReset(ctx, req.body, req.ip));
     add(routes.refresh, async (req) => refreshSession(ctx, req.body.refreshToken));
     add(routes.logout, async (req) => {
       await logout(ctx, req.auth, req.body?.refreshToken);

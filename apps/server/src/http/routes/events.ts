@@ -1,6 +1,7 @@
 import { routes } from "@won/protocol";
 import type { FastifyPluginAsync } from "fastify";
 import * as events from "../../commands/events.js";
+import { issuePasswordReset } from "../../commands/password-reset-codes.js";
 import type { AppContext } from "../../context.js";
 import { authenticate } from "../authenticate.js";
 import { presenting } from "../presenting.js";
@@ -35,5 +36,8 @@ export function eventRoutes(ctx: AppContext): FastifyPluginAsync {
     add(routes.removeEventMember, async (req) => {
       await events.removeEventMember(ctx, req.auth.userId, req.params.eventId, req.params.userId);
     });
+    add(routes.issuePasswordReset, async (req) =>
+      issuePasswordReset(ctx, req.auth.userId, req.params.eventId, req.params.userId),
+    );
   };
 }
