@@ -264,13 +264,22 @@ describe.skipIf(!serverBuilt())("the control-room console", () => {
       const s0 = { sent: total("sent"), skipped: total("skipped"), late: total("lateTicks") };
       await o.page.waitForTimeout(SOAK_MS);
       const sent = total("sent") - s0.sent;
-      // The last frames sent are still in the jitter buffers (≤ 300 ms): let them play.
-      await o.page.waitForTimeout(500);
-      const a1 = await audio(o.page);
       const longTasks = await o.page.evaluate(
         () => (window as unknown as { __longTasks: number[] }).__longTasks,
       );
       await Promise.all(speakers.map((s) => s.stop()));
+      // What was sent in the window is received, decoded and queued within moments; a starved
+      // machine may need a few seconds to catch up, which is not a loss.
+      await until(
+        "the page decodes what it received",
+        async () => {
+          const a = await audio(o.page);
+          return a.framesDecoded >= a.framesReceived - 10;
+        },
+        15_000,
+      );
+      await o.page.waitForTimeout(300);
+      const a1 = await audio(o.page);
       const report = {
         soakMs: SOAK_MS,
         sent,
@@ -279,32 +288,35 @@ describe.skipIf(!serverBuilt())("the control-room console", () => {
         received: a1.framesReceived - a0.framesReceived,
         decoded: a1.framesDecoded - a0.framesDecoded,
         played: a1.framesPlayed - a0.framesPlayed,
+        skippedSilent: a1.framesSkippedSilent - a0.framesSkippedSilent,
         dropped: a1.framesDropped - a0.framesDropped,
         dropReasons: a1.dropReasons,
+        underruns: a1.underruns - a0.underruns,
+        concealedMs: Math.round(a1.concealedMs - a0.concealedMs),
         missedSuspended: a1.framesMissedSuspended - a0.framesMissedSuspended,
         longTasks: longTasks.length,
         longestTaskMs: Math.max(0, ...longTasks),
       };
       console.log("console soak:", JSON.stringify(report));
       expect(report.missedSuspended).toBe(0);
-      // Every frame that arrived was decoded (decoding never falls behind) and is accounted for.
-      expect(report.decoded).toBeGreaterThanOrEqual(report.received * 0.99);
-      expect(report.played + report.dropped).toBeGreaterThanOrEqual(report.decoded - 10 * 20);
+      // Every frame that arrived was decoded and handed to a playout, which counts each once:
+      // played (or queued), skipped as silence, or dropped past its 600 ms cap.
+      expect(report.decoded).toBeGreaterThanOrEqual(report.received - 10);
+      expect(report.played + report.skippedSilent + report.dropped).toBeGreaterThanOrEqual(
+        report.decoded - 10 * 5,
+      );
       if (process.env.CONSOLE_SOAK_STRICT) {
         // On a machine of its own: nothing dropped, no task over 50 ms.
         expect(report.dropped).toBe(0);
         expect(report.longestTaskMs).toBeLessThanOrEqual(50);
       } else {
-        // On the shared 2-core test machine (load average 10–15 from other suites) the page
-        // stalls now and then for want of a core; the socket then delivers a burst, and the jitter
-        // buffer drops what would sit more than 300 ms deep, as designed. Measured there over
-        // 60 s: 98.6 % played, 1.4 % dropped, 1 long task (61 ms) at load ~10; at load 14:
-        // 90.1 % / 10.7 % / 11 tasks ≤ 332 ms, and 87.4 % / 13.3 % / 31 tasks ≤ 259 ms; at load 19:
-        // 87.4 % / 13.5 % / 38 tasks ≤ 362 ms. These bounds
-        // hold on all of them and fail on a player that stalls for real (a quarter of the audio
-        // lost, half-second tasks, more than one long task a second).
-        expect(report.played).toBeGreaterThanOrEqual(sent * 0.75);
-        expect(report.dropped).toBeLessThanOrEqual(sent * 0.2);
+        // On the shared 2-core test machine the page stalls now and then for want of a core. The
+        // playout worklet waits for late audio rather than dropping it, so a stall costs latency,
+        // not speech: measured there over 60 s at load average ~12, 97.8 % played, 0 dropped, 23
+        // long tasks ≤ 363 ms; at load ~4, 0 dropped and 5 tasks ≤ 351 ms. These bounds hold on
+        // both and fail on a player that drops audio or stalls for real.
+        expect(report.played).toBeGreaterThanOrEqual(sent * 0.9);
+        expect(report.dropped).toBeLessThanOrEqual(sent * 0.02);
         expect(report.longestTaskMs).toBeLessThan(500);
         expect(report.longTasks).toBeLessThanOrEqual(SOAK_MS / 1_000);
       }
