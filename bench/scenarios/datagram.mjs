@@ -3,10 +3,17 @@
 // (unordered, no retransmission; WebSocket kept for control and signalling), next to the raw `ws`
 // ceiling and our server at the same N in the same run.
 //
+// A data channel always encrypts (DTLS), once per listener; the ws ceiling of the run is plaintext.
+// So the raw relay is also measured over TLS ("ceiling-tls", wss:// with a throwaway self-signed
+// P-256 certificate): the like-for-like WebSocket figure for the rule.
+//
 // The data-channel relays (peers/dc-relay.mjs) and their generator processes
 // (datagram-worker.mjs: 3 listener processes + 1 speaker, like client-worker.mjs) are started here
 // and stopped at the end; the WebSocket targets use the run's usual generator.
 
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -16,6 +23,38 @@ import { startWorkers } from "../lib/workers.mjs";
 import { fanout } from "./fanout.mjs";
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "../datagram-worker.mjs");
+
+/** The raw ws relay serving wss:// with a self-signed certificate made for this run. */
+async function tlsCeiling() {
+  const dir = mkdtempSync(join(os.tmpdir(), "dgram-tls-"));
+  const cert = join(dir, "cert.pem");
+  const key = join(dir, "key.pem");
+  const made = spawnSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "1",
+    ].concat(["-subj", "/CN=127.0.0.1", "-keyout", key, "-out", cert]),
+    { encoding: "utf8" },
+  );
+  if (made.status !== 0) throw new Error(`openssl: ${made.stderr}`);
+  const relay = await startPeer("raw-wss", "raw-relay.mjs", { TLS_CERT: cert, TLS_KEY: key });
+  return {
+    key: "ceiling-tls",
+    label: "raw ws relay over TLS (ceiling, wss://)",
+    proto: "raw",
+    urls: [relay.ws.replace(/^ws:/, "wss:")],
+    bases: [relay.base.replace(/^http:/, "https:")],
+    procs: [{ name: relay.name, pid: relay.pid, role: "server" }],
+  };
+}
 
 /** The data-channel relays measured; `maxN` bounds a library too slow for the larger N. */
 export const DC_TARGETS = [
@@ -36,7 +75,9 @@ export const DC_TARGETS = [
  */
 export async function datagram(ctx, wsTargets, { ns, durationMs }, want = () => true) {
   const results = [];
-  for (const t of wsTargets.filter((t) => want(t.key))) {
+  const ws = [...wsTargets];
+  if (want("ceiling-tls")) ws.push(await tlsCeiling());
+  for (const t of ws.filter((t) => want(t.key))) {
     log(`  datagram: ${t.key} over WebSocket`);
     results.push(await fanout(ctx, t, { ns, durationMs, search: null }));
   }
