@@ -22,7 +22,7 @@ const deadline = setTimeout(() => {
 }, 60_000);
 
 /** The page's part: control over a WebSocket, audio on a data channel; counts frames received. */
-async function pageListener(url, channelId) {
+async function pageListener({ url, channelId }) {
   const ws = new WebSocket(url);
   const next = (type) =>
     new Promise((resolve) => {
@@ -59,11 +59,14 @@ async function pageListener(url, channelId) {
   const answer = await next("rtc.answer");
   await pc.setRemoteDescription({ type: "answer", sdp: answer.sdp });
   await opened;
-  const stats = [];
-  (await pc.getStats()).forEach((s) => {
-    if (s.type === "candidate-pair" && s.state === "succeeded") stats.push(s.localCandidateId);
-  });
+  const report = await pc.getStats();
+  const pair = [...report.values()].find((s) => s.type === "candidate-pair" && s.nominated);
+  const where = (id) => {
+    const c = report.get(id);
+    return c && `${c.address ?? "?"}:${c.port} ${c.candidateType}`;
+  };
   return {
+    pair: pair && { local: where(pair.localCandidateId), remote: where(pair.remoteCandidateId) },
     open: dc.readyState,
     ordered: dc.ordered,
     maxRetransmits: dc.maxRetransmits,
@@ -97,7 +100,7 @@ try {
   const url = `ws://127.0.0.1:${port}/`;
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${port}/`).catch(() => undefined);
-  const setup = await page.evaluate(pageListener, url, CHANNEL);
+  const setup = await page.evaluate(pageListener, { url, channelId: CHANNEL });
 
   // The speaker: a Node peer on the same relay.
   ws = new WebSocket(url, { perMessageDeflate: false });
@@ -136,3 +139,5 @@ try {
   relay.kill("SIGTERM");
   clearTimeout(deadline);
 }
+// node-datachannel's threads would keep the process alive.
+process.exit();
