@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { datagramSection } from "./report-datagram.mjs";
 
 const COLORS = { ours: "#d9480f", ceiling: "#2b8a3e", peer: "#1c7ed6", preframed: "#9c36b5" };
 const NAMES = {
@@ -649,6 +650,10 @@ export function render(dir, { readme = true } = {}) {
       "",
     );
   }
+  // The datagram evaluation runs only when asked for (--only=datagram): its own page, so that
+  // latest.md stays the record of one full run.
+  const dgram = load(dir, "datagram");
+  if (dgram) writeFileSync(join(dir, "datagram.md"), `${datagramSection(dgram, table).join("\n")}\n`);
   const out = join(dir, "latest.md");
   writeFileSync(out, `${md.join("\n")}\n`);
   if (readme) updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign });

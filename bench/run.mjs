@@ -1,4 +1,5 @@
-// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest] [-- --ns=2500]`
+// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest,datagram] [-- --ns=2500]`
+// (datagram, the WebRTC data-channel evaluation, runs only when named in --only)
 //
 // Starts everything it measures on 127.0.0.1 (throwaway MariaDB + Redis, two Operation Won
 // instances, the raw-ws ceiling relay, two Socket.IO + Redis-adapter peers), drives them with the
@@ -18,6 +19,7 @@ import { startWorkers } from "./lib/workers.mjs";
 import { render } from "./report.mjs";
 import { manyChannels } from "./scenarios/channels.mjs";
 import { chat } from "./scenarios/chat.mjs";
+import { datagram } from "./scenarios/datagram.mjs";
 import { fanout } from "./scenarios/fanout.mjs";
 import { idleConnections } from "./scenarios/idle.mjs";
 import { rest } from "./scenarios/rest.mjs";
@@ -43,6 +45,7 @@ const PLAN = quick
       idle: { steps: [1_500], probeMs: 1_500, sample: 60 },
       chat: { rates: [100, 300], durationMs: 1_500 },
       rest: { durationS: 2, connections: 32 },
+      datagram: { ns: [50], durationMs: 2_000 },
       deadlineMs: 5 * 60_000,
       quiet: { maxWaitMs: 0, maxForeignPct: 50 },
       drainMs: 1_000,
@@ -58,6 +61,7 @@ const PLAN = quick
       idle: { steps: [1_000, 5_000, 10_000, 19_000], probeMs: 5_000, sample: 150 },
       chat: { rates: [100, 300, 1_000, 2_000], durationMs: 5_000 },
       rest: { durationS: 10, connections: 32 },
+      datagram: { ns: [50, 100, 200, 400], durationMs: 10_000 },
       deadlineMs: 25 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
       drainMs: 1_500,
@@ -218,6 +222,12 @@ async function main() {
   if (want("rest")) {
     log("scenario REST (autocannon, Operation Won only)");
     write("rest", { results: [await rest(ctx, targets[2], PLAN.rest)] });
+  }
+  if (only?.includes("datagram")) {
+    log("scenario datagram: fan-out over WebRTC data channels vs WebSocket");
+    const wsTargets = targets.filter((t) => t.key === "ceiling" || t.key === "ours");
+    const pick = (key) => !onlyTargets || onlyTargets.includes(key);
+    write("datagram", { results: await datagram(ctx, wsTargets, PLAN.datagram, pick) });
   }
   meta.finishedAt = new Date().toISOString();
   meta.durationS = Math.round((Date.now() - started) / 1000);

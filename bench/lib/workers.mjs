@@ -6,9 +6,10 @@ import { fileURLToPath } from "node:url";
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), "../client-worker.mjs");
 
 export class Worker {
-  constructor(name) {
+  /** `script`: the worker module (client-worker.mjs unless a scenario brings its own). */
+  constructor(name, script = WORKER) {
     this.name = name;
-    this.child = fork(WORKER, [], {
+    this.child = fork(script, [], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       serialization: "advanced",
     });
@@ -41,10 +42,10 @@ export class Worker {
   }
 }
 
-/** `n` listener workers plus one speaker/poster worker. */
-export function startWorkers(n) {
-  const listeners = Array.from({ length: n }, (_, i) => new Worker(`gen-${i + 1}`));
-  const speaker = new Worker("gen-speaker");
+/** `n` listener workers plus one speaker/poster worker, running `script` (client-worker.mjs by default). */
+export function startWorkers(n, script = WORKER, prefix = "gen") {
+  const listeners = Array.from({ length: n }, (_, i) => new Worker(`${prefix}-${i + 1}`, script));
+  const speaker = new Worker(`${prefix}-speaker`, script);
   return {
     listeners,
     speaker,

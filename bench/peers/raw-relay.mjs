@@ -10,8 +10,13 @@
 // (header + payload) ONCE per audio frame and write that one buffer to every socket, instead of
 // `ws.send` framing it again per socket (which writes header and payload with writev).
 //
-// Usage: PORT=… [PREFRAME=1] node bench/peers/raw-relay.mjs
+// TLS_CERT=… TLS_KEY=… (PEM files) serves wss:// instead: what every socket costs once each frame
+// is encrypted per listener, as a data channel's DTLS always does.
+//
+// Usage: PORT=… [PREFRAME=1] [TLS_CERT=… TLS_KEY=…] node bench/peers/raw-relay.mjs
+import { readFileSync } from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import { Sender, WebSocketServer } from "ws";
 
 const PREFRAME = process.env.PREFRAME === "1";
@@ -28,7 +33,10 @@ const join = (id, ws) => {
 };
 let seq = 0;
 
-const server = http.createServer((req, res) => {
+const tls = process.env.TLS_CERT
+  ? { cert: readFileSync(process.env.TLS_CERT), key: readFileSync(process.env.TLS_KEY) }
+  : null;
+const server = (tls ? https.createServer.bind(null, tls) : http.createServer)((req, res) => {
   const m = /^\/api\/v1\/channels\/([^/]+)\/messages$/.exec(req.url ?? "");
   if (req.method !== "POST" || !m) {
     res.writeHead(404).end();
