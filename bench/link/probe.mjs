@@ -1,0 +1,201 @@
+// Measures a page's audio from the outside: `installProbe` is injected with `page.addInitScript`
+// before the app loads, so it works with any build of the web client that uses Web Audio.
+//
+// - Every AudioContext gets a measuring AudioWorklet (registered from a Blob URL) that records
+//   the mono signal it sees, downsampled to 8 kHz (box average of 6 samples), in batches tagged
+//   with the context frame of their first sample.
+// - role "mouth": `createMediaStreamSource` is wrapped so each microphone source also feeds the
+//   meter (meter → muted gain → destination, so it is pulled): the signal as it enters the capture
+//   graph, after the browser's own processing (echo cancellation, AGC, noise suppression).
+// - role "ear": `AudioNode.prototype.connect`/`disconnect` are wrapped so whatever is connected to
+//   a context's destination goes to a collector gain instead, and collector → meter (pass-through)
+//   → destination: the signal as it leaves for the speaker.
+// - Every 100 ms the page samples clock pairs: `getOutputTimestamp()` (contextTime ↔
+//   performanceTime) and (currentTime, performance.now()), plus baseLatency/outputLatency, so the
+//   bench can turn context frames into wall time (`performance.timeOrigin + performance.now()`,
+//   one clock for every page on this machine).
+//
+// The page side is `window.__linkProbe`: `reset()` starts a new recording; `take()` returns it
+// (PCM as base64 of 16-bit samples) and the clock pairs since the reset. Recordings are bounded
+// (MAX_S seconds, then later batches are ignored).
+
+/** Injected into the page (serialised by Playwright: no closures over module scope). */
+export function installProbe({ role, maxS }) {
+  const DECIM = 6;
+  const workletSource = `
+    class LinkMeter extends AudioWorkletProcessor {
+      constructor(o) {
+        super();
+        this.dec = ${DECIM};
+        this.batch = new Float32Array(8000 / 10 + 64);
+        this.n = 0;
+        this.acc = 0;
+        this.k = 0;
+        this.batchFrame = -1;
+      }
+      process(inputs, outputs) {
+        const input = inputs[0];
+        const out = outputs[0];
+        const len = out && out[0] ? out[0].length : 128;
+        for (let c = 0; c < (out ? out.length : 0); c++) {
+          const src = input && input[c] ? input[c] : input && input[0];
+          if (src) out[c].set(src);
+        }
+        const ch = input && input[0];
+        if (this.batchFrame < 0) this.batchFrame = currentFrame;
+        for (let i = 0; i < len; i++) {
+          this.acc += ch ? ch[i] : 0;
+          if (++this.k === this.dec) {
+            this.batch[this.n++] = this.acc / this.dec;
+            this.acc = 0;
+            this.k = 0;
+          }
+        }
+        if (this.n >= 800) {
+          this.port.postMessage({ frame: this.batchFrame, pcm: this.batch.slice(0, this.n) });
+          this.n = 0;
+          this.batchFrame = currentFrame + len - this.k;
+        }
+        return true;
+      }
+    }
+    registerProcessor("link-meter", LinkMeter);
+  `;
+  const moduleUrl = URL.createObjectURL(new Blob([workletSource], { type: "text/javascript" }));
+  const origConnect = AudioNode.prototype.connect;
+  const origDisconnect = AudioNode.prototype.disconnect;
+  const state = {
+    ctx: null,
+    meter: null,
+    collector: null,
+    ready: null,
+    batches: [],
+    samples: 0,
+    resetAt: 0,
+    clocks: [],
+    error: null,
+  };
+
+  function meterFor(ctx) {
+    if (state.ctx === ctx) return state;
+    state.ctx = ctx;
+    state.meter = null;
+    if (role === "ear") {
+      state.collector = ctx.createGain();
+      origConnect.call(state.collector, ctx.destination);
+    }
+    state.ready = ctx.audioWorklet
+      .addModule(moduleUrl)
+      .then(() => {
+        const meter = new AudioWorkletNode(ctx, "link-meter", {
+          numberOfInputs: 1,
+          numberOfOutputs: 1,
+          outputChannelCount: [2],
+          channelCount: 2,
+          channelCountMode: "explicit",
+        });
+        meter.port.onmessage = (e) => {
+          if (state.samples >= maxS * 8000) return;
+          state.batches.push(e.data);
+          state.samples += e.data.pcm.length;
+        };
+        if (role === "ear") {
+          origDisconnect.call(state.collector);
+          origConnect.call(state.collector, meter);
+          origConnect.call(meter, ctx.destination);
+        } else {
+          const mute = ctx.createGain();
+          mute.gain.value = 0;
+          origConnect.call(meter, mute);
+          origConnect.call(mute, ctx.destination);
+        }
+        state.meter = meter;
+        return meter;
+      })
+      .catch((e) => {
+        state.error = String(e);
+      });
+    return state;
+  }
+
+  const Orig = window.AudioContext;
+  if (!Orig) return;
+  window.AudioContext = class extends Orig {
+    constructor(...args) {
+      super(...args);
+      meterFor(this);
+    }
+  };
+
+  if (role === "mouth") {
+    const origSource = Orig.prototype.createMediaStreamSource;
+    Orig.prototype.createMediaStreamSource = function (stream) {
+      const src = origSource.call(this, stream);
+      const s = meterFor(this);
+      if (s.meter) origConnect.call(src, s.meter);
+      else void s.ready.then((m) => m && origConnect.call(src, m));
+      return src;
+    };
+  } else {
+    AudioNode.prototype.connect = function (dest, ...rest) {
+      if (dest instanceof AudioDestinationNode && this !== state.collector && this !== state.meter) {
+        const s = meterFor(dest.context);
+        origConnect.call(this, s.collector, ...rest);
+        return dest;
+      }
+      return origConnect.call(this, dest, ...rest);
+    };
+    AudioNode.prototype.disconnect = function (dest, ...rest) {
+      if (dest instanceof AudioDestinationNode && state.collector && this !== state.collector && this !== state.meter)
+        return origDisconnect.call(this, state.collector, ...rest);
+      return origDisconnect.call(this, ...(dest === undefined ? [] : [dest, ...rest]));
+    };
+  }
+
+  setInterval(() => {
+    const ctx = state.ctx;
+    if (!ctx || ctx.state !== "running" || state.clocks.length >= maxS * 10) return;
+    const ts = ctx.getOutputTimestamp();
+    state.clocks.push([
+      ts.contextTime,
+      ts.performanceTime,
+      ctx.currentTime,
+      performance.now(),
+      ctx.baseLatency ?? 0,
+      ctx.outputLatency ?? 0,
+    ]);
+  }, 100);
+
+  window.__linkProbe = {
+    reset() {
+      state.batches = [];
+      state.samples = 0;
+      state.clocks = [];
+      state.resetAt = performance.now();
+    },
+    take() {
+      const n = state.batches.reduce((a, b) => a + b.pcm.length, 0);
+      const pcm = new Int16Array(n);
+      const starts = [];
+      let o = 0;
+      for (const b of state.batches) {
+        starts.push([b.frame, o]);
+        for (let i = 0; i < b.pcm.length; i++) pcm[o++] = Math.max(-32768, Math.min(32767, Math.round(b.pcm[i] * 32767)));
+      }
+      let bin = "";
+      const bytes = new Uint8Array(pcm.buffer);
+      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return {
+        role,
+        timeOrigin: performance.timeOrigin,
+        sampleRate: state.ctx?.sampleRate ?? 48_000,
+        decimation: DECIM,
+        starts,
+        pcm: btoa(bin),
+        clocks: state.clocks,
+        error: state.error,
+        metered: Boolean(state.meter),
+      };
+    },
+  };
+}
