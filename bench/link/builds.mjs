@@ -11,9 +11,16 @@ import { log } from "../lib/measure.mjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "../..");
 /** The client whose live playout the rewrite replaces. */
 export const BASELINE_COMMIT = "3d8d073";
+/** Read at load, before run.mjs points TMPDIR at its private (deleted at exit) directory. */
+const CACHE_ROOT = os.tmpdir();
 
 const git = (args, cwd = ROOT) =>
-  execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 }).trim();
+  execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: 120_000,
+  }).trim();
 
 /**
  * The built client of `commit`, from the cache or built now: a temporary detached worktree
@@ -22,9 +29,9 @@ const git = (args, cwd = ROOT) =>
  */
 export function webDistAt(commit) {
   const full = git(["rev-parse", `${commit}^{commit}`]);
-  const cache = join(os.tmpdir(), `won-link-web-${full.slice(0, 12)}`);
+  const cache = join(CACHE_ROOT, `won-link-web-${full.slice(0, 12)}`);
   if (existsSync(join(cache, "index.html"))) return cache;
-  const tree = mkdtempSync(join(os.tmpdir(), "won-link-src-"));
+  const tree = mkdtempSync(join(CACHE_ROOT, "won-link-src-"));
   rmSync(tree, { recursive: true, force: true });
   log(`  building the web client of ${full.slice(0, 7)} (once; cached in ${cache})`);
   git(["worktree", "add", "--detach", tree, full]);

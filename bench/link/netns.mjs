@@ -57,7 +57,13 @@ export function buildEmulator() {
       timeout: 60_000,
     });
   } catch (e) {
-    throw new Error(`gcc failed: ${String(e.stderr ?? e.message).trim().split("\n").slice(0, 3).join(" ")}`);
+    throw new Error(
+      `gcc failed: ${String(e.stderr ?? e.message)
+        .trim()
+        .split("\n")
+        .slice(0, 3)
+        .join(" ")}`,
+    );
   }
   return { bin, dir };
 }

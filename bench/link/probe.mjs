@@ -74,6 +74,8 @@ export function installProbe({ role, maxS }) {
     resetAt: 0,
     clocks: [],
     error: null,
+    /** How often the wrapped entry points ran (a build that bypasses them shows 0). */
+    hooked: { contexts: 0, sources: 0, toDestination: 0 },
   };
 
   function meterFor(ctx) {
@@ -123,6 +125,7 @@ export function installProbe({ role, maxS }) {
   window.AudioContext = class extends Orig {
     constructor(...args) {
       super(...args);
+      state.hooked.contexts++;
       meterFor(this);
     }
   };
@@ -131,6 +134,7 @@ export function installProbe({ role, maxS }) {
     const origSource = Orig.prototype.createMediaStreamSource;
     Orig.prototype.createMediaStreamSource = function (stream) {
       const src = origSource.call(this, stream);
+      state.hooked.sources++;
       const s = meterFor(this);
       if (s.meter) origConnect.call(src, s.meter);
       else void s.ready.then((m) => m && origConnect.call(src, m));
@@ -140,13 +144,19 @@ export function installProbe({ role, maxS }) {
     AudioNode.prototype.connect = function (dest, ...rest) {
       if (dest instanceof AudioDestinationNode && this !== state.collector && this !== state.meter) {
         const s = meterFor(dest.context);
+        state.hooked.toDestination++;
         origConnect.call(this, s.collector, ...rest);
         return dest;
       }
       return origConnect.call(this, dest, ...rest);
     };
     AudioNode.prototype.disconnect = function (dest, ...rest) {
-      if (dest instanceof AudioDestinationNode && state.collector && this !== state.collector && this !== state.meter)
+      if (
+        dest instanceof AudioDestinationNode &&
+        state.collector &&
+        this !== state.collector &&
+        this !== state.meter
+      )
         return origDisconnect.call(this, state.collector, ...rest);
       return origDisconnect.call(this, ...(dest === undefined ? [] : [dest, ...rest]));
     };
@@ -154,7 +164,7 @@ export function installProbe({ role, maxS }) {
 
   setInterval(() => {
     const ctx = state.ctx;
-    if (!ctx || ctx.state !== "running" || state.clocks.length >= maxS * 10) return;
+    if (ctx?.state !== "running" || state.clocks.length >= maxS * 10) return;
     const ts = ctx.getOutputTimestamp();
     state.clocks.push([
       ts.contextTime,
@@ -180,11 +190,13 @@ export function installProbe({ role, maxS }) {
       let o = 0;
       for (const b of state.batches) {
         starts.push([b.frame, o]);
-        for (let i = 0; i < b.pcm.length; i++) pcm[o++] = Math.max(-32768, Math.min(32767, Math.round(b.pcm[i] * 32767)));
+        for (let i = 0; i < b.pcm.length; i++)
+          pcm[o++] = Math.max(-32768, Math.min(32767, Math.round(b.pcm[i] * 32767)));
       }
       let bin = "";
       const bytes = new Uint8Array(pcm.buffer);
-      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      for (let i = 0; i < bytes.length; i += 0x8000)
+        bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return {
         role,
         timeOrigin: performance.timeOrigin,
@@ -195,6 +207,7 @@ export function installProbe({ role, maxS }) {
         clocks: state.clocks,
         error: state.error,
         metered: Boolean(state.meter),
+        hooked: { ...state.hooked },
       };
     },
   };

@@ -35,7 +35,10 @@ export function makeSource(seed = 7) {
   let kind = 0;
   while (t < LOOP_S - 0.6) {
     const gap = 0.25 + r() * 0.25;
-    const dur = Math.min(gap - 0.1, kind === 1 ? 0.04 + r() * 0.05 : kind === 2 ? 0.08 + r() * 0.07 : 0.12 + r() * 0.2);
+    const dur = Math.min(
+      gap - 0.1,
+      kind === 1 ? 0.04 + r() * 0.05 : kind === 2 ? 0.08 + r() * 0.07 : 0.12 + r() * 0.2,
+    );
     const i0 = Math.round(t * SOURCE_RATE);
     const len = Math.round(dur * SOURCE_RATE);
     const amp = 0.3 + r() * 0.15;
@@ -51,7 +54,10 @@ export function makeSource(seed = 7) {
         phase += (2 * Math.PI * f) / SOURCE_RATE;
         v = 0;
         for (let k = 1; k <= 24; k++) {
-          const formant = 1 + 2.5 * Math.exp(-(((k * f - 700) / 250) ** 2)) + 1.5 * Math.exp(-(((k * f - 1200) / 300) ** 2));
+          const formant =
+            1 +
+            2.5 * Math.exp(-(((k * f - 700) / 250) ** 2)) +
+            1.5 * Math.exp(-(((k * f - 1200) / 300) ** 2));
           v += (Math.sin(k * phase) * formant) / k;
         }
         v *= 0.35;
@@ -88,6 +94,7 @@ export function writeWav(file, pcm, rate = SOURCE_RATE) {
   h.writeUInt32LE(rate * 2, 28);
   h.writeUInt16LE(2, 32);
   h.writeUInt16LE(16, 34);
+  h.write("data", 36);
   h.writeUInt32LE(data.length, 40);
   writeFileSync(file, Buffer.concat([h, data]));
 }
@@ -129,6 +136,13 @@ export function detectOnsets(x) {
   return out;
 }
 
+/**
+ * A candidate is the onset's echo if its window correlates at least this well: Opus keeps
+ * voiced sound and chirps above 0.9 but re-synthesises noise bursts (0.4–0.7 on a clean link);
+ * a wrong candidate, at another lag of the irregular pattern, scores near 0.
+ */
+const MATCH_NCC = 0.35;
+
 /** Peak normalised cross-correlation of a[i0..i1) with b shifted by lags in [lo, hi] samples. */
 function peakNcc(a, b, i0, i1, lo, hi) {
   let ea = 0;
@@ -158,10 +172,9 @@ function peakNcc(a, b, i0, i1, lo, hi) {
  * of the transmission on the speaker's side. For each speaker onset, every listener onset
  * 0…maxLatMs later is a candidate; the candidate whose lag gives the highest normalised
  * cross-correlation between the source window (from the onset to the next onset, ≤ 250 ms) and
- * the received signal (lag refined ± 8 ms) wins if that correlation is ≥ 0.5, and the onset's
- * latency is the two onsets' difference. Correlation of the run = mean over speaker onsets of
- * that peak (a window never heard scores its best candidate, usually near 0), so lost audio
- * lowers it as well as distorted audio.
+ * the received signal (lag refined ± 8 ms) wins if that correlation is ≥ MATCH_NCC, and the onset's
+ * latency is the two onsets' difference. Each row keeps that peak (`ncc`, waveform correlation;
+ * a window never heard scores its best candidate, usually near 0) and its lag in samples.
  */
 export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
   const toIdx = (sig, wall) => Math.round(((wall - sig.t0) * RATE) / 1000);
@@ -178,7 +191,10 @@ export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
     const ws = toWall(mouth, i);
     const next = so[k + 1] ?? i + RATE;
     const i0 = Math.max(0, i - Math.round(RATE * 0.01));
-    const i1 = Math.min(mouth.x.length, i + Math.min(Math.round(RATE * 0.25), next - i - Math.round(RATE * 0.01)));
+    const i1 = Math.min(
+      mouth.x.length,
+      i + Math.min(Math.round(RATE * 0.25), next - i - Math.round(RATE * 0.01)),
+    );
     let best = { ncc: 0, latency: null };
     for (const j of lo) {
       const wl = toWall(ear, j);
@@ -186,11 +202,62 @@ export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
       if (lat < 0 || lat > maxLatMs) continue;
       const shift = toIdx(ear, ws + lat) - i;
       const p = peakNcc(mouth.x, ear.x, i0, i1, shift - refine, shift + refine);
-      if (p.ncc > best.ncc) best = { ncc: p.ncc, latency: lat };
+      if (p.ncc > best.ncc) best = { ncc: p.ncc, latency: lat, shift: p.lag };
     }
-    rows.push({ at: ws, ncc: best.ncc, latencyMs: best.ncc >= 0.5 ? best.latency : null });
+    const heard = best.ncc >= MATCH_NCC;
+    rows.push({
+      at: ws,
+      i0,
+      i1,
+      ncc: best.ncc,
+      latencyMs: heard ? best.latency : null,
+      shift: heard ? best.shift : null,
+    });
   }
   return rows;
+}
+
+/**
+ * Pearson correlation of 5 ms RMS envelopes: the source over every onset's window against the
+ * received signal over the same window shifted by that onset's lag (an onset not heard takes
+ * the lag of the nearest heard one). Opus re-synthesises noise-like sound rather than coding
+ * its waveform, so waveform correlation is capped well below 1 even on a clean link; envelopes
+ * are kept by the codec and lost by gaps, concealment and cut words — what the link damages.
+ */
+export function envelopeCorrelation(mouth, ear, rows) {
+  const heard = rows.filter((r) => r.shift !== null);
+  if (!heard.length) return 0;
+  const F = RATE / 200;
+  const env = (x, i) => {
+    let s = 0;
+    for (let k = i; k < i + F; k++) {
+      const v = k >= 0 && k < x.length ? x[k] : 0;
+      s += v * v;
+    }
+    return Math.sqrt(s / F);
+  };
+  const a = [];
+  const b = [];
+  for (const r of rows) {
+    const shift =
+      r.shift ?? heard.reduce((p, q) => (Math.abs(q.at - r.at) < Math.abs(p.at - r.at) ? q : p)).shift;
+    for (let i = r.i0; i + F <= r.i1; i += F) {
+      a.push(env(mouth.x, i));
+      b.push(env(ear.x, i + shift));
+    }
+  }
+  const mean = (v) => v.reduce((p, q) => p + q, 0) / v.length;
+  const ma = mean(a);
+  const mb = mean(b);
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
 }
 
 /** Runs of ≥ minMs of exact zeros in x between indices [i0, i1): count and total seconds. */
