@@ -2,7 +2,16 @@
 // `apps/web/dist` directories; by default "today" is the client as of BASELINE_COMMIT (built once
 // into a cache under os.tmpdir()) and "new" is this checkout's `apps/web/dist`.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from "node:fs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,8 +83,22 @@ export function linkBuilds(arg) {
   const current = join(ROOT, "apps/web/dist");
   if (!existsSync(join(current, "index.html")))
     throw new Error("apps/web/dist is not built (npm run build -w @won/web)");
+  const builtAt = statSync(join(current, "index.html")).mtimeMs;
+  if (newestMtime(join(ROOT, "apps/web/src")) > builtAt)
+    log('  warning: apps/web/src has changed since apps/web/dist was built; "new" measures the older build');
   return [
     { name: "today", dir: webDistAt(BASELINE_COMMIT), commit: BASELINE_COMMIT },
     { name: "new", dir: current },
   ];
+}
+
+/** The newest modification time of any file under `dir` (bounded: source trees are small). */
+function newestMtime(dir, depth = 0) {
+  let newest = 0;
+  if (depth > 8) return newest;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p, depth + 1) : statSync(p).mtimeMs);
+  }
+  return newest;
 }

@@ -144,6 +144,15 @@ export class PageLink {
     rule("INPUT", "down", this.queues.down);
   }
 
+  /** Every process in this namespace (its Chromium and emulators), for CPU accounting. */
+  pids() {
+    try {
+      return run("ip", ["netns", "pids", this.ns]).toString().split("\n").filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  }
+
   /** A script Chromium can be launched through so the browser lives in this namespace. */
   chromiumWrapper(dir) {
     const file = join(dir, `chromium-${this.ns}.sh`);

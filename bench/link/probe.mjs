@@ -16,8 +16,9 @@
 //   one clock for every page on this machine).
 //
 // The page side is `window.__linkProbe`: `reset()` starts a new recording; `take()` returns it
-// (PCM as base64 of 16-bit samples) and the clock pairs since the reset. Recordings are bounded
-// (MAX_S seconds, then later batches are ignored).
+// (PCM as base64 of 16-bit samples) and the clock pairs since the reset, of the context that
+// carried the most signal if the build uses several. Recordings are bounded (`maxS` seconds, then
+// later batches are ignored).
 
 /** Injected into the page (serialised by Playwright: no closures over module scope). */
 export function installProbe({ role, maxS }) {
@@ -64,29 +65,24 @@ export function installProbe({ role, maxS }) {
   const moduleUrl = URL.createObjectURL(new Blob([workletSource], { type: "text/javascript" }));
   const origConnect = AudioNode.prototype.connect;
   const origDisconnect = AudioNode.prototype.disconnect;
-  const state = {
-    ctx: null,
-    meter: null,
-    collector: null,
-    ready: null,
-    batches: [],
-    samples: 0,
-    resetAt: 0,
-    clocks: [],
-    error: null,
-    /** How often the wrapped entry points ran (a build that bypasses them shows 0). */
-    hooked: { contexts: 0, sources: 0, toDestination: 0 },
-  };
+  const Orig = window.AudioContext;
+  if (!Orig) return;
+  /** One meter per real-time AudioContext (a build may use more than one). */
+  const meters = new Map();
+  /** How often the wrapped entry points ran (a build that bypasses them shows 0). */
+  const hooked = { contexts: 0, sources: 0, toDestination: 0 };
+  let errors = [];
 
   function meterFor(ctx) {
-    if (state.ctx === ctx) return state;
-    state.ctx = ctx;
-    state.meter = null;
+    let m = meters.get(ctx);
+    if (m) return m;
+    m = { ctx, meter: null, collector: null, ready: null, batches: [], samples: 0, energy: 0, clocks: [] };
+    meters.set(ctx, m);
     if (role === "ear") {
-      state.collector = ctx.createGain();
-      origConnect.call(state.collector, ctx.destination);
+      m.collector = ctx.createGain();
+      origConnect.call(m.collector, ctx.destination);
     }
-    state.ready = ctx.audioWorklet
+    m.ready = ctx.audioWorklet
       .addModule(moduleUrl)
       .then(() => {
         const meter = new AudioWorkletNode(ctx, "link-meter", {
@@ -97,13 +93,14 @@ export function installProbe({ role, maxS }) {
           channelCountMode: "explicit",
         });
         meter.port.onmessage = (e) => {
-          if (state.samples >= maxS * 8000) return;
-          state.batches.push(e.data);
-          state.samples += e.data.pcm.length;
+          if (m.samples >= maxS * 8000) return;
+          m.batches.push(e.data);
+          m.samples += e.data.pcm.length;
+          for (const v of e.data.pcm) m.energy += v * v;
         };
         if (role === "ear") {
-          origDisconnect.call(state.collector);
-          origConnect.call(state.collector, meter);
+          origDisconnect.call(m.collector);
+          origConnect.call(m.collector, meter);
           origConnect.call(meter, ctx.destination);
         } else {
           const mute = ctx.createGain();
@@ -111,79 +108,87 @@ export function installProbe({ role, maxS }) {
           origConnect.call(meter, mute);
           origConnect.call(mute, ctx.destination);
         }
-        state.meter = meter;
+        m.meter = meter;
         return meter;
       })
       .catch((e) => {
-        state.error = String(e);
+        errors.push(String(e));
       });
-    return state;
+    return m;
   }
 
-  const Orig = window.AudioContext;
-  if (!Orig) return;
   window.AudioContext = class extends Orig {
     constructor(...args) {
       super(...args);
-      state.hooked.contexts++;
+      hooked.contexts++;
       meterFor(this);
     }
   };
+  const ours = (node) => [...meters.values()].some((m) => m.collector === node || m.meter === node);
 
   if (role === "mouth") {
     const origSource = Orig.prototype.createMediaStreamSource;
     Orig.prototype.createMediaStreamSource = function (stream) {
       const src = origSource.call(this, stream);
-      state.hooked.sources++;
-      const s = meterFor(this);
-      if (s.meter) origConnect.call(src, s.meter);
-      else void s.ready.then((m) => m && origConnect.call(src, m));
+      hooked.sources++;
+      const m = meterFor(this);
+      if (m.meter) origConnect.call(src, m.meter);
+      else void m.ready.then((node) => node && origConnect.call(src, node));
       return src;
     };
   } else {
+    // Only real-time contexts' destinations: an OfflineAudioContext renders to a buffer.
+    const live = (dest) => dest instanceof AudioDestinationNode && dest.context instanceof Orig;
     AudioNode.prototype.connect = function (dest, ...rest) {
-      if (dest instanceof AudioDestinationNode && this !== state.collector && this !== state.meter) {
-        const s = meterFor(dest.context);
-        state.hooked.toDestination++;
-        origConnect.call(this, s.collector, ...rest);
+      if (live(dest) && !ours(this)) {
+        hooked.toDestination++;
+        origConnect.call(this, meterFor(dest.context).collector, ...rest);
         return dest;
       }
       return origConnect.call(this, dest, ...rest);
     };
     AudioNode.prototype.disconnect = function (dest, ...rest) {
-      if (
-        dest instanceof AudioDestinationNode &&
-        state.collector &&
-        this !== state.collector &&
-        this !== state.meter
-      )
-        return origDisconnect.call(this, state.collector, ...rest);
+      if (live(dest) && !ours(this))
+        return origDisconnect.call(this, meterFor(dest.context).collector, ...rest);
       return origDisconnect.call(this, ...(dest === undefined ? [] : [dest, ...rest]));
     };
   }
 
   setInterval(() => {
-    const ctx = state.ctx;
-    if (ctx?.state !== "running" || state.clocks.length >= maxS * 10) return;
-    const ts = ctx.getOutputTimestamp();
-    state.clocks.push([
-      ts.contextTime,
-      ts.performanceTime,
-      ctx.currentTime,
-      performance.now(),
-      ctx.baseLatency ?? 0,
-      ctx.outputLatency ?? 0,
-    ]);
+    for (const m of meters.values()) {
+      const ctx = m.ctx;
+      if (ctx.state !== "running" || m.clocks.length >= maxS * 10) continue;
+      const ts = ctx.getOutputTimestamp();
+      m.clocks.push([
+        ts.contextTime,
+        ts.performanceTime,
+        ctx.currentTime,
+        performance.now(),
+        ctx.baseLatency ?? 0,
+        ctx.outputLatency ?? 0,
+      ]);
+    }
   }, 100);
 
   window.__linkProbe = {
     reset() {
-      state.batches = [];
-      state.samples = 0;
-      state.clocks = [];
-      state.resetAt = performance.now();
+      for (const m of meters.values()) {
+        m.batches = [];
+        m.samples = 0;
+        m.energy = 0;
+        m.clocks = [];
+      }
+      errors = [];
     },
+    /** The recording of the context that carried the most signal since the reset. */
     take() {
+      const all = [...meters.values()];
+      const state = all.reduce((p, q) => (q.energy >= (p?.energy ?? -1) ? q : p), null) ?? {
+        batches: [],
+        clocks: [],
+        ctx: null,
+        meter: null,
+      };
       const n = state.batches.reduce((a, b) => a + b.pcm.length, 0);
       const pcm = new Int16Array(n);
       const starts = [];
@@ -205,9 +210,10 @@ export function installProbe({ role, maxS }) {
         starts,
         pcm: btoa(bin),
         clocks: state.clocks,
-        error: state.error,
+        errors,
+        contexts: all.length,
         metered: Boolean(state.meter),
-        hooked: { ...state.hooked },
+        hooked: { ...hooked },
       };
     },
   };

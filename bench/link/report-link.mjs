@@ -30,7 +30,8 @@ export function renderLink(link, table) {
       `(each profile applies to both directions of that link), ${link.speechMs / 1000} s of speech-like signal per run, ` +
       `${link.runsPerProfile} run(s) per profile and build: median (min–max). Builds: ${link.builds.map((b) => `**${b.name}** = ${b.commit ? `web client of \`${b.commit}\`` : `\`${b.dir}\``}`).join(", ")}. ` +
       "played % = frames the listener played ÷ frames the speaker sent (the app's counters); silence = seconds of inserted silence (runs ≥ 20 ms of digital zero in what the listener played) per 30 s; " +
-      "p50/p95/max = mouth-to-ear latency of matched onsets; corr = envelope correlation of received with source (see bench/README.md).",
+      "p50/p95/max = mouth-to-ear latency of matched onsets; corr = envelope correlation of received with source; " +
+      "other % = CPU used by processes this run did not start, in % of one core (of 200 %), during the transmission: a starved page plays late and drops audio (see bench/README.md).",
     "",
   );
   const by = (b, p) => link.results.find((r) => r.build === b && r.profile === p);
@@ -47,6 +48,7 @@ export function renderLink(link, table) {
         cell(s?.silencePer30s, 2),
         `${cell(s?.p50, 0)} / ${cell(s?.p95, 0)} / ${cell(s?.max, 0)}`,
         cell(s?.correlation, 3),
+        cell(s?.otherCpuPct, 0),
       );
     }
     return row;

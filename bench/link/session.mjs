@@ -80,7 +80,7 @@ export async function startEmbedded(webDist, port) {
     await stop();
     throw new Error(`${e.message}${err ? `: ${err.trim().slice(-500)}` : ""}`);
   }
-  return { base, port, stop, log: () => err };
+  return { base, port, pid: child.pid, stop, log: () => err };
 }
 
 async function post(base, path, body, token) {

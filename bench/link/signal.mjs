@@ -170,11 +170,14 @@ function peakNcc(a, b, i0, i1, lo, hi) {
  *
  * `mouth`/`ear`: `{ x: Float32Array at 8 kHz, t0: wall ms of x[0] }`; `span`: wall ms [from, to]
  * of the transmission on the speaker's side. For each speaker onset, every listener onset
- * 0…maxLatMs later is a candidate; the candidate whose lag gives the highest normalised
- * cross-correlation between the source window (from the onset to the next onset, ≤ 250 ms) and
- * the received signal (lag refined ± 8 ms) wins if that correlation is ≥ MATCH_NCC, and the onset's
- * latency is the two onsets' difference. Each row keeps that peak (`ncc`, waveform correlation;
- * a window never heard scores its best candidate, usually near 0) and its lag in samples.
+ * 0…maxLatMs later is a candidate, scored by the normalised cross-correlation between the source
+ * window (from the onset to the next onset, ≤ 250 ms) and the received signal at the candidate's
+ * lag (refined ± 8 ms); candidates below MATCH_NCC are out. Playout is in order, so the matching
+ * is the one with the highest total score in which later speaker onsets map to later listener
+ * onsets (a dynamic programme over both onset lists): a lost syllable cannot borrow the echo of
+ * the next one. A matched onset's latency is the two onsets' difference. Each row keeps its
+ * window's best waveform correlation (`ncc`; a window never heard scores near 0) and the lag in
+ * samples of its match.
  */
 export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
   const toIdx = (sig, wall) => Math.round(((wall - sig.t0) * RATE) / 1000);
@@ -184,10 +187,8 @@ export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
     return w >= span[0] && w <= span[1] - 600;
   });
   const lo = detectOnsets(ear.x);
-  const rows = [];
   const refine = Math.round(RATE * 0.008);
-  for (let k = 0; k < so.length; k++) {
-    const i = so[k];
+  const rows = so.map((i, k) => {
     const ws = toWall(mouth, i);
     const next = so[k + 1] ?? i + RATE;
     const i0 = Math.max(0, i - Math.round(RATE * 0.01));
@@ -195,25 +196,39 @@ export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
       mouth.x.length,
       i + Math.min(Math.round(RATE * 0.25), next - i - Math.round(RATE * 0.01)),
     );
-    let best = { ncc: 0, latency: null };
-    for (const j of lo) {
-      const wl = toWall(ear, j);
-      const lat = wl - ws;
-      if (lat < 0 || lat > maxLatMs) continue;
+    const candidates = [];
+    let ncc = 0;
+    lo.forEach((j, jn) => {
+      const lat = toWall(ear, j) - ws;
+      if (lat < 0 || lat > maxLatMs) return;
       const shift = toIdx(ear, ws + lat) - i;
       const p = peakNcc(mouth.x, ear.x, i0, i1, shift - refine, shift + refine);
-      if (p.ncc > best.ncc) best = { ncc: p.ncc, latency: lat, shift: p.lag };
-    }
-    const heard = best.ncc >= MATCH_NCC;
-    rows.push({
-      at: ws,
-      i0,
-      i1,
-      ncc: best.ncc,
-      latencyMs: heard ? best.latency : null,
-      shift: heard ? best.shift : null,
+      ncc = Math.max(ncc, p.ncc);
+      if (p.ncc >= MATCH_NCC) candidates.push({ jn, ncc: p.ncc, latency: lat, shift: p.lag });
     });
+    return { at: ws, i0, i1, ncc, latencyMs: null, shift: null, candidates };
+  });
+  // best[jn] = the best total score of a matching of the onsets so far whose last match is
+  // listener onset jn, with the chain of choices that got there.
+  let best = new Map();
+  for (let k = 0; k < rows.length; k++) {
+    const next = new Map(best);
+    for (const c of rows[k].candidates) {
+      let prior = { score: 0, chain: null };
+      for (const [jn, st] of best) if (jn < c.jn && st.score > prior.score) prior = st;
+      const score = prior.score + c.ncc;
+      if (score > (next.get(c.jn)?.score ?? -1))
+        next.set(c.jn, { score, chain: { k, c, prev: prior.chain } });
+    }
+    best = next;
   }
+  let top = null;
+  for (const st of best.values()) if (!top || st.score > top.score) top = st;
+  for (let link = top?.chain; link; link = link.prev) {
+    rows[link.k].latencyMs = link.c.latency;
+    rows[link.k].shift = link.c.shift;
+  }
+  for (const r of rows) delete r.candidates;
   return rows;
 }
 

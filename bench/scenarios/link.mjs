@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../scripts/services.mjs";
 import { log } from "../lib/measure.mjs";
+import { cpuUs, systemCpuUs } from "../lib/proc.mjs";
 import { analyseRun } from "../link/analyse.mjs";
 import { linkBuilds } from "../link/builds.mjs";
 import { buildEmulator, missingRequirements, PageLink, removeStale } from "../link/netns.mjs";
@@ -52,6 +53,7 @@ const headline = (r) => ({
   p95: r.latencyMs.p95,
   max: r.latencyMs.max,
   correlation: r.correlation,
+  otherCpuPct: r.otherCpuPct,
 });
 
 /**
@@ -132,10 +134,12 @@ export async function linkScenario(plan, cleanups) {
         for (const profile of profiles) {
           const runs = [];
           for (let i = 0; i < plan.runs; i++)
-            runs.push(await oneRun({ links, impaired, profile, i, plan, speaker, listener }));
+            runs.push(
+              await oneRun({ links, impaired, profile, i, plan, speaker, listener, serverPid: server.pid }),
+            );
           const ok = runs.filter((r) => !r.error).map(headline);
           const summary = {};
-          for (const k of ["playedPct", "silencePer30s", "p50", "p95", "max", "correlation"])
+          for (const k of ["playedPct", "silencePer30s", "p50", "p95", "max", "correlation", "otherCpuPct"])
             summary[k] = { median: median(ok.map((r) => r[k])), range: range(ok.map((r) => r[k])) };
           results.push({ build: build.name, profile: profile.key, runs, summary });
         }
@@ -158,22 +162,46 @@ export async function linkScenario(plan, cleanups) {
   };
 }
 
-async function oneRun({ links, impaired, profile, i, plan, speaker, listener }) {
+/**
+ * CPU used by processes this run did not start, in % of one core, between two `cpuSnapshot()`s:
+ * machine busy time minus the pages' namespaces (Chromium, emulators), the server and the bench.
+ */
+function cpuSnapshot(links, serverPid) {
+  const pids = [process.pid, serverPid, ...Object.values(links).flatMap((l) => l.pids())];
+  return {
+    at: performance.now(),
+    sys: systemCpuUs(),
+    own: pids.reduce((a, p) => a + (cpuUs(p) ?? 0), 0),
+    pids,
+  };
+}
+function foreignPct(a) {
+  const sys = systemCpuUs();
+  // The pids of the start: a renderer that comes and goes in between counts as foreign.
+  const own = a.pids.reduce((s, p) => s + (cpuUs(p) ?? 0), 0) - a.own;
+  const wallUs = (performance.now() - a.at) * 1000;
+  return Math.max(0, Math.round(((sys.busy - a.sys.busy - own) / wallUs) * 1000) / 10);
+}
+
+async function oneRun({ links, impaired, profile, i, plan, speaker, listener, serverPid }) {
   const t0 = Date.now();
   try {
     for (const role of impaired)
       await links[role].impair(profile.link ? { up: profile.link, down: profile.link } : null, 100 * i + 1);
     await sleep(1_000);
     await Promise.all([waitSocket(speaker.page, 30_000), waitSocket(listener.page, 30_000)]);
+    const cpu0 = cpuSnapshot(links, serverPid);
     const tx = await transmit(speaker, listener, { speechMs: plan.speechMs, drainMs: plan.drainMs });
+    const otherCpuPct = foreignPct(cpu0);
     const emulators = {};
     for (const role of impaired) emulators[role] = await links[role].stopEmulators();
     const r = analyseRun(tx);
     r.emulators = emulators;
+    r.otherCpuPct = otherCpuPct;
     r.wallS = Math.round((Date.now() - t0) / 100) / 10;
     const h = headline(r);
     log(
-      `    ${profile.label} #${i + 1}: played ${h.playedPct} %, silence ${h.silencePer30s} s/30 s, p50/p95/max ${h.p50}/${h.p95}/${h.max} ms, corr ${h.correlation} (onsets ${r.onsetsHeard}/${r.onsets})`,
+      `    ${profile.label} #${i + 1}: played ${h.playedPct} %, silence ${h.silencePer30s} s/30 s, p50/p95/max ${h.p50}/${h.p95}/${h.max} ms, corr ${h.correlation} (onsets ${r.onsetsHeard}/${r.onsets}; other ${otherCpuPct} %)`,
     );
     return r;
   } catch (e) {
