@@ -48,7 +48,13 @@ const PLAN = quick
       idle: { steps: [1_500], probeMs: 1_500, sample: 60 },
       chat: { rates: [100, 300], durationMs: 1_500 },
       rest: { durationS: 2, connections: 32 },
-      link: { profiles: ["clean", "loss5-delay80"], runs: 1, speechMs: 10_000, drainMs: 3_000 },
+      link: {
+        profiles: ["clean", "loss5-delay80"],
+        runs: 1,
+        speechMs: 10_000,
+        drainMs: 3_000,
+        quietWaitMs: 0,
+      },
       deadlineMs: 8 * 60_000,
       quiet: { maxWaitMs: 0, maxForeignPct: 50 },
       drainMs: 1_000,
@@ -64,8 +70,14 @@ const PLAN = quick
       idle: { steps: [1_000, 5_000, 10_000, 19_000], probeMs: 5_000, sample: 150 },
       chat: { rates: [100, 300, 1_000, 2_000], durationMs: 5_000 },
       rest: { durationS: 10, connections: 32 },
-      // 6 profiles × 2 runs × 2 builds × ~27 s ≈ 11 min.
-      link: { profiles: LINK_PROFILES.map((p) => p.key), runs: 2, speechMs: 22_000, drainMs: 3_000 },
+      // 6 profiles × 2 runs × 2 builds × ~28 s ≈ 11.5 min (+ up to 4 s per run waiting for quiet).
+      link: {
+        profiles: LINK_PROFILES.map((p) => p.key),
+        runs: 2,
+        speechMs: 22_000,
+        drainMs: 3_000,
+        quietWaitMs: 4_000,
+      },
       deadlineMs: 40 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
       drainMs: 1_500,

@@ -54,6 +54,13 @@ export function toSignal(rec, { addOutputLatency }) {
   };
 }
 
+/** Dropped frames by the jitter buffer's reason, during this run only. */
+function reasonsDelta([before, after]) {
+  const out = {};
+  for (const [k, v] of Object.entries(after?.dropReasons ?? {})) out[k] = v - (before?.dropReasons?.[k] ?? 0);
+  return out;
+}
+
 const round = (v, d = 1) => (v === null || v === undefined ? null : Math.round(v * 10 ** d) / 10 ** d);
 
 /** The numbers of one transmission (see bench/README.md "Link emulation"). */
@@ -105,7 +112,9 @@ export function analyseRun(tx) {
       framesReceived: delta(tx.counters.listener, "framesReceived"),
       framesPlayed: played,
       framesDropped: delta(tx.counters.listener, "framesDropped"),
-      underruns: tx.counters.listener[1]?.underruns ?? null,
+      // The app keeps the largest per-stream count, not a running total.
+      underrunsMaxPerStream: tx.counters.listener[1]?.underruns ?? null,
+      dropReasons: reasonsDelta(tx.counters.listener),
     },
     clocks: { mouth: mouth.clock, ear: ear.clock },
   };

@@ -13,7 +13,7 @@ import {
   symlinkSync,
 } from "node:fs";
 import os from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { log } from "../lib/measure.mjs";
 
@@ -78,7 +78,7 @@ export function linkBuilds(arg) {
       const [name, dir] = s.split(":");
       if (!name || !dir || !existsSync(join(dir, "index.html")))
         throw new Error(`--link-builds: "${s}" is not name:dir with a built index.html`);
-      return { name, dir };
+      return { name, dir: resolve(dir) };
     });
   const current = join(ROOT, "apps/web/dist");
   if (!existsSync(join(current, "index.html")))

@@ -37,7 +37,13 @@ export function renderLink(link, table) {
   const by = (b, p) => link.results.find((r) => r.build === b && r.profile === p);
   const head = ["profile"];
   for (const b of builds)
-    head.push(`${b}: played %`, `${b}: silence s/30 s`, `${b}: p50 / p95 / max ms`, `${b}: corr`);
+    head.push(
+      `${b}: played %`,
+      `${b}: silence s/30 s`,
+      `${b}: p50 / p95 / max ms`,
+      `${b}: corr`,
+      `${b}: other %`,
+    );
   const rows = link.profiles.map((p) => {
     const row = [p.label];
     for (const b of builds) {

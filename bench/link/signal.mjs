@@ -179,7 +179,7 @@ function peakNcc(a, b, i0, i1, lo, hi) {
  * window's best waveform correlation (`ncc`; a window never heard scores near 0) and the lag in
  * samples of its match.
  */
-export function matchOnsets(mouth, ear, span, { maxLatMs = 2_000 } = {}) {
+export function matchOnsets(mouth, ear, span, { maxLatMs = 4_000 } = {}) {
   const toIdx = (sig, wall) => Math.round(((wall - sig.t0) * RATE) / 1000);
   const toWall = (sig, i) => sig.t0 + (i * 1000) / RATE;
   const so = detectOnsets(mouth.x).filter((i) => {

@@ -7,7 +7,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { freePort } from "../../scripts/services.mjs";
-import { log } from "../lib/measure.mjs";
+import { log, waitForQuiet } from "../lib/measure.mjs";
 import { cpuUs, systemCpuUs } from "../lib/proc.mjs";
 import { analyseRun } from "../link/analyse.mjs";
 import { linkBuilds } from "../link/builds.mjs";
@@ -57,8 +57,9 @@ const headline = (r) => ({
 });
 
 /**
- * Runs the link section. `plan`: {profiles (keys), runs, speechMs, drainMs, impair ("listener",
- * "speaker" or "both"), builds (the --link-builds value or undefined)}. `cleanups`: the run's
+ * Runs the link section. `plan`: {profiles (keys), runs, speechMs, drainMs, quietWaitMs (how long
+ * a run may wait for other jobs to go below 50 % of a core), impair ("listener", "speaker" or
+ * "both"), builds (the --link-builds value or undefined)}. `cleanups`: the run's
  * cleanup list (teardown is registered there too, so SIGINT removes namespaces and emulators).
  * Returns `{skipped}` when the machine cannot run it.
  */
@@ -190,6 +191,9 @@ async function oneRun({ links, impaired, profile, i, plan, speaker, listener, se
       await links[role].impair(profile.link ? { up: profile.link, down: profile.link } : null, 100 * i + 1);
     await sleep(1_000);
     await Promise.all([waitSocket(speaker.page, 30_000), waitSocket(listener.page, 30_000)]);
+    // Other jobs on a shared machine starve the pages: give them a (bounded) chance to pause.
+    const ours = [process.pid, serverPid, ...Object.values(links).flatMap((l) => l.pids())];
+    const quiet = await waitForQuiet(ours, { maxWaitMs: plan.quietWaitMs, maxForeignPct: 50 });
     const cpu0 = cpuSnapshot(links, serverPid);
     const tx = await transmit(speaker, listener, { speechMs: plan.speechMs, drainMs: plan.drainMs });
     const otherCpuPct = foreignPct(cpu0);
@@ -198,6 +202,7 @@ async function oneRun({ links, impaired, profile, i, plan, speaker, listener, se
     const r = analyseRun(tx);
     r.emulators = emulators;
     r.otherCpuPct = otherCpuPct;
+    r.quietWaitMs = quiet.waitedMs;
     r.wallS = Math.round((Date.now() - t0) / 100) / 10;
     const h = headline(r);
     log(
