@@ -70,13 +70,13 @@ const PLAN = quick
       idle: { steps: [1_000, 5_000, 10_000, 19_000], probeMs: 5_000, sample: 150 },
       chat: { rates: [100, 300, 1_000, 2_000], durationMs: 5_000 },
       rest: { durationS: 10, connections: 32 },
-      // 6 profiles × 2 runs × 2 builds × ~28 s ≈ 11.5 min (+ up to 4 s per run waiting for quiet).
+      // 6 profiles × 2 runs × 2 builds × ~28 s ≈ 11.5 min (+ up to 2 s per run waiting for quiet).
       link: {
         profiles: LINK_PROFILES.map((p) => p.key),
         runs: 2,
         speechMs: 22_000,
         drainMs: 3_000,
-        quietWaitMs: 4_000,
+        quietWaitMs: 2_000,
       },
       deadlineMs: 40 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },

@@ -49,6 +49,10 @@ export function renderLink(link, table) {
     for (const b of builds) {
       const s = by(b, p.key)?.summary;
       const failed = by(b, p.key)?.runs.filter((r) => r.error).length ?? 0;
+      if (by(b, p.key)?.error) {
+        row.push(`failed: ${by(b, p.key).error.slice(0, 80)}`, "", "", "", "");
+        continue;
+      }
       row.push(
         `${cell(s?.playedPct)}${failed ? ` (${failed} run(s) failed)` : ""}`,
         cell(s?.silencePer30s, 2),

@@ -103,13 +103,15 @@ export async function linkScenario(plan, cleanups) {
     for (const l of Object.values(links)) l.up();
     for (const build of builds) {
       log(`  build "${build.name}" (${build.dir})`);
-      const server = await startEmbedded(build.dir, port);
+      let server = null;
       const pages = [];
       const closePages = async () => {
         for (const p of pages.splice(0)) await p.browser.close().catch(() => {});
       };
-      cleanups.unshift(closePages, server.stop);
+      cleanups.unshift(closePages);
       try {
+        server = await startEmbedded(build.dir, port);
+        cleanups.unshift(server.stop);
         const seed = await seedPair(server.base);
         for (const [role, probe] of [
           ["speaker", "mouth"],
@@ -131,7 +133,9 @@ export async function linkScenario(plan, cleanups) {
         const [speaker, listener] = pages;
         // The first transmission of a page load creates the decoder, the encoder and the worklets
         // and warms the JIT; it is not what a steward hears all day, so it is not measured.
-        await transmit(speaker, listener, { speechMs: 2_000, drainMs: 1_500 });
+        await transmit(speaker, listener, { speechMs: 2_000, drainMs: 1_500 }).catch((e) =>
+          log(`    warm-up transmission failed: ${e.message}`),
+        );
         for (const profile of profiles) {
           const runs = [];
           for (let i = 0; i < plan.runs; i++)
@@ -144,9 +148,21 @@ export async function linkScenario(plan, cleanups) {
             summary[k] = { median: median(ok.map((r) => r[k])), range: range(ok.map((r) => r[k])) };
           results.push({ build: build.name, profile: profile.key, runs, summary });
         }
+      } catch (e) {
+        // A build that cannot be set up (pages, sign-in) is reported, and the next one still runs.
+        log(`  build "${build.name}" failed: ${e.message}`);
+        for (const profile of profiles)
+          if (!results.some((r) => r.build === build.name && r.profile === profile.key))
+            results.push({
+              build: build.name,
+              profile: profile.key,
+              runs: [],
+              summary: {},
+              error: e.message,
+            });
       } finally {
         await closePages();
-        await server.stop();
+        await server?.stop();
       }
     }
   } finally {
