@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { renderLink } from "./link/report-link.mjs";
 import { datagramSection } from "./report-datagram.mjs";
 
 const COLORS = { ours: "#d9480f", ceiling: "#2b8a3e", peer: "#1c7ed6", preframed: "#9c36b5" };
@@ -127,6 +128,7 @@ export function render(dir, { readme = true } = {}) {
   const idle = load(dir, "idle");
   const chat = load(dir, "chat");
   const rest = load(dir, "rest");
+  const link = load(dir, "link");
   const meta = run ?? fan?.meta ?? {};
   const md = [];
   md.push("# Operation Won — benchmark report", "");
@@ -654,19 +656,20 @@ export function render(dir, { readme = true } = {}) {
   // latest.md stays the record of one full run.
   const dgram = load(dir, "datagram");
   if (dgram) writeFileSync(join(dir, "datagram.md"), `${datagramSection(dgram, table).join("\n")}\n`);
+  if (link) md.push(...renderLink(link, table));
   const out = join(dir, "latest.md");
   writeFileSync(out, `${md.join("\n")}\n`);
-  if (readme) updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign });
+  if (readme) updateReadme(dir, { meta, fan, chn, idle, chat, rest, link, medianForeign });
   return out;
 }
 
 /** The headline figures, written between the markers of bench/README.md after every full run. */
-function updateReadme(dir, { meta, fan, chn, idle, chat, rest, medianForeign }) {
+function updateReadme(dir, { meta, fan, chn, idle, chat, rest, link, medianForeign }) {
   const readme = join(dir, "../README.md");
   // Only figures of full runs go into the README (a --quick or profiling run must not).
   if (
     !existsSync(readme) ||
-    [meta, fan?.meta, chn?.meta, idle?.meta, chat?.meta, rest?.meta].some((m) => m?.quick)
+    [meta, fan?.meta, chn?.meta, idle?.meta, chat?.meta, rest?.meta, link?.meta].some((m) => m?.quick)
   )
     return;
   const text = readFileSync(readme, "utf8");

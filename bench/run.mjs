@@ -1,11 +1,13 @@
-// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest,datagram] [-- --ns=2500]`
+// `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest,link,datagram] [-- --ns=2500]`
 // (datagram, the WebRTC data-channel evaluation, runs only when named in --only)
+// `[-- --link-builds=name:webDistDir,…] [-- --link-impair=listener|speaker|both]`
 //
 // Starts everything it measures on 127.0.0.1 (throwaway MariaDB + Redis, two Operation Won
 // instances, the raw-ws ceiling relay, two Socket.IO + Redis-adapter peers), drives them with the
 // same generator processes and frames, writes bench/results/<scenario>.json and renders
 // bench/results/latest.md with SVG charts. Bounded: every scenario has fixed counts and durations
-// and the whole run has a hard deadline.
+// and the whole run has a hard deadline. The link section (scenarios/link.mjs) starts its own
+// embedded servers and network namespaces and needs none of the above.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -22,6 +24,7 @@ import { chat } from "./scenarios/chat.mjs";
 import { datagram } from "./scenarios/datagram.mjs";
 import { fanout } from "./scenarios/fanout.mjs";
 import { idleConnections } from "./scenarios/idle.mjs";
+import { LINK_PROFILES, linkScenario } from "./scenarios/link.mjs";
 import { rest } from "./scenarios/rest.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -36,6 +39,8 @@ const onlyTargets = process.argv
   .find((a) => a.startsWith("--targets="))
   ?.slice(10)
   .split(",");
+const argValue = (name) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const LOAD_SCENARIOS = ["fanout", "channels", "idle", "chat", "rest", "datagram"];
 
 /** Scenario parameters: the full run fits ~15 minutes on a 2-core machine, --quick ~2. */
 const PLAN = quick
@@ -46,7 +51,14 @@ const PLAN = quick
       chat: { rates: [100, 300], durationMs: 1_500 },
       rest: { durationS: 2, connections: 32 },
       datagram: { ns: [50], durationMs: 2_000 },
-      deadlineMs: 5 * 60_000,
+      link: {
+        profiles: ["clean", "loss5-delay80"],
+        runs: 1,
+        speechMs: 10_000,
+        drainMs: 3_000,
+        quietWaitMs: 0,
+      },
+      deadlineMs: 8 * 60_000,
       quiet: { maxWaitMs: 0, maxForeignPct: 50 },
       drainMs: 1_000,
     }
@@ -62,7 +74,15 @@ const PLAN = quick
       chat: { rates: [100, 300, 1_000, 2_000], durationMs: 5_000 },
       rest: { durationS: 10, connections: 32 },
       datagram: { ns: [50, 100, 200, 400], durationMs: 10_000 },
-      deadlineMs: 25 * 60_000,
+      // 6 profiles × 2 runs × 2 builds × ~28 s ≈ 11.5 min (+ up to 2 s per run waiting for quiet).
+      link: {
+        profiles: LINK_PROFILES.map((p) => p.key),
+        runs: 2,
+        speechMs: 22_000,
+        drainMs: 3_000,
+        quietWaitMs: 2_000,
+      },
+      deadlineMs: 40 * 60_000,
       quiet: { maxWaitMs: 10_000, maxForeignPct: 50 },
       drainMs: 1_500,
     };
@@ -70,6 +90,10 @@ const PLAN = quick
 // --ns=2500,4000: fan-out at just these listener counts, no search (for before/after checks).
 const ns = process.argv.find((a) => a.startsWith("--ns="));
 if (ns) PLAN.fanout = { ...PLAN.fanout, ns: ns.slice(5).split(",").map(Number), search: null };
+PLAN.link.impair = argValue("link-impair") ?? "listener";
+PLAN.link.builds = argValue("link-builds");
+if (!["listener", "speaker", "both"].includes(PLAN.link.impair))
+  throw new Error("--link-impair must be listener, speaker or both");
 
 function machine() {
   const cpus = os.cpus();
@@ -112,6 +136,35 @@ async function main() {
   const tmp = mkdtempSync(join(os.tmpdir(), "won-bench-"));
   process.env.TMPDIR = tmp;
   cleanups.push(() => rmSync(tmp, { recursive: true, force: true }));
+  const meta = {
+    quick,
+    startedAt: new Date(started).toISOString(),
+    machine: machine(),
+    plan: PLAN,
+  };
+  const write = (name, data) =>
+    writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ meta, ...data }, null, 2)}\n`);
+  if (LOAD_SCENARIOS.some(want)) await loadScenarios(meta, write);
+  if (want("link")) {
+    log(
+      `scenario link: mouth-to-ear through the web client over emulated links (${PLAN.link.impair} impaired)`,
+    );
+    const result = await linkScenario(PLAN.link, cleanups);
+    if (result.skipped) log(`  link: skipped: ${result.skipped}`);
+    write("link", result);
+  }
+  meta.finishedAt = new Date().toISOString();
+  meta.durationS = Math.round((Date.now() - started) / 1000);
+  // A partial run (--only/--targets) refreshes its scenarios' files but not the full run's record.
+  if (!only && !onlyTargets) writeFileSync(join(RESULTS, "run.json"), `${JSON.stringify(meta, null, 2)}\n`);
+  await cleanup();
+  // README figures come from complete full runs; re-render by hand after a partial re-run.
+  const report = render(RESULTS, { readme: !quick && !only && !onlyTargets });
+  log(`done in ${meta.durationS} s; report: ${report}`);
+}
+
+/** The load scenarios: MariaDB, Redis, our two instances and the baselines, one generator. */
+async function loadScenarios(meta, write) {
   log(`mode: ${quick ? "quick" : "full"}; starting MariaDB, Redis, servers and peers`);
   const backing = await startBacking();
   cleanups.push(
@@ -183,15 +236,7 @@ async function main() {
   const counters = await openCounters(backing.databaseUrl, backing.redis.url);
   cleanups.unshift(() => counters.close());
   const ctx = { w, seedData, aux, counters };
-  const meta = {
-    quick,
-    startedAt: new Date(started).toISOString(),
-    machine: machine(),
-    plan: PLAN,
-    targets: targets.map(({ key, label }) => ({ key, label })),
-  };
-  const write = (name, data) =>
-    writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify({ meta, ...data }, null, 2)}\n`);
+  meta.targets = targets.map(({ key, label }) => ({ key, label }));
 
   if (want("fanout")) {
     log("scenario fan-out: 1 speaker → N listeners");
@@ -229,14 +274,6 @@ async function main() {
     const pick = (key) => !onlyTargets || onlyTargets.includes(key);
     write("datagram", { results: await datagram(ctx, wsTargets, PLAN.datagram, pick) });
   }
-  meta.finishedAt = new Date().toISOString();
-  meta.durationS = Math.round((Date.now() - started) / 1000);
-  // A partial run (--only/--targets) refreshes its scenarios' files but not the full run's record.
-  if (!only && !onlyTargets) writeFileSync(join(RESULTS, "run.json"), `${JSON.stringify(meta, null, 2)}\n`);
-  await cleanup();
-  // README figures come from complete full runs; re-render by hand after a partial re-run.
-  const report = render(RESULTS, { readme: !quick && !only && !onlyTargets });
-  log(`done in ${meta.durationS} s; report: ${report}`);
 }
 
 const cleanups = [stopChildren];
