@@ -11,14 +11,16 @@
  *   arrives all at once, does not count as late).
  * - Before any lateness is seen the delay is `initialDelayMs` (for a channel, what its last
  *   stream ended at); that prior halves every `priorHalfLifeMs`.
- * - Target delay = a peak-hold of lateness that attacks at once, holds `holdMs`, then releases
- *   slowly (half-life `releaseHalfLifeMs`), plus one render quantum, within [minDelayMs,
- *   maxDelayMs]. TCP stalls come again and again on a lossy link: the delay one needed is kept.
+ * - Target delay = the `quantile` of the lateness of the frames of the last `windowMs`, plus one
+ *   render quantum, within [minDelayMs, maxDelayMs]: it rises as soon as enough frames come late
+ *   and comes down once they leave the window. TCP stalls come again and again on a lossy link,
+ *   so the delay they need is kept while they do; the few frames later than that are waited for.
  * - The delay actually played (`queued before the frame + its lateness`, constant while nothing
  *   is adjusted) is brought down to the target when above it: silent frames are skipped and, in
- *   long speech, playback runs `speedUp` times faster until the excess is gone. Speech is never
- *   skipped to catch up. It never needs raising on purpose: a frame later than the delay is an
- *   underrun, and playback resumes at exactly that frame's lateness.
+ *   long speech, playback runs `speedUp` (5 %) faster, up to `maxSpeedUp` (12 %) for a large
+ *   excess, until the excess is gone. Speech is never skipped to catch up. It never needs raising
+ *   on purpose: a frame later than the delay is an underrun, and playback resumes at exactly that
+ *   frame's lateness.
  * - A frame that is not there in time is an underrun: the output fades out, silence is counted,
  *   and playback resumes (fading in) the moment audio arrives — nothing is dropped for being late.
  * - Only when more than `maxDelayMs` is queued (a stall longer than any sane delay) are the oldest
@@ -34,12 +36,14 @@ export interface PlayoutOptions {
   maxDelayMs: number;
   /** How fast the initial delay gives way when no lateness calls for it (ms). */
   priorHalfLifeMs: number;
-  /** A lateness peak is held this long, then decays with `releaseHalfLifeMs` (ms). */
-  holdMs: number;
-  /** Half-life of the lateness peak after the hold (ms): how slowly the delay comes back down. */
-  releaseHalfLifeMs: number;
+  /** The lateness the delay covers: this quantile of the frames of the last `windowMs`. */
+  quantile: number;
+  windowMs: number;
   /** Playback rate while catching up in speech. */
   speedUp: number;
+  /** The fastest rate, reached when the excess is `maxSpeedUpAtMs` or more. */
+  maxSpeedUp: number;
+  maxSpeedUpAtMs: number;
   /** Frame RMS below this fraction of the stream's speech level counts as silence. */
   silenceRatio: number;
 }
@@ -50,9 +54,11 @@ export const DEFAULT_PLAYOUT: PlayoutOptions = {
   minDelayMs: 10,
   maxDelayMs: 600,
   priorHalfLifeMs: 1_000,
-  holdMs: 5_000,
-  releaseHalfLifeMs: 4_000,
+  quantile: 0.95,
+  windowMs: 5_000,
   speedUp: 1.05,
+  maxSpeedUp: 1.12,
+  maxSpeedUpAtMs: 250,
   silenceRatio: 0.12,
 };
 
@@ -91,7 +97,7 @@ const RECENT_FRAMES = 50;
 /** Fade length at an underrun and at a resume (samples, ~1.3 ms). */
 const FADE = 64;
 /** Long speech: after this long without a silent frame to skip, speed up instead (ms). */
-const SPEECH_RUN_MS = 400;
+const SPEECH_RUN_MS = 200;
 /** Smallest excess worth correcting (ms): below one frame it is just jitter. */
 const DEADBAND_MS = 20;
 
@@ -113,8 +119,9 @@ export class Playout {
   /** Media position (samples) of the next frame expected, and the first frame's arrival. */
   private mediaPos = 0;
   private minOffset = Number.POSITIVE_INFINITY;
-  private peak = 0;
-  private peakAt = 0;
+  /** Lateness of the frames in the window: arrival order, and a histogram of 1 ms bins. */
+  private readonly window: { at: number; bin: number }[] = [];
+  private readonly histogram: Uint16Array;
   private firstAt = 0;
   private targetSamples: number;
   /** Samples still to remove to bring the delay down to the target. */
@@ -132,6 +139,7 @@ export class Playout {
 
   constructor(private readonly opts: PlayoutOptions = DEFAULT_PLAYOUT) {
     this.targetSamples = this.ms(opts.initialDelayMs);
+    this.histogram = new Uint16Array(opts.maxDelayMs + 1);
   }
 
   /** The delay being aimed at (ms). */
@@ -228,8 +236,7 @@ export class Playout {
       const f = this.q[0];
       if (!f) break;
       if (f.pos === 0 && this.adjustAtBoundary(f)) continue;
-      const speed =
-        this.excess > 0 && time - this.lastSilentAt > this.ms(SPEECH_RUN_MS) ? this.opts.speedUp : 1;
+      const speed = this.excess > 0 && time - this.lastSilentAt > this.ms(SPEECH_RUN_MS) ? this.rate() : 1;
       const n = f.pcm.length;
       while (i < out.length && f.pos < n - (speed > 1 ? 1 : 0)) {
         const p = f.pos;
@@ -300,23 +307,30 @@ export class Playout {
     return false;
   }
 
+  /** The catch-up rate: `speedUp`, rising with the excess to `maxSpeedUp`. */
+  private rate(): number {
+    const { speedUp, maxSpeedUp, maxSpeedUpAtMs } = this.opts;
+    return speedUp + (maxSpeedUp - speedUp) * Math.min(1, this.excess / this.ms(maxSpeedUpAtMs));
+  }
+
   private observeLateness(lateness: number, at: number) {
-    const since = at - this.peakAt - this.ms(this.opts.holdMs);
-    const held = since <= 0 ? this.peak : this.peak * 0.5 ** (since / this.ms(this.opts.releaseHalfLifeMs));
-    if (lateness >= held) {
-      this.peak = lateness;
-      this.peakAt = at;
-    } else if (since > 0) {
-      // Decaying: restart the decay from here so that it stays exponential.
-      this.peak = held;
-      this.peakAt = at - this.ms(this.opts.holdMs);
-    }
+    const bin = Math.min(this.opts.maxDelayMs, Math.round((lateness / this.opts.sampleRate) * 1_000));
+    this.window.push({ at, bin });
+    this.histogram[bin]!++;
+    const horizon = at - this.ms(this.opts.windowMs);
+    while (this.window.length > 1 && this.window[0]!.at < horizon)
+      this.histogram[this.window.shift()!.bin]!--;
+    // The quantile, counted down from the top: the frames later than it are the few let through.
+    let allowed = Math.floor(this.window.length * (1 - this.opts.quantile));
+    let q = this.opts.maxDelayMs;
+    while (q > 0 && allowed >= this.histogram[q]!) allowed -= this.histogram[q--]!;
+    const covered = this.ms(q);
     const prior =
       (this.ms(this.opts.initialDelayMs) - QUANTUM) *
       0.5 ** ((at - this.firstAt) / this.ms(this.opts.priorHalfLifeMs));
     this.targetSamples = Math.min(
       this.ms(this.opts.maxDelayMs) - QUANTUM,
-      Math.max(this.ms(this.opts.minDelayMs), Math.round(Math.max(this.peak, prior)) + QUANTUM),
+      Math.max(this.ms(this.opts.minDelayMs), Math.round(Math.max(covered, prior)) + QUANTUM),
     );
   }
 
