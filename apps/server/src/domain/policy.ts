@@ -5,7 +5,8 @@
  * `abilities`, so the web app never re-derives a rule from role strings. A rule change is one
  * edit here and one row in `policy.test.ts`.
  *
- * Nothing here reads the database or the clock: callers load the standing, then ask.
+ * Nothing here reads the database or the clock: callers load the standing, then ask. Larger
+ * rule sets live beside it (policy-accounts.ts) and are exported from here: callers import this.
  */
 import type {
   ChannelAbilities,
@@ -14,7 +15,12 @@ import type {
   EventRole,
   MemberAbilities,
 } from "@won/protocol";
+import { type AccountStanding, mayIssuePasswordReset } from "./policy-accounts.js";
+import { type Decision, isChannelStaff, isEventStaff, no, OK } from "./policy-base.js";
 
+export type { AccountStanding } from "./policy-accounts.js";
+export { mayIssuePasswordReset } from "./policy-accounts.js";
+export type { Decision, Refusal } from "./policy-base.js";
 export type { ChannelRole, EventRole };
 
 const CHANNEL_RANK: Record<ChannelRole, number> = { member: 0, moderator: 1, admin: 2 };
@@ -29,9 +35,6 @@ export const CHANNEL_ROLE_FROM_EVENT: Readonly<Record<EventRole, ChannelRole>> =
 export function outranks(a: ChannelRole, b: ChannelRole): boolean {
   return CHANNEL_RANK[a] > CHANNEL_RANK[b];
 }
-
-const isEventStaff = (role: EventRole) => role === "organiser" || role === "moderator";
-const isChannelStaff = (role: ChannelRole) => role === "admin" || role === "moderator";
 
 // ---------------------------------------------------------------- standing in a channel
 
@@ -140,12 +143,6 @@ export function channelAbilities(g: ChannelGrant): ChannelAbilities {
   };
 }
 
-/** Why an action on a member is refused: `forbidden` (rank) or `conflict` (membership shape). */
-export type Refusal = { code: "forbidden" | "conflict"; message: string };
-export type Decision = { ok: true } | ({ ok: false } & Refusal);
-const OK: Decision = { ok: true };
-const no = (code: Refusal["code"], message: string): Decision => ({ ok: false, code, message });
-
 /** An event member as the policy sees them. */
 export interface EventMemberStanding {
   userId: string;
@@ -179,45 +176,6 @@ export function eventMemberAbilities(
     setCanSpeak: false,
     resetPassword: reset ? mayIssuePasswordReset(actor.userId, reset.organises, reset.account).ok : false,
   };
-}
-
-// ---------------------------------------------------------------- password reset codes
-
-/** Everything one account holds, as the password reset rule sees it. */
-export interface AccountStanding {
-  userId: string;
-  /** Every event the user belongs to, with their role there. */
-  events: readonly { eventId: string; role: EventRole }[];
-  /** The user's own rows in group channels (direct channels aside), with the channel's event. */
-  channels: readonly { eventId: string | null; role: ChannelRole }[];
-}
-
-/**
- * Issuing a one-time password reset code for someone else's account, which hands that account to
- * whoever reads the code: for an organiser (`organises`: the ids of the events the actor
- * organises) of EVERY event the target belongs to, so that an organiser never takes over an
- * account used in someone else's event; the target's own channel rows count too, and a standalone
- * channel is nobody's event, so a member of one is refused. Staff accounts (organiser or
- * moderator of an event, admin or moderator of a channel, anywhere) are never reset by another
- * person. Redeeming asks again, for the issuer as they stand then: a role change voids the code.
- */
-export function mayIssuePasswordReset(
-  actorId: string,
-  organises: ReadonlySet<string>,
-  target: AccountStanding,
-): Decision {
-  if (actorId === target.userId) return no("forbidden", "Change your own password by signing in");
-  if (target.events.some((e) => isEventStaff(e.role)) || target.channels.some((c) => isChannelStaff(c.role)))
-    return no("forbidden", "Organisers, moderators and admins reset their own passwords");
-  const mine = (eventId: string | null) => eventId !== null && organises.has(eventId);
-  if (target.events.length === 0 || !target.events.every((e) => mine(e.eventId)))
-    return no(
-      "forbidden",
-      "Only an organiser of every event this member belongs to may reset their password",
-    );
-  if (!target.channels.every((c) => mine(c.eventId)))
-    return no("forbidden", "This member uses a channel outside the events you organise");
-  return OK;
 }
 
 /** A channel member as the policy sees them. */

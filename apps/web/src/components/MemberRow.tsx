@@ -1,7 +1,8 @@
 /**
  * One row of a member list (event or channel): who, their role, and the controls the caller may
- * use on them — a role select, "Can talk", Reset password and Remove — each shown only when the row's abilities
- * allow it (members/member-controls.ts) — and a Call button, which opens a direct call with them.
+ * use on them — a role select, "Can talk", Reset password and Remove — each shown only when the
+ * row's abilities allow it (members/member-controls.ts) — and a Call button, which opens a direct
+ * call with them.
  */
 import type { Member } from "@won/protocol";
 import { memberControls } from "../members/member-controls";
@@ -79,23 +80,7 @@ export function MemberRow({
         ) : (
           <span className="badge">{roleLabel(m.role)}</span>
         )}
-        {onResetPassword && may.resetPassword && (
-          <button
-            type="button"
-            className="btn small"
-            aria-label={`Reset password of ${userLabel(m.user)}`}
-            onClick={() => {
-              if (
-                confirm(
-                  `Issue a one-time reset code for ${userLabel(m.user)}? Their other sessions end when they use it.`,
-                )
-              )
-                onResetPassword();
-            }}
-          >
-            Reset password
-          </button>
-        )}
+        {onResetPassword && may.resetPassword && <ResetPasswordButton member={m} onReset={onResetPassword} />}
         {may.remove && (
           <button
             type="button"
@@ -110,5 +95,26 @@ export function MemberRow({
         )}
       </div>
     </li>
+  );
+}
+
+/** Issues a one-time reset code for the member, once the organiser confirms. */
+function ResetPasswordButton({ member: m, onReset }: { member: Member; onReset: () => void }) {
+  return (
+    <button
+      type="button"
+      className="btn small"
+      aria-label={`Reset password of ${userLabel(m.user)}`}
+      onClick={() => {
+        if (
+          confirm(
+            `Issue a one-time reset code for ${userLabel(m.user)}? Their other sessions end when they use it.`,
+          )
+        )
+          onReset();
+      }}
+    >
+      Reset password
+    </button>
   );
 }

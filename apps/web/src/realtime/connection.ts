@@ -6,32 +6,10 @@
  */
 import { type ClientMessage, REALTIME_PATH, ServerMessage } from "@won/protocol";
 import { backoffDelay, CLIENT_RECONNECT, closeAction, SLOW_RETRY_MIN_MS } from "./backoff";
+import type { ConnectionDeps, SocketStatus } from "./connection-types";
 import { SeqTracker } from "./seq-tracker";
 
-/**
- * `too-many-sessions`: closed 4409 (the account holds the most sockets allowed). Nothing
- * reconnects by itself — not backoff, not the network returning — until `retry()`.
- */
-export type SocketStatus =
-  | "idle"
-  | "connecting"
-  | "open"
-  | "reconnecting"
-  | "offline"
-  | "too-many-sessions"
-  | "closed";
-
-export interface ConnectionDeps {
-  url: () => string;
-  /** The current access token, or null when signed out. */
-  token: () => string | null;
-  /** Refreshes the tokens; resolves to a new access token, or null if the session is over. */
-  refresh: () => Promise<string | null>;
-  /** Called when the session is over (refresh rejected): the app signs out. */
-  onSessionEnded: () => void;
-  createSocket?: (url: string) => WebSocket;
-  random?: () => number;
-}
+export type { ConnectionDeps, SocketStatus } from "./connection-types";
 
 type Listener<T> = (v: T) => void;
 

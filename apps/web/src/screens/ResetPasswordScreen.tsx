@@ -16,7 +16,7 @@ export function ResetPasswordScreen() {
   const signedIn = useSessionStore((s) => !!s.session);
   const navigate = useNavigate();
   const redeem = useRedeemPasswordReset();
-  const [values, setValues] = useState({ login: "", code: "", password: "" });
+  const [values, setValues] = useState<ResetValues>({ login: "", code: "", password: "" });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const set = (field: keyof typeof values) => (e: { target: { value: string } }) =>
@@ -60,39 +60,7 @@ export function ResetPasswordScreen() {
           minutes.
         </p>
         <FormError>{formError}</FormError>
-        <Field
-          label="Username or email"
-          name="login"
-          autoComplete="username"
-          autoCapitalize="none"
-          value={values.login}
-          onChange={set("login")}
-          error={errors.login}
-          required
-        />
-        <Field
-          label="Reset code"
-          name="code"
-          autoComplete="one-time-code"
-          autoCapitalize="characters"
-          spellCheck={false}
-          placeholder="K7QX-M4PD-9R"
-          value={values.code}
-          onChange={set("code")}
-          error={errors.code}
-          required
-        />
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          hint={`At least ${LIMITS.passwordMin} characters`}
-          value={values.password}
-          onChange={set("password")}
-          error={errors.password}
-          required
-        />
+        <ResetFields values={values} errors={errors} set={set} />
         <button className="btn primary block" type="submit" disabled={redeem.isPending}>
           {redeem.isPending ? "Please wait…" : "Set password and sign in"}
         </button>
@@ -101,5 +69,56 @@ export function ResetPasswordScreen() {
         </p>
       </form>
     </main>
+  );
+}
+
+type ResetValues = { login: string; code: string; password: string };
+
+/** The form's three fields: who, the code read out by the organiser, the new password. */
+function ResetFields({
+  values,
+  errors,
+  set,
+}: {
+  values: ResetValues;
+  errors: Record<string, string>;
+  set: (field: keyof ResetValues) => (e: { target: { value: string } }) => void;
+}) {
+  return (
+    <>
+      <Field
+        label="Username or email"
+        name="login"
+        autoComplete="username"
+        autoCapitalize="none"
+        value={values.login}
+        onChange={set("login")}
+        error={errors.login}
+        required
+      />
+      <Field
+        label="Reset code"
+        name="code"
+        autoComplete="one-time-code"
+        autoCapitalize="characters"
+        spellCheck={false}
+        placeholder="K7QX-M4PD-9R"
+        value={values.code}
+        onChange={set("code")}
+        error={errors.code}
+        required
+      />
+      <Field
+        label="New password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint={`At least ${LIMITS.passwordMin} characters`}
+        value={values.password}
+        onChange={set("password")}
+        error={errors.password}
+        required
+      />
+    </>
   );
 }
