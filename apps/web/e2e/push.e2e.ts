@@ -77,8 +77,13 @@ describe.skipIf(!serverBuilt())("alerts when the app is closed (Web Push)", () =
         body: JSON.stringify(sub.toJSON()),
       });
       expect(res.status).toBe(201);
-      // The app goes away (its socket closes): the organiser has nothing in view.
+      // The app goes away (its socket closes): the organiser has nothing in view. The server
+      // decides whom to push when the alert is raised, so wait until it has seen the close.
       await org.page.goto("about:blank");
+      await until("the server saw the app's socket close", async () => {
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        return /^won_ws_connections 0$/m.test(metrics);
+      });
 
       const raised = await fetch(`${url}/api/v1/events/${ev.id}/alerts`, {
         method: "POST",
