@@ -14,7 +14,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCreateChannel, apiCreateEvent, apiJoin, apiRegister, signInContext } from "./harness/api";
-import { audio, holdTalk, person, waitSocketOpen } from "./harness/app";
+import { audio, holdTalk, person, playedMs, waitSocketOpen } from "./harness/app";
 import { DESKTOP, launchChromium, newUser, until } from "./harness/browser";
 import { measure, WireSpeaker } from "./harness/console";
 import { shoot, TABLET } from "./harness/screens";
@@ -204,7 +204,7 @@ describe.skipIf(!serverBuilt())("the control-room console", () => {
       );
       await o.page.keyboard.press("Digit2");
       await o.page.getByTestId("console-selected").getByText("# Ops").waitFor();
-      const before = (await audio(sam.page)).framesPlayed;
+      const before = playedMs(await audio(sam.page));
       await o.page.keyboard.down("Space");
       await until(
         "on air on Ops",
@@ -214,7 +214,7 @@ describe.skipIf(!serverBuilt())("the control-room console", () => {
       // Other tiles stay off air, and a number key does not move the selection mid-transmission.
       expect(await o.page.locator('[data-testid="console-tile"][data-state="talking"]').count()).toBe(1);
       await o.page.keyboard.press("Digit1");
-      await until("Sam hears it", async () => (await audio(sam.page)).framesPlayed - before > 40, 10_000);
+      await until("Sam hears it", async () => playedMs(await audio(sam.page)) - before > 800, 10_000);
       await o.page.keyboard.up("Space");
       expect(await o.page.getByTestId("console-selected").textContent()).toContain("# Ops");
     } finally {

@@ -13,17 +13,17 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCreateChannel, apiCreateEvent, apiJoin, apiRegister, signInContext } from "./harness/api";
-import { audio, holdTalk, person, sendText, waitSocketOpen } from "./harness/app";
+import { audio, holdTalk, person, playedMs, sendText, waitSocketOpen } from "./harness/app";
 import { DESKTOP, launchChromium, newUser, until } from "./harness/browser";
 import { shoot } from "./harness/screens";
 import { type RunningServer, serverBuilt, startServer } from "./harness/server";
 import { makeSpeechWav } from "./harness/speech";
 
-/** Waits until `page` has played `frames` more live frames than when called. */
-async function hears(page: Page, what: string, during: () => Promise<void>, frames = 40) {
-  const before = (await audio(page)).framesPlayed;
+/** Waits until `page` has played `ms` more of live audio than when called. */
+async function hears(page: Page, what: string, during: () => Promise<void>, ms = 800) {
+  const before = playedMs(await audio(page));
   await during();
-  await until(what, async () => (await audio(page)).framesPlayed - before >= frames, 10_000);
+  await until(what, async () => playedMs(await audio(page)) - before >= ms, 10_000);
 }
 
 async function onChannel(page: Page, channelId: string) {
@@ -151,7 +151,7 @@ describe.skipIf(!serverBuilt())("targeted talk: direct calls, all-call, patches"
       await shoot(o.page, "23-all-call-confirm");
       await confirm.getByRole("button", { name: "Start all-call" }).click();
 
-      const [sBefore, tBefore] = [(await audio(s.page)).framesPlayed, (await audio(t.page)).framesPlayed];
+      const [sBefore, tBefore] = [playedMs(await audio(s.page)), playedMs(await audio(t.page))];
       await holdAllCall(o.page, 3_000, async () => {
         for (const p of [s.page, t.page]) await p.getByTestId("all-call-tag").waitFor({ timeout: 8_000 });
         expect(await s.page.getByTestId("talk-status").textContent()).toContain("ALL-CALL · Olga Organiser");
@@ -159,7 +159,7 @@ describe.skipIf(!serverBuilt())("targeted talk: direct calls, all-call, patches"
       });
       await until("both stewards hear it", async () => {
         const [a, b] = [await audio(s.page), await audio(t.page)];
-        return a.framesPlayed - sBefore >= 40 && b.framesPlayed - tBefore >= 40;
+        return playedMs(a) - sBefore >= 800 && playedMs(b) - tBefore >= 800;
       });
     } finally {
       await close();

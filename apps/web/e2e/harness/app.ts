@@ -36,6 +36,12 @@ export async function signIn(page: Page, p: Person) {
 export const audio = (page: Page) =>
   page.evaluate((): AudioTap => ({ ...(window as unknown as { __wonAudio: AudioTap }).__wonAudio }));
 
+/**
+ * Milliseconds of live audio a page has played (queued to play): the measure to wait on, since a
+ * speaker on a congested link sends 40 or 60 ms frames and a frame count would mean less audio.
+ */
+export const playedMs = (t: Pick<AudioTap, "playedSamples">) => t.playedSamples / 48;
+
 export const socket = (page: Page) =>
   page.evaluate(() => {
     const r = (window as unknown as { __wonRealtime: { status: string; stats: Record<string, number> } })

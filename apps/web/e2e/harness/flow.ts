@@ -14,6 +14,7 @@ import {
   holdTalkKey,
   openChannelFromEvent,
   person,
+  playedMs,
   register,
   sendText,
   socket,
@@ -293,7 +294,7 @@ export async function runFlow({ browser, urlA, urlB, screenshots }: FlowOptions)
     });
     await until(
       "B hears the monitored channel",
-      async () => (await audio(b.page)).framesPlayed - beforeMonitor.framesPlayed > 40,
+      async () => playedMs(await audio(b.page)) - playedMs(beforeMonitor) > 800,
       10_000,
     );
     // The selected channel stays free to talk on.
