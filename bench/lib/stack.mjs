@@ -70,6 +70,9 @@ export async function startOurs(name, backing) {
     MAX_CHANNELS_PER_USER: "0",
     QUOTA_RECORDING_BYTES_PER_USER: "0",
     QUOTA_RECORDING_BYTES_PER_EVENT: "0",
+    // Listener sockets share 20 users' tokens round-robin: up to 19,000 sockets on one account
+    // would hit the per-user socket cap (4409) long before any load limit.
+    MAX_SOCKETS_PER_USER: "10000",
   };
   // --profile: V8 CPU profiles of our instances, written on exit to bench/results/profiles.
   const profile = process.argv.includes("--profile")
