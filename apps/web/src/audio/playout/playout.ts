@@ -127,7 +127,6 @@ export class Playout {
   /** Samples still to remove to bring the delay down to the target. */
   private excess = 0;
   private lastSilentAt = 0;
-  private now = 0;
   private speechLevel = 0;
   /** Gain ramp state: 1 playing, ramps in after an underrun. */
   private fadeIn = FADE;
@@ -172,7 +171,6 @@ export class Playout {
    */
   push(pcm: Float32Array, arrival: number, lost = 0): void {
     if (this.ended) return;
-    this.now = Math.max(this.now, arrival);
     if (this.stats.received++ === 0) this.firstAt = arrival;
     this.mediaPos += lost * pcm.length;
     const offset = arrival - this.mediaPos;
@@ -223,7 +221,6 @@ export class Playout {
    * an ended stream has played everything (the first time only).
    */
   render(out: Float32Array, time: number): boolean {
-    this.now = Math.max(this.now, time);
     if (!this.playing) {
       out.fill(0);
       if (this.q.length === 0) return this.reportDrained();
