@@ -9,6 +9,7 @@
 import { encodeAudioFrame, REALTIME_PATH } from "@won/protocol";
 import type { Page } from "playwright-core";
 import { WebSocket } from "ws";
+import { SILENCE_PACKET as SILENCE } from "../../src/audio/frame-sequencer";
 
 interface Energy {
   pre: number;
@@ -59,6 +60,7 @@ export class WireSpeaker {
   sent = 0;
   skipped = 0;
   private seq = 0;
+  private streamId = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
   private constructor(
     private readonly ws: WebSocket,
@@ -108,6 +110,8 @@ export class WireSpeaker {
       (m) => m.type === "ptt.granted",
     );
     const streamId = g.streamId as number;
+    this.streamId = streamId;
+    this.seq = 0;
     const payload = new Uint8Array(80);
     payload[0] = 0xf8;
     let t = Date.now();
@@ -130,8 +134,16 @@ export class WireSpeaker {
     }, 20);
   }
 
+  /**
+   * Lets go as the web client does: the stream's last frame is a flagged 20 ms of Opus silence,
+   * then `ptt.stop`.
+   */
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) {
+      clearInterval(this.timer);
+      this.ws.send(encodeAudioFrame(this.streamId, this.seq++ & 0xffff, SILENCE, true));
+      this.sent++;
+    }
     this.timer = null;
     await this.ask({ type: "ptt.stop", channelId: this.channelId }, (m) => m.type === "ptt.stopped").catch(
       () => {},

@@ -10,6 +10,8 @@ export interface AudioTap {
   framesSent: number;
   framesReceived: number;
   framesDecoded: number;
+  /** Frames the decoder could not make audio of (counted as lost by the playout). */
+  framesUndecodable: number;
   framesPlayed: number;
   framesDropped: number;
   /** Dropped frames by reason (overflow: more than the playout's cap was queued). */
@@ -57,6 +59,7 @@ export const tap: AudioTap = {
   framesSent: 0,
   framesReceived: 0,
   framesDecoded: 0,
+  framesUndecodable: 0,
   framesPlayed: 0,
   framesDropped: 0,
   dropReasons: {},

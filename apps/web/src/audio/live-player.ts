@@ -4,7 +4,9 @@
  * audio thread and plays it at a delay adapted to the lateness it sees, through a per-stream gain.
  * Several channels can play at once (monitoring, the console).
  *
- * Ending: a released stream plays out what is queued. A stream cut short — floor timeout,
+ * Ending: a released stream plays out what is queued and what is still being decoded: the playout
+ * is told of the end only once the decoder has handed over every frame that arrived, so a page
+ * busy as the speaker lets go delays the tail instead of cutting it. A stream cut short — floor timeout,
  * pre-emption, revoked, the speaker's or our own connection lost — fades out over a few
  * milliseconds instead of clicking or hanging.
  *
@@ -30,6 +32,10 @@ interface StreamState {
   early: { seq: number; payload: Uint8Array }[];
   /** Frames waiting for decoder output, in order, with how many were missing before each. */
   inflight: number[];
+  /** Frames missing before the next one played: the gaps in seq, and frames that did not decode. */
+  carryLost: number;
+  /** Released, with the playout not yet told (frames are still being decoded). */
+  endPending: boolean;
   lastSeq: number | null;
   /** The last counters the worklet reported (to add only what is new to the tap). */
   reported: PlayoutStats | null;
@@ -45,6 +51,8 @@ const FADE_S = 0.03;
 const IDLE_END_MS = 3_000;
 /** A released stream not drained after this long is let go anyway. */
 const DRAIN_LIMIT_MS = 2_000;
+/** A released stream whose decoder has not caught up after this long is let go anyway. */
+const DECODE_LIMIT_MS = 15_000;
 /**
  * A stream whose every frame has waited this long on the way for a second (ms) is reported to
  * its speaker (`audio.late`, at most every `LATE_REPORT_EVERY_MS`): our downlink cannot carry it.
@@ -96,6 +104,8 @@ class LivePlayer {
       decoder: null,
       early: [],
       inflight: [],
+      carryLost: 0,
+      endPending: false,
       lastSeq: null,
       reported: null,
       targetMs: 0,
@@ -119,7 +129,10 @@ class LivePlayer {
       loadPlayout(ctx),
     ]).then(
       ([dec]) => {
-        if (st.ended && st.early.length === 0) return dec.close();
+        if (st.ended && st.early.length === 0) {
+          dec.close();
+          return this.release(streamId, st);
+        }
         st.decoder = dec;
         st.playout = new PlayoutNode(
           ctx,
@@ -129,7 +142,7 @@ class LivePlayer {
         );
         st.playout.node.connect(st.gain);
         for (const f of st.early.splice(0)) this.decodeInto(st, f.seq, f.payload);
-        if (st.ended) st.playout.end();
+        this.endWhenDecoded(st);
       },
       (e) => {
         console.warn("live audio could not start", e);
@@ -165,10 +178,9 @@ class LivePlayer {
     }
     if (!cut) {
       if (!first) return;
-      st.playout?.end();
-      // Frames still being decoded when a released stream ends are played too: the end reaches
-      // the worklet after them (same port, in order). The decoder closes once the stream drained.
-      setTimeout(() => this.release(streamId, st), DRAIN_LIMIT_MS + 1_000);
+      st.endPending = true;
+      this.endWhenDecoded(st);
+      this.releaseLater(streamId, st, Date.now());
       return;
     }
     const ctx = audioContext();
@@ -218,6 +230,29 @@ class LivePlayer {
     return userId ? (this.routing.userGain?.(userId) ?? 1) : 1;
   }
 
+  /**
+   * Tells the playout a released stream has ended once no frame is left in the decoder: the end
+   * then reaches the worklet after the last frame (same port, in order).
+   */
+  private endWhenDecoded(st: StreamState) {
+    if (!st.endPending || !st.playout || st.inflight.length > 0) return;
+    st.endPending = false;
+    st.playout.end();
+  }
+
+  /**
+   * Lets go of a released stream that has not drained in time: a context whose clock stands
+   * still never drains. The limit counts from the end reaching the playout; a decoder that has
+   * not caught up by `DECODE_LIMIT_MS` is given up on.
+   */
+  private releaseLater(streamId: number, st: StreamState, since: number) {
+    setTimeout(() => {
+      if (st.endPending && Date.now() - since < DECODE_LIMIT_MS)
+        return this.releaseLater(streamId, st, since);
+      this.release(streamId, st);
+    }, DRAIN_LIMIT_MS + 1_000);
+  }
+
   private decodeInto(st: StreamState, seq: number, payload: Uint8Array) {
     // Over the socket frames come in order; a repeated or older seq is ignored, a gap is counted
     // as lost so that the playout keeps the media clock right.
@@ -228,20 +263,29 @@ class LivePlayer {
     st.decoder!.decode(payload);
   }
 
-  private onPcm(st: StreamState, pcm: Float32Array) {
-    const lost = st.inflight.shift();
-    if (lost === undefined || !st.playout || st.drained) return;
+  /** The decoder's output for the oldest frame in flight: its audio, or null when it did not decode. */
+  private onPcm(st: StreamState, pcm: Float32Array | null) {
+    const gap = st.inflight.shift();
+    if (gap === undefined || !st.playout || st.drained) return;
+    if (!pcm) {
+      tap.framesUndecodable++;
+      st.carryLost += gap + 1;
+      return this.endWhenDecoded(st);
+    }
+    const lost = gap + st.carryLost;
+    st.carryLost = 0;
     tap.framesDecoded++;
     if (audioContext().state !== "running") {
       // A suspended context's clock is stuck: audio queued now would play as one late burst.
       // Leave the playout alone and ask the steward to tap.
       tap.framesMissedSuspended++;
       noteAudioMissed();
-      return;
+      return this.endWhenDecoded(st);
     }
     tap.playedSumSq += sumSquares(pcm);
     tap.playedSamples += pcm.length;
     st.playout.push(pcm, lost);
+    this.endWhenDecoded(st);
   }
 
   private onReport(streamId: number, st: StreamState, r: PlayoutReport) {

@@ -1,7 +1,7 @@
 /**
  * Opus packet decoder: WebCodecs AudioDecoder when available, else the opus-decoder WASM build
  * (loaded lazily, so browsers with WebCodecs never download it). Output is mono 48 kHz PCM,
- * delivered in input order.
+ * delivered in input order, one call per packet: null for a packet that did not decode.
  */
 import { SAMPLE_RATE } from "./audio-context";
 
@@ -10,7 +10,7 @@ export interface PacketDecoder {
   close(): void;
 }
 
-type OnPcm = (pcm: Float32Array) => void;
+type OnPcm = (pcm: Float32Array | null) => void;
 
 const CONFIG: AudioDecoderConfig = { codec: "opus", sampleRate: SAMPLE_RATE, numberOfChannels: 1 };
 
@@ -33,7 +33,10 @@ class WebCodecsDecoder implements PacketDecoder {
   private readonly dec: AudioDecoder;
   private ts = 0;
 
-  constructor(onPcm: OnPcm, onError: (e: Error) => void) {
+  constructor(
+    private readonly onPcm: OnPcm,
+    onError: (e: Error) => void,
+  ) {
     this.dec = new AudioDecoder({
       output: (data) => {
         const pcm = new Float32Array(data.numberOfFrames);
@@ -48,7 +51,7 @@ class WebCodecsDecoder implements PacketDecoder {
   }
 
   decode(packet: Uint8Array) {
-    if (this.dec.state !== "configured") return;
+    if (this.dec.state !== "configured") return this.onPcm(null);
     this.dec.decode(new EncodedAudioChunk({ type: "key", timestamp: this.ts, data: packet }));
     this.ts += 20_000;
   }
@@ -81,9 +84,13 @@ class WasmDecoder implements PacketDecoder {
       this.queue.push(packet);
       return;
     }
-    const out = this.dec.decodeFrame(packet);
-    const ch = out.channelData[0];
-    if (ch?.length) this.onPcm(ch);
+    let ch: Float32Array | undefined;
+    try {
+      ch = this.dec.decodeFrame(packet).channelData[0];
+    } catch {
+      ch = undefined;
+    }
+    this.onPcm(ch?.length ? ch : null);
   }
 
   close() {
