@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=fanout,channels,idle,chat,rest,link,datagram] [-- --ns=2500]`
 // (datagram, the WebRTC data-channel evaluation, runs only when named in --only)
 // `[-- --link-builds=name:webDistDir,…] [-- --link-impair=listener|speaker|both]`
+// `[-- --link-profiles=key,…] [-- --link-runs=N]`
 //
 // Starts everything it measures on 127.0.0.1 (throwaway MariaDB + Redis, two Operation Won
 // instances, the raw-ws ceiling relay, two Socket.IO + Redis-adapter peers), drives them with the
@@ -90,6 +91,14 @@ const PLAN = quick
 // --ns=2500,4000: fan-out at just these listener counts, no search (for before/after checks).
 const ns = process.argv.find((a) => a.startsWith("--ns="));
 if (ns) PLAN.fanout = { ...PLAN.fanout, ns: ns.slice(5).split(",").map(Number), search: null };
+// --link-profiles=loss5-delay80,loss10 and --link-runs=3: just these profiles, this many runs each.
+const linkProfiles = argValue("link-profiles")?.split(",");
+if (linkProfiles) {
+  const unknown = linkProfiles.filter((k) => !LINK_PROFILES.some((p) => p.key === k));
+  if (unknown.length) throw new Error(`unknown link profile ${unknown.join(", ")}`);
+  PLAN.link.profiles = linkProfiles;
+}
+if (argValue("link-runs")) PLAN.link.runs = Math.max(1, Math.min(10, Number(argValue("link-runs")) || 1));
 PLAN.link.impair = argValue("link-impair") ?? "listener";
 PLAN.link.builds = argValue("link-builds");
 if (!["listener", "speaker", "both"].includes(PLAN.link.impair))

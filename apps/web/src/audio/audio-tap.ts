@@ -22,8 +22,10 @@ export interface AudioTap {
   framesSkippedSilent: number;
   /** Silence played because audio was late (ms, all streams). */
   concealedMs: number;
-  /** Audio removed to bring the delay down: silence skipped and speech sped up (ms). */
+  /** Audio removed to bring the delay down: silence skipped and pitch periods taken out (ms). */
   compressedMs: number;
+  /** Audio added by playing pitch periods twice while a stall drained the queue (ms). */
+  stretchedMs: number;
   /** The playout delay the last report aimed at, and the output latency of the context (ms). */
   playoutTargetMs: number;
   outputLatencyMs: number;
@@ -67,6 +69,7 @@ export const tap: AudioTap = {
   framesSkippedSilent: 0,
   concealedMs: 0,
   compressedMs: 0,
+  stretchedMs: 0,
   playoutTargetMs: 0,
   outputLatencyMs: 0,
   latenessFloorMs: 0,

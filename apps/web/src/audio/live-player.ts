@@ -17,6 +17,7 @@ import { decodeAudioFrame } from "@won/protocol";
 import { audioContext, noteAudioMissed, SAMPLE_RATE } from "./audio-context";
 import { sumSquares, tap } from "./audio-tap";
 import { seqDelta } from "./frame-sequencer";
+import { LATE_REPORT_EVERY_MS, lateMs } from "./late-report";
 import { createDecoder, decoderKind, type PacketDecoder } from "./opus-decoder";
 import type { PlayoutStats } from "./playout/playout";
 import { loadPlayout, PlayoutNode, type PlayoutReport } from "./playout/playout-node";
@@ -53,12 +54,6 @@ const IDLE_END_MS = 3_000;
 const DRAIN_LIMIT_MS = 2_000;
 /** A released stream whose decoder has not caught up after this long is let go anyway. */
 const DECODE_LIMIT_MS = 15_000;
-/**
- * A stream whose every frame has waited this long on the way for a second (ms) is reported to
- * its speaker (`audio.late`, at most every `LATE_REPORT_EVERY_MS`): our downlink cannot carry it.
- */
-const LATE_FLOOR_MS = 150;
-const LATE_REPORT_EVERY_MS = 2_000;
 /** The delay a channel's next stream starts at stays within these bounds (ms). */
 const START_DELAY = { min: 30, max: 200, initial: 40 };
 
@@ -298,15 +293,17 @@ class LivePlayer {
     tap.underruns += d("underruns");
     tap.concealedMs += (d("concealedSamples") / SAMPLE_RATE) * 1_000;
     tap.compressedMs += (d("compressedSamples") / SAMPLE_RATE) * 1_000;
+    tap.stretchedMs += (d("stretchedSamples") / SAMPLE_RATE) * 1_000;
     tap.playoutTargetMs = Math.round(r.targetMs);
     st.reported = r.stats;
     st.targetMs = r.targetMs;
     tap.latenessFloorMs = Math.round(r.latenessFloorMs);
+    const late = lateMs(r);
     const now = Date.now();
-    if (r.latenessFloorMs > LATE_FLOOR_MS && !st.ended && now - st.lateReportedAt >= LATE_REPORT_EVERY_MS) {
+    if (late && !st.ended && now - st.lateReportedAt >= LATE_REPORT_EVERY_MS) {
       st.lateReportedAt = now;
       tap.lateReports++;
-      this.reportLate(st.channelId, streamId, Math.round(r.latenessFloorMs));
+      this.reportLate(st.channelId, streamId, Math.round(late));
     }
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PLAYOUT, Playout } from "./playout";
+import { findPeriod } from "./time-scale";
 
 const SR = 48_000;
 type Kind = "speech" | "silence";
@@ -15,6 +16,16 @@ function frame(kind: "speech" | "silence", tag = 0): Float32Array {
   return pcm;
 }
 
+/** Frame `k` of a continuous voiced sound: 150 Hz and two harmonics (period 320 samples). */
+function voiced(k: number): Float32Array {
+  const pcm = new Float32Array(F);
+  for (let i = 0; i < F; i++) {
+    const t = (k * F + i) / SR;
+    pcm[i] = 0.3 * Math.sin(2 * Math.PI * 150 * t) + 0.15 * Math.sin(2 * Math.PI * 300 * t + 1);
+  }
+  return pcm;
+}
+
 /**
  * Runs a stream through the playout on a simulated clock: frame k (of `kinds`) arrives at
  * `arrival(k)` samples; render quanta run back to back. Returns the output and when each frame's
@@ -25,6 +36,7 @@ function simulate(
   arrival: (k: number) => number,
   opts = DEFAULT_PLAYOUT,
   endAfter = true,
+  make: (k: number) => Float32Array = (k) => frame(kinds[k]!, 0),
 ) {
   const p = new Playout(opts);
   const arrivals = kinds.map((_, k) => Math.max(0, Math.round(arrival(k))));
@@ -34,7 +46,7 @@ function simulate(
   let drainedAt = -1;
   for (let t = 0; t < horizon; t += Q) {
     while (next < kinds.length && arrivals[next]! <= t) {
-      p.push(frame(kinds[next]!, 0), arrivals[next]!);
+      p.push(make(next), arrivals[next]!);
       next++;
       if (next === kinds.length && endAfter) p.end();
     }
@@ -124,6 +136,97 @@ describe("Playout", () => {
     expect(p.stats.dropped).toBe(0);
     expect(p.stats.compressedSamples).toBeGreaterThan(ms(200));
     expect(p.stats.played).toBe(500);
+  });
+
+  it("when stalls are the pattern, covers 98 % of the lateness rather than 95 %", () => {
+    // Every second: 6 frames held 150 ms behind a loss, and one of those stalls in three is a
+    // 300 ms one (a lost retransmission) — 12 % of frames ≥ 100 ms late, 2–3 % ≥ 250 ms.
+    const late = (k: number) => {
+      const i = k % 50;
+      if (i >= 6) return 0;
+      return (k % 150 < 50 ? ms(300) : ms(150)) - i * F;
+    };
+    const kinds = Array<"speech">(600).fill("speech");
+    const at95 = simulate(kinds, (k) => k * F + late(k), { ...DEFAULT_PLAYOUT, stallQuantile: 0.95 }).p;
+    const at98 = simulate(kinds, (k) => k * F + late(k)).p;
+    expect(at95.targetMs).toBeGreaterThan(100);
+    expect(at95.targetMs).toBeLessThan(200);
+    expect(at98.targetMs).toBeGreaterThan(200);
+    expect(at98.stats.concealedSamples).toBeLessThan(at95.stats.concealedSamples * 0.85);
+    // A clean link with a little jitter stays on 95 %: its delay is not raised by it.
+    const jitter = (k: number) => ((k * 7919) % 13) * 48 + (k % 40 === 0 ? ms(30) : 0);
+    const clean95 = simulate(kinds, (k) => k * F + jitter(k), { ...DEFAULT_PLAYOUT, stallQuantile: 0.95 }).p;
+    const clean = simulate(kinds, (k) => k * F + jitter(k)).p;
+    expect(clean.targetMs).toBe(clean95.targetMs);
+  });
+
+  it("catches up in voiced speech by taking out pitch periods: the voice keeps its pitch", () => {
+    const kinds = Array<"speech">(500).fill("speech");
+    const { p, out } = simulate(
+      kinds,
+      (k) => k * F,
+      { ...DEFAULT_PLAYOUT, initialDelayMs: 300 },
+      true,
+      voiced,
+    );
+    expect(p.stats.compressedSamples).toBeGreaterThan(ms(200));
+    expect(p.stats.played).toBe(500);
+    expect(p.stats.underruns).toBe(0);
+    // Played faster by resampling, 150 Hz would come out higher (a shorter period).
+    const start = firstSound(out);
+    for (const at of [ms(500), ms(1_000), ms(2_000)]) {
+      const period = findPeriod(out.subarray(start + at, start + at + F), SR)!;
+      expect(Math.abs(period.lag - 320)).toBeLessThanOrEqual(2);
+      expect(period.corr).toBeGreaterThan(0.95);
+    }
+  });
+
+  it("during a stall, plays the voiced audio it holds a little longer: a shorter gap", () => {
+    // A 240 ms stall every second; the delay grows to cover most of it.
+    const stall = (k: number) => (k % 50 >= 40 ? ms(240) - ((k % 50) - 40) * F : 0);
+    const kinds = Array<"speech">(500).fill("speech");
+    const run = (stretchFromMs: number) =>
+      simulate(
+        kinds,
+        (k) => k * F + stall(k),
+        // The 95 % delay leaves the stalls' heads uncovered (the 98 % one would cover them).
+        { ...DEFAULT_PLAYOUT, stallQuantile: DEFAULT_PLAYOUT.quantile, stretchFromMs },
+        true,
+        voiced,
+      ).p.stats;
+    const plain = run(Number.POSITIVE_INFINITY);
+    const stretched = run(DEFAULT_PLAYOUT.stretchFromMs);
+    expect(plain.stretchedSamples).toBe(0);
+    expect(stretched.stretchedSamples).toBeGreaterThan(ms(100));
+    expect(stretched.played).toBe(500);
+    expect(plain.concealedSamples).toBeGreaterThan(ms(100));
+    expect(stretched.concealedSamples).toBeLessThan(plain.concealedSamples * 0.8);
+  });
+
+  it("fills a short gap in voiced speech with the voice fading, not a hole, and joins the next frame without a click", () => {
+    // Frame 50 is held 60 ms (a retransmission); 51 and 52 wait behind it, then all three come.
+    const arrive = (k: number) => (k >= 50 && k <= 52 ? 50 * F + ms(60) : k * F);
+    const kinds = Array<"speech">(100).fill("speech");
+    const { p, out } = simulate(kinds, arrive, DEFAULT_PLAYOUT, true, voiced);
+    expect(p.stats.underruns).toBe(1);
+    expect(p.stats.concealedSamples).toBeGreaterThan(ms(20));
+    expect(p.stats.played).toBe(100);
+    const start = firstSound(out);
+    let end = out.length - 1;
+    while (out[end] === 0) end--;
+    let zeros = 0;
+    let longest = 0;
+    for (let i = start; i < end; i++) {
+      zeros = out[i] === 0 ? zeros + 1 : 0;
+      longest = Math.max(longest, zeros);
+    }
+    expect(longest).toBeLessThan(ms(5));
+    let step = 0;
+    for (let i = start + 1; i < end; i++) step = Math.max(step, Math.abs(out[i]! - out[i - 1]!));
+    const src = voiced(7);
+    let srcStep = 0;
+    for (let i = 1; i < F; i++) srcStep = Math.max(srcStep, Math.abs(src[i]! - src[i - 1]!));
+    expect(step).toBeLessThan(srcStep * 1.5);
   });
 
   it("drops the oldest audio only beyond the hard cap", () => {

@@ -11,21 +11,32 @@
  *   arrives all at once, does not count as late).
  * - Before any lateness is seen the delay is `initialDelayMs` (for a channel, what its last
  *   stream ended at); that prior halves every `priorHalfLifeMs`.
- * - Target delay = the `quantile` of the lateness of the frames of the last `windowMs`, plus one
- *   render quantum, within [minDelayMs, maxDelayMs]: it rises as soon as enough frames come late
- *   and comes down once they leave the window. TCP stalls come again and again on a lossy link,
- *   so the delay they need is kept while they do; the few frames later than that are waited for.
+ * - Target delay = the `quantile` (95 %) of the lateness of the frames of the last `windowMs`,
+ *   plus one render quantum, within [minDelayMs, maxDelayMs]: it rises as soon as enough frames
+ *   come late and comes down once they leave the window. TCP stalls come again and again on a
+ *   lossy link, so the delay they need is kept while they do; when they are the pattern (95 %
+ *   alone needs `stallFromMs`), the delay covers `stallQuantile` (98 %): a gap costs more than
+ *   the extra delay once the delay is long anyway. The few frames later than that are waited for.
  * - The delay actually played (`queued before the frame + its lateness`, constant while nothing
  *   is adjusted) is brought down to the target when above it: silent frames are skipped and, in
- *   long speech, playback runs `speedUp` (5 %) faster, up to `maxSpeedUp` (12 %) for a large
- *   excess, until the excess is gone. Speech is never skipped to catch up. It never needs raising
- *   on purpose: a frame later than the delay is an underrun, and playback resumes at exactly that
- *   frame's lateness.
- * - A frame that is not there in time is an underrun: the output fades out, silence is counted,
- *   and playback resumes (fading in) the moment audio arrives — nothing is dropped for being late.
+ *   long speech, one pitch period is taken out of each voiced frame (`time-scale.ts`: the voice
+ *   keeps its pitch) until the excess is gone. Speech is never skipped to catch up. It never
+ *   needs raising on purpose: a frame later than the delay is an underrun, and playback resumes
+ *   at exactly that frame's lateness.
+ * - When the next frame is overdue by half the delay (with a delay of `stretchFromMs` or more), a
+ *   stall is under way: each voiced frame still queued plays one pitch period longer (two past
+ *   three quarters), so the audio held lasts further into the stall and the gap left is shorter.
+ * - A frame that is not there in time is an underrun: in voiced speech the last pitch period goes
+ *   on, fading out over 60 ms (`expand.ts`), otherwise the output fades out; the gap is counted
+ *   as concealed, and playback resumes (fading in over the concealment) the moment audio
+ *   arrives — nothing is dropped for being late.
  * - Only when more than `maxDelayMs` is queued (a stall longer than any sane delay) are the oldest
  *   frames dropped, down to the target.
  */
+
+import { Expander } from "./expand";
+import { LatenessWindow } from "./lateness-window";
+import { findPeriod, insertPeriod, MIN_CORRELATION, MIN_PERIOD_MS, removePeriod } from "./time-scale";
 
 export interface PlayoutOptions {
   sampleRate: number;
@@ -36,14 +47,14 @@ export interface PlayoutOptions {
   maxDelayMs: number;
   /** How fast the initial delay gives way when no lateness calls for it (ms). */
   priorHalfLifeMs: number;
-  /** The lateness the delay covers: this quantile of the frames of the last `windowMs`. */
+  /** The lateness the delay covers: this quantile of the frames of the last `windowMs`… */
   quantile: number;
+  /** …or this one, when stalls are the pattern: the first quantile alone is `stallFromMs` or more. */
+  stallQuantile: number;
+  stallFromMs: number;
   windowMs: number;
-  /** Playback rate while catching up in speech. */
-  speedUp: number;
-  /** The fastest rate, reached when the excess is `maxSpeedUpAtMs` or more. */
-  maxSpeedUp: number;
-  maxSpeedUpAtMs: number;
+  /** Stretch voiced frames during a stall only if the delay is this or more (ms). */
+  stretchFromMs: number;
   /** Frame RMS below this fraction of the stream's speech level counts as silence. */
   silenceRatio: number;
 }
@@ -55,10 +66,10 @@ export const DEFAULT_PLAYOUT: PlayoutOptions = {
   maxDelayMs: 600,
   priorHalfLifeMs: 1_000,
   quantile: 0.95,
+  stallQuantile: 0.98,
+  stallFromMs: 100,
   windowMs: 5_000,
-  speedUp: 1.05,
-  maxSpeedUp: 1.12,
-  maxSpeedUpAtMs: 250,
+  stretchFromMs: 60,
   silenceRatio: 0.12,
 };
 
@@ -79,13 +90,15 @@ export interface PlayoutStats {
   underruns: number;
   /** Samples of silence output because audio was late (not counting pauses added on purpose). */
   concealedSamples: number;
-  /** Samples removed by skipping silence and by speeding up. */
+  /** Samples removed by skipping silence and pitch periods. */
   compressedSamples: number;
+  /** Samples added by repeating pitch periods while a stall was under way. */
+  stretchedSamples: number;
 }
 
 interface Frame {
   pcm: Float32Array;
-  /** Read position in `pcm` (fractional while sped up). */
+  /** Read position in `pcm`. */
   pos: number;
   silent: boolean;
 }
@@ -96,8 +109,10 @@ const QUANTUM = 128;
 const RECENT_FRAMES = 50;
 /** Fade length at an underrun and at a resume (samples, ~1.3 ms). */
 const FADE = 64;
-/** Long speech: after this long without a silent frame to skip, speed up instead (ms). */
+/** Long speech: after this long without a silent frame to skip, take out pitch periods instead (ms). */
 const SPEECH_RUN_MS = 200;
+/** Time-scale changes are made once per this many ms of a frame (or twice as many). */
+const SEGMENT_MS = 10;
 /** Smallest excess worth correcting (ms): below one frame it is just jitter. */
 const DEADBAND_MS = 20;
 
@@ -110,8 +125,10 @@ export class Playout {
     underruns: 0,
     concealedSamples: 0,
     compressedSamples: 0,
+    stretchedSamples: 0,
   };
   private readonly q: Frame[] = [];
+  private readonly expander: Expander;
   private queued = 0;
   private playing = false;
   private startAt = 0;
@@ -119,9 +136,8 @@ export class Playout {
   /** Media position (samples) of the next frame expected, and the first frame's arrival. */
   private mediaPos = 0;
   private minOffset = Number.POSITIVE_INFINITY;
-  /** Lateness of the frames in the window: arrival order, and a histogram of 1 ms bins. */
-  private readonly window: { at: number; bin: number }[] = [];
-  private readonly histogram: Uint16Array;
+  /** Lateness of the frames of the last `windowMs`. */
+  private readonly lateness: LatenessWindow;
   private firstAt = 0;
   private targetSamples: number;
   /** Samples still to remove to bring the delay down to the target. */
@@ -138,7 +154,8 @@ export class Playout {
 
   constructor(private readonly opts: PlayoutOptions = DEFAULT_PLAYOUT) {
     this.targetSamples = this.ms(opts.initialDelayMs);
-    this.histogram = new Uint16Array(opts.maxDelayMs + 1);
+    this.expander = new Expander(opts.sampleRate);
+    this.lateness = new LatenessWindow(opts.maxDelayMs, this.ms(opts.windowMs));
   }
 
   /** The delay being aimed at (ms). */
@@ -232,44 +249,38 @@ export class Playout {
     while (i < out.length) {
       const f = this.q[0];
       if (!f) break;
-      if (f.pos === 0 && this.adjustAtBoundary(f)) continue;
-      const speed = this.excess > 0 && time - this.lastSilentAt > this.ms(SPEECH_RUN_MS) ? this.rate() : 1;
+      if (f.pos === 0 && this.adjustAtBoundary(f, time + i)) continue;
       const n = f.pcm.length;
-      while (i < out.length && f.pos < n - (speed > 1 ? 1 : 0)) {
-        const p = f.pos;
-        const k = Math.floor(p);
-        let s = f.pcm[k]!;
-        if (speed > 1) {
-          s += (f.pcm[k + 1]! - s) * (p - k);
-          const before = Math.floor(p);
-          f.pos = p + speed;
-          const consumed = Math.floor(f.pos) - before;
-          this.queued -= consumed;
-          if (consumed > 1) {
-            this.excess = Math.max(0, this.excess - (consumed - 1));
-            this.stats.compressedSamples += consumed - 1;
-          }
-        } else {
-          f.pos = p + 1;
-          this.queued--;
+      while (i < out.length && f.pos < n) {
+        let s = f.pcm[f.pos++]!;
+        this.queued--;
+        if (this.fadeIn < FADE) {
+          // Fading in after a gap, over what concealed it.
+          const r = ++this.fadeIn / FADE;
+          s = s * r + this.expander.sample() * (1 - r);
         }
-        if (this.fadeIn < FADE) s *= ++this.fadeIn / FADE;
         out[i++] = s;
       }
-      if (f.pos >= n - (speed > 1 ? 1 : 0)) {
-        this.queued -= n - Math.floor(f.pos);
-        this.q.shift();
-      }
+      if (f.pos >= n) this.q.shift();
     }
+    if (i > 0 && this.fadeIn >= FADE) this.expander.stop();
+    this.expander.remember(out, i);
     const empty = this.q.length === 0;
     if (i < out.length || empty) {
-      // Ran dry, or will unless a frame comes before the next quantum: fade what was written so
-      // the gap does not click (a frame that does come in time fades back in).
-      const from = Math.max(0, i - FADE);
-      for (let k = from; k < i; k++) out[k]! *= (i - k) / (i - from + 1);
-      out.fill(0, i);
-      this.fadeIn = 0;
-      if (this.ended) this.playing = false;
+      // Ran dry, or will unless a frame comes before the next quantum. In voiced speech the
+      // last period goes on, fading (a frame that comes in time simply carries on); otherwise
+      // fade what was written so the gap does not click. Either way the next frame fades in.
+      const live = !this.ended;
+      if (live && this.expander.prepare()) {
+        for (let k = i; k < out.length; k++) out[k] = this.expander.sample();
+        if (i < out.length) this.fadeIn = 0;
+      } else {
+        const from = Math.max(0, i - FADE);
+        for (let k = from; k < i; k++) out[k]! *= (i - k) / (i - from + 1);
+        out.fill(0, i);
+        this.fadeIn = 0;
+      }
+      if (!live) this.playing = false;
       else if (i < out.length) {
         if (!this.dry) this.stats.underruns++;
         this.dry = true;
@@ -281,11 +292,17 @@ export class Playout {
   }
 
   /**
-   * At the start of frame `f`: while the delay is above target, skip it (or its first part) if it
-   * is silent. Returns true when it was skipped whole (the queue head changed).
+   * At the start of frame `f`, played from `time`: while the delay is above target, skip it (or
+   * its first part) if it is silent, or take a pitch period out of it in long speech; while a
+   * stall drains the queue, stretch it. Returns true when it was skipped whole (the queue head
+   * changed).
    */
-  private adjustAtBoundary(f: Frame): boolean {
-    if (!f.silent) return false;
+  private adjustAtBoundary(f: Frame, time: number): boolean {
+    if (!f.silent) {
+      if (this.excess > 0 && time - this.lastSilentAt > this.ms(SPEECH_RUN_MS)) this.accelerate(f);
+      else if (!this.ended) this.stretch(f, time);
+      return false;
+    }
     if (this.excess > 0) {
       const cut = Math.min(f.pcm.length, Math.ceil(this.excess));
       this.excess -= cut;
@@ -304,23 +321,52 @@ export class Playout {
     return false;
   }
 
-  /** The catch-up rate: `speedUp`, rising with the excess to `maxSpeedUp`. */
-  private rate(): number {
-    const { speedUp, maxSpeedUp, maxSpeedUpAtMs } = this.opts;
-    return speedUp + (maxSpeedUp - speedUp) * Math.min(1, this.excess / this.ms(maxSpeedUpAtMs));
+  /**
+   * Takes pitch periods out of voiced frame `f` (not yet started), one per 20 ms of it, while
+   * there is excess left to remove.
+   */
+  private accelerate(f: Frame) {
+    for (const at of this.segments(f.pcm.length, SEGMENT_MS * 2)) {
+      const p = findPeriod(f.pcm, this.opts.sampleRate, at);
+      if (!p || p.corr < MIN_CORRELATION || p.lag > this.excess + p.lag / 2) continue;
+      f.pcm = removePeriod(f.pcm, p.lag, at);
+      this.queued -= p.lag;
+      this.excess = Math.max(0, this.excess - p.lag);
+      this.stats.compressedSamples += p.lag;
+    }
+  }
+
+  /**
+   * Plays voiced frame `f` longer when at `time` a stall is draining the queue: a period more
+   * every 20 ms of it, every 10 ms once the next frame is overdue by three quarters of the delay.
+   */
+  private stretch(f: Frame, time: number) {
+    const target = this.targetSamples;
+    // The next frame, had it come as early as the earliest, would have arrived at…
+    const overdue = time - (this.mediaPos + this.minOffset);
+    if (target < this.ms(this.opts.stretchFromMs) || overdue < target / 2) return;
+    const every = overdue >= (target * 3) / 4 ? SEGMENT_MS : SEGMENT_MS * 2;
+    for (const at of this.segments(f.pcm.length, every)) {
+      const p = findPeriod(f.pcm, this.opts.sampleRate, at);
+      if (!p || p.corr < MIN_CORRELATION) continue;
+      f.pcm = insertPeriod(f.pcm, p.lag, at);
+      this.queued += p.lag;
+      this.stats.stretchedSamples += p.lag;
+    }
+  }
+
+  /** Offsets every `everyMs` into a frame of `n` samples, last first (so earlier ones stay put). */
+  private segments(n: number, everyMs: number): number[] {
+    const step = this.ms(everyMs);
+    const out: number[] = [];
+    for (let at = 0; at + this.ms(2 * MIN_PERIOD_MS) <= n; at += step) out.unshift(at);
+    return out;
   }
 
   private observeLateness(lateness: number, at: number) {
-    const bin = Math.min(this.opts.maxDelayMs, Math.round((lateness / this.opts.sampleRate) * 1_000));
-    this.window.push({ at, bin });
-    this.histogram[bin]!++;
-    const horizon = at - this.ms(this.opts.windowMs);
-    while (this.window.length > 1 && this.window[0]!.at < horizon)
-      this.histogram[this.window.shift()!.bin]!--;
-    // The quantile, counted down from the top: the frames later than it are the few let through.
-    let allowed = Math.floor(this.window.length * (1 - this.opts.quantile));
-    let q = this.opts.maxDelayMs;
-    while (q > 0 && allowed >= this.histogram[q]!) allowed -= this.histogram[q--]!;
+    this.lateness.add((lateness / this.opts.sampleRate) * 1_000, at);
+    let q = this.lateness.quantileMs(this.opts.quantile);
+    if (q >= this.opts.stallFromMs) q = this.lateness.quantileMs(this.opts.stallQuantile);
     const covered = this.ms(q);
     const prior =
       (this.ms(this.opts.initialDelayMs) - QUANTUM) *
