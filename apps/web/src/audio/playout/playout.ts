@@ -12,7 +12,7 @@
  * - Before any lateness is seen the delay is `initialDelayMs` (for a channel, what its last
  *   stream ended at); that prior halves every `priorHalfLifeMs`.
  * - Target delay = the `quantile` (95 %) of the lateness of the frames of the last `windowMs`,
- *   plus one render quantum, within [minDelayMs, maxDelayMs]: it rises as soon as enough frames
+ *   plus one render quantum, within [minDelayMs, maxTargetMs]: it rises as soon as enough frames
  *   come late and comes down once they leave the window. TCP stalls come again and again on a
  *   lossy link, so the delay they need is kept while they do; when they are the pattern (95 %
  *   alone needs `stallFromMs`), the delay covers `stallQuantile` (98 %): a gap costs more than
@@ -30,7 +30,7 @@
  *   on, fading out over 60 ms (`expand.ts`), otherwise the output fades out; the gap is counted
  *   as concealed, and playback resumes (fading in over the concealment) the moment audio
  *   arrives — nothing is dropped for being late.
- * - Only when more than `maxDelayMs` is queued (a stall longer than any sane delay) are the oldest
+ * - Only when more than `maxDelayMs` is queued (a stall far longer than the delay) are the oldest
  *   frames dropped, down to the target.
  */
 
@@ -43,7 +43,9 @@ export interface PlayoutOptions {
   /** Delay before the first frame plays, before any lateness has been seen (ms). */
   initialDelayMs: number;
   minDelayMs: number;
-  /** Hard cap on queued audio (ms). */
+  /** The longest delay aimed at (ms). */
+  maxTargetMs: number;
+  /** Hard cap on queued audio (ms): room above the delay for the burst after a long stall. */
   maxDelayMs: number;
   /** How fast the initial delay gives way when no lateness calls for it (ms). */
   priorHalfLifeMs: number;
@@ -63,7 +65,8 @@ export const DEFAULT_PLAYOUT: PlayoutOptions = {
   sampleRate: 48_000,
   initialDelayMs: 40,
   minDelayMs: 10,
-  maxDelayMs: 600,
+  maxTargetMs: 600,
+  maxDelayMs: 1_000,
   priorHalfLifeMs: 1_000,
   quantile: 0.95,
   stallQuantile: 0.98,
@@ -372,7 +375,7 @@ export class Playout {
       (this.ms(this.opts.initialDelayMs) - QUANTUM) *
       0.5 ** ((at - this.firstAt) / this.ms(this.opts.priorHalfLifeMs));
     this.targetSamples = Math.min(
-      this.ms(this.opts.maxDelayMs) - QUANTUM,
+      this.ms(this.opts.maxTargetMs) - QUANTUM,
       Math.max(this.ms(this.opts.minDelayMs), Math.round(Math.max(covered, prior)) + QUANTUM),
     );
   }
