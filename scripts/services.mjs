@@ -2,13 +2,16 @@
 // dir, random free ports on 127.0.0.1. Used by scripts/test.mjs, by tests that inject faults
 // (they start their own instance so they can stop it) and by the benchmarks.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Debian packages the test suite needs, by the binary that proves each is installed. */
+/**
+ * Debian packages the test suite needs, by the binary (or, for a library, the header file) that
+ * proves each is installed. The last four are the link smoke test's network emulation.
+ */
 export const APT_PACKAGES = {
   mariadbd: "mariadb-server",
   "redis-server": "redis-server",
@@ -19,9 +22,16 @@ export const APT_PACKAGES = {
   "espeak-ng": "espeak-ng",
   nginx: "nginx",
   "docker-compose": "docker-compose",
+  ip: "iproute2",
+  "iptables-legacy": "iptables",
+  gcc: "gcc",
+  "/usr/include/libnetfilter_queue/libnetfilter_queue.h": "libnetfilter-queue-dev",
 };
 
-const has = (bin) => spawnSync("sh", ["-c", `command -v ${bin} || test -x /usr/sbin/${bin}`]).status === 0;
+const has = (bin) =>
+  bin.startsWith("/")
+    ? existsSync(bin)
+    : spawnSync("sh", ["-c", `command -v ${bin} || test -x /usr/sbin/${bin}`]).status === 0;
 
 /** Installs missing Debian packages with apt-get (root only), or explains what is missing. */
 export function ensureAptPackages(bins = Object.keys(APT_PACKAGES)) {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiCreateChannel, apiCreateEvent, apiRegister, signInContext } from "./harness/api";
-import { audio, person, sendText, socket, timelineHas, waitSocketOpen } from "./harness/app";
+import { audio, decodedMs, person, sendText, socket, timelineHas, waitSocketOpen } from "./harness/app";
 import { DESKTOP, launchChromium, newUser, PHONE, until } from "./harness/browser";
 import { runFlow } from "./harness/flow";
 import { createDatabase } from "./harness/mysql";
@@ -108,7 +108,7 @@ describe.skipIf(!ready)("web client against two instances (MariaDB + Redis)", ()
         async () => (await b.page.getByTestId("speaker").textContent()) === "Ann Control",
         10_000,
       );
-      await until("frames reach B", async () => (await audio(b.page)).framesDecoded > 20, 10_000);
+      await until("frames reach B", async () => decodedMs(await audio(b.page)) > 400, 10_000);
       await s1!.stop();
       // B's live stream ends cleanly (no speaker shown, player closed) and the banner says why.
       await until(

@@ -41,6 +41,8 @@ export const audio = (page: Page) =>
  * speaker on a congested link sends 40 or 60 ms frames and a frame count would mean less audio.
  */
 export const playedMs = (t: Pick<AudioTap, "playedSamples">) => t.playedSamples / 48;
+/** Audio decoded (ms): frames are 20, 40 or 60 ms as the speaker's link allows. */
+export const decodedMs = (t: Pick<AudioTap, "decodedSamples">) => t.decodedSamples / 48;
 
 export const socket = (page: Page) =>
   page.evaluate(() => {

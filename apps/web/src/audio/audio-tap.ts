@@ -10,6 +10,8 @@ export interface AudioTap {
   framesSent: number;
   framesReceived: number;
   framesDecoded: number;
+  /** Audio decoded (48 kHz samples): frames may be 20, 40 or 60 ms. */
+  decodedSamples: number;
   /** Frames the decoder could not make audio of (counted as lost by the playout). */
   framesUndecodable: number;
   framesPlayed: number;
@@ -61,6 +63,7 @@ export const tap: AudioTap = {
   framesSent: 0,
   framesReceived: 0,
   framesDecoded: 0,
+  decodedSamples: 0,
   framesUndecodable: 0,
   framesPlayed: 0,
   framesDropped: 0,

@@ -4,11 +4,11 @@
  * audio thread and plays it at a delay adapted to the lateness it sees, through a per-stream gain.
  * Several channels can play at once (monitoring, the console).
  *
- * Ending: a released stream plays out what is queued and what is still being decoded: the playout
- * is told of the end only once the decoder has handed over every frame that arrived, so a page
- * busy as the speaker lets go delays the tail instead of cutting it. A stream cut short — floor timeout,
- * pre-emption, revoked, the speaker's or our own connection lost — fades out over a few
- * milliseconds instead of clicking or hanging.
+ * Ending: a released stream plays out what is queued and what is still being decoded: the
+ * playout is told of the end only once the decoder has handed over every frame that arrived, so a
+ * page busy as the speaker lets go delays the tail instead of cutting it. A stream cut short —
+ * floor timeout, pre-emption, revoked, the speaker's or our own connection lost — fades out over
+ * a few milliseconds instead of clicking or hanging.
  *
  * Each channel remembers the delay its last stream ended at, so the next one starts there
  * instead of learning the network again.
@@ -270,6 +270,7 @@ class LivePlayer {
     const lost = gap + st.carryLost;
     st.carryLost = 0;
     tap.framesDecoded++;
+    tap.decodedSamples += pcm.length;
     if (audioContext().state !== "running") {
       // A suspended context's clock is stuck: audio queued now would play as one late burst.
       // Leave the playout alone and ask the steward to tap.
