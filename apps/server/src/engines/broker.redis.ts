@@ -93,8 +93,11 @@ export class RedisBroker implements Broker {
   publish(topic: string, payload: Uint8Array): Promise<void> {
     if (this.closed) return Promise.reject(new Error("broker is closed"));
     // Once running, a message published while Redis is away would otherwise sit in ioredis'
-    // offline queue and arrive late (stale audio); refuse it instead.
-    if (this.started && this.redis.status !== "ready") {
+    // offline queue and arrive late (stale audio); refuse it instead. Down is what this broker
+    // reported, not only the publishing connection's status: the subscriber connection may see
+    // the loss first, while the publisher still says "ready" and would accept a message into a
+    // dead socket.
+    if (this.started && (!this.up || this.redis.status !== "ready")) {
       return Promise.reject(new Error("broker transport is down"));
     }
     // A Redis that stopped reading (paused, overloaded) leaves the connection "ready" while
