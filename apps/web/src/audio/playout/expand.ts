@@ -18,6 +18,8 @@ export class Expander {
   private period: Float32Array | null = null;
   private phase = 0;
   private left = 0;
+  /** A concealment faded out and no real audio has played since: the gap stays silent. */
+  private spent = false;
   private readonly total: number;
 
   constructor(
@@ -47,6 +49,7 @@ export class Expander {
   /** A gap may start now: ready a concealment if what was last played is voiced. */
   prepare(): boolean {
     if (this.active) return true;
+    if (this.spent) return false;
     const h = this.history;
     // The period that ended the audio: search the last two periods' worth.
     const r = this.reversed;
@@ -65,7 +68,7 @@ export class Expander {
     if (!p || this.left <= 0) return 0;
     const s = p[this.phase]! * (this.left / this.total);
     this.phase = (this.phase + 1) % p.length;
-    this.left--;
+    if (--this.left === 0) this.spent = true;
     return s;
   }
 
@@ -73,5 +76,6 @@ export class Expander {
   stop() {
     this.period = null;
     this.left = 0;
+    this.spent = false;
   }
 }

@@ -229,6 +229,21 @@ describe("Playout", () => {
     expect(step).toBeLessThan(srcStep * 1.5);
   });
 
+  it("conceals only the start of a long gap: after the fade it stays silent, not repeating", () => {
+    // Frames 50–52 held 400 ms: far longer than the 60 ms concealment.
+    const arrive = (k: number) => (k >= 50 && k <= 52 ? 50 * F + ms(400) : k * F);
+    const { p, out } = simulate(Array<"speech">(100).fill("speech"), arrive, DEFAULT_PLAYOUT, true, voiced);
+    expect(p.stats.underruns).toBe(1);
+    const start = firstSound(out);
+    let zeros = 0;
+    let longest = 0;
+    for (let i = start; i < start + 100 * F && i < out.length; i++) {
+      zeros = out[i] === 0 ? zeros + 1 : 0;
+      longest = Math.max(longest, zeros);
+    }
+    expect(longest).toBeGreaterThan(ms(250));
+  });
+
   it("drops the oldest audio only beyond the hard cap", () => {
     // The first frame, then nothing for 2 s, then 2 s of audio at once.
     const kinds = Array<"speech">(101).fill("speech");
